@@ -1,0 +1,90 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "discreet",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "discreet", targets: ["discreet"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        // Already in the graph through Hummingbird; named for the header-timeout channel handler.
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
+    ],
+    targets: [
+        // Floor 1: pure. No clock, no file system, no sockets.
+        .target(name: "DiscreetJSON", swiftSettings: strict),
+        .target(
+            name: "DiscreetPolicy",
+            dependencies: [
+                "DiscreetJSON",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "DiscreetLedger",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        // Floor 2: store protocols and plain values.
+        .target(
+            name: "DiscreetStore",
+            dependencies: ["DiscreetPolicy", "DiscreetLedger", "DiscreetJSON"],
+            swiftSettings: strict
+        ),
+        // Floor 3: the SQLite store and the HTTP server.
+        .target(
+            name: "DiscreetSQLite",
+            dependencies: [
+                "DiscreetStore", "DiscreetLedger",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "DiscreetServer",
+            dependencies: [
+                "DiscreetPolicy", "DiscreetLedger", "DiscreetStore", "DiscreetJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            ],
+            swiftSettings: strict
+        ),
+        // Floor 4: the CLI.
+        .executableTarget(
+            name: "discreet",
+            dependencies: [
+                "DiscreetServer", "DiscreetSQLite", "DiscreetPolicy", "DiscreetStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "DiscreetPolicyTests", dependencies: ["DiscreetPolicy", "DiscreetJSON"], swiftSettings: strict),
+        .testTarget(name: "DiscreetLedgerTests", dependencies: ["DiscreetLedger"], swiftSettings: strict),
+        .testTarget(name: "DiscreetSQLiteTests", dependencies: ["DiscreetSQLite", "DiscreetStore"], swiftSettings: strict),
+        .testTarget(
+            name: "DiscreetServerTests",
+            dependencies: [
+                "DiscreetServer", "DiscreetSQLite", "DiscreetStore", "DiscreetPolicy",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,100 @@
+/// Reads an API body's object strictly: unknown members are refused by name, each member must have
+/// the expected type, and every error names the member's path (never its value).
+public struct JSONObjectReader {
+    public let object: JSONObject
+    public let path: String
+
+    public init(_ object: JSONObject, path: String = "") {
+        self.object = object
+        self.path = path
+    }
+
+    public init(_ value: JSONValue, path: String = "") throws(JSONFieldError) {
+        guard case .object(let o) = value else {
+            throw JSONFieldError(path: path.isEmpty ? "/" : path, message: "expected an object, got \(value.typeName)")
+        }
+        self.init(o, path: path)
+    }
+
+    public func member(_ key: String) -> String { path + "/" + key }
+
+    /// Refuses members not in `allowed`.
+    public func rejectUnknown(_ allowed: Set<String>) throws(JSONFieldError) {
+        for key in object.keys where !allowed.contains(key) {
+            throw JSONFieldError(
+                path: member(key), message: "unknown member; expected one of: \(allowed.sorted().joined(separator: ", "))")
+        }
+    }
+
+    public func required(_ key: String) throws(JSONFieldError) -> JSONValue {
+        guard let v = object[key], v != .null else { throw JSONFieldError(path: member(key), message: "required") }
+        return v
+    }
+
+    public func string(_ key: String) throws(JSONFieldError) -> String {
+        let v = try required(key)
+        guard case .string(let s) = v, !s.isEmpty else {
+            throw JSONFieldError(
+                path: member(key), message: v.stringValue != nil ? "must not be empty" : "expected a string, got \(v.typeName)")
+        }
+        return s
+    }
+
+    public func optionalString(_ key: String) throws(JSONFieldError) -> String? {
+        guard let v = object[key], v != .null else { return nil }
+        return try string(key)
+    }
+
+    public func bool(_ key: String, default value: Bool) throws(JSONFieldError) -> Bool {
+        guard let v = object[key], v != .null else { return value }
+        guard case .bool(let b) = v else {
+            throw JSONFieldError(path: member(key), message: "expected true or false, got \(v.typeName)")
+        }
+        return b
+    }
+
+    public func array(_ key: String, required isRequired: Bool = true) throws(JSONFieldError) -> [JSONValue] {
+        guard let v = object[key], v != .null else {
+            if isRequired { throw JSONFieldError(path: member(key), message: "required") }
+            return []
+        }
+        guard case .array(let a) = v else {
+            throw JSONFieldError(path: member(key), message: "expected an array, got \(v.typeName)")
+        }
+        return a
+    }
+
+    public func strings(_ key: String, required isRequired: Bool = true) throws(JSONFieldError) -> [String] {
+        var out: [String] = []
+        for (i, v) in try array(key, required: isRequired).enumerated() {
+            guard case .string(let s) = v, !s.isEmpty else {
+                throw JSONFieldError(path: "\(member(key))/\(i)", message: "expected a non-empty string, got \(v.typeName)")
+            }
+            out.append(s)
+        }
+        return out
+    }
+
+    public func object(_ key: String) throws(JSONFieldError) -> JSONObjectReader {
+        try JSONObjectReader(try required(key), path: member(key))
+    }
+
+    public func optionalObject(_ key: String) throws(JSONFieldError) -> JSONObjectReader? {
+        guard let v = object[key], v != .null else { return nil }
+        return try JSONObjectReader(v, path: member(key))
+    }
+}
+
+/// A member of a request body that is missing, of the wrong type, or not allowed.
+public struct JSONFieldError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A JSON Pointer to the member.
+    public var path: String
+    public var message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "\(path): \(message)" }
+}

@@ -1,0 +1,119 @@
+import Yams
+
+extension BundleWalk {
+    mutating func records(_ node: Node, _ path: Pointer, categories: [String: String]) -> [String: RecordType] {
+        guard let entries = reader.mapping(node, path) else { return [:] }
+        var out: [String: RecordType] = [:]
+        for (name, body) in entries {
+            let p = path.appending(name)
+            guard let fields = reader.mapping(body, p, what: "a record type: a mapping of field paths to categories") else {
+                continue
+            }
+            var mapped: [String: String] = [:]
+            for (field, value) in fields {
+                let q = p.appending(field)
+                if !FieldPath.isWellFormed(field) {
+                    reader.issue(q, value, "a field path is dotted names, with [] after an array (treatments[].code)")
+                    continue
+                }
+                guard let category = reader.string(value, q, what: "a category") else { continue }
+                if categories[category] == nil {
+                    reader.issue(q, value, "unknown category '\(category)'; declare it under /categories")
+                    continue
+                }
+                mapped[field] = category
+            }
+            let type = RecordType(name: name, fields: mapped)
+            for field in mapped.keys.sorted() where type.interiorPaths.contains(field) {
+                reader.issue(p.appending(field), body, "mapped whole and also inside; map either the field or its parts")
+            }
+            out[name] = type
+        }
+        return out
+    }
+
+    mutating func purposes(_ node: Node, _ path: Pointer, categories: [String: String]) -> [String: Purpose] {
+        guard let entries = reader.mapping(node, path) else { return [:] }
+        var out: [String: Purpose] = [:]
+        for (name, body) in entries {
+            let p = path.appending(name)
+            guard let fields = reader.mapping(body, p, what: "a purpose: a mapping of categories to transforms") else { continue }
+            var accountable = true
+            var list = fields
+            var listPath = p
+            // Extended form: { accountable: false, categories: { ... } }.
+            if fields.contains(where: { $0.key == "categories" }) {
+                reader.rejectUnknown(fields, allowed: ["categories", "accountable"], p)
+                if let a = fields.first(where: { $0.key == "accountable" }) {
+                    accountable = reader.bool(a.node, p.appending("accountable")) ?? true
+                }
+                listPath = p.appending("categories")
+                let c = fields.first { $0.key == "categories" }!.node
+                list = reader.mapping(c, listPath) ?? []
+            }
+            var transforms: [String: Transform] = [:]
+            for (category, value) in list {
+                let q = listPath.appending(category)
+                if categories[category] == nil {
+                    reader.issue(q, value, "unknown category '\(category)'; declare it under /categories")
+                    continue
+                }
+                if let t = transform(value, q) { transforms[category] = t }
+            }
+            out[name] = Purpose(name: name, transforms: transforms, accountable: accountable)
+        }
+        return out
+    }
+
+    static let transformHelp =
+        "expected release, pseudonymize, {mask: N}, {generalize: year}, {generalize: month}, {generalize: {band: N}} or {generalize: {prefix: N}}"
+
+    mutating func transform(_ node: Node, _ path: Pointer) -> Transform? {
+        if let s = node.scalar?.string {
+            switch s {
+            case "release": return .release
+            case "pseudonymize": return .pseudonymize
+            default:
+                reader.issue(path, node, "unknown transform; \(BundleWalk.transformHelp)")
+                return nil
+            }
+        }
+        guard case .mapping(let m) = node, m.count == 1, let (k, v) = m.first.map({ ($0.key, $0.value) }),
+            let key = k.scalar?.string
+        else {
+            reader.issue(path, node, BundleWalk.transformHelp)
+            return nil
+        }
+        let q = path.appending(key)
+        switch key {
+        case "mask":
+            return reader.nonNegativeInt(v, q, what: "how many trailing characters to keep (0 or more)").map { .mask(keep: $0) }
+        case "generalize":
+            if let s = v.scalar?.string {
+                if s == "year" { return .generalizeYear }
+                if s == "month" { return .generalizeMonth }
+            } else if case .mapping(let g) = v, g.count == 1, let (gk, gv) = g.first.map({ ($0.key, $0.value) }) {
+                switch gk.scalar?.string {
+                case "band":
+                    guard let w = reader.nonNegativeInt(gv, q.appending("band"), what: "a band width of 1 or more") else {
+                        return nil
+                    }
+                    guard w > 0 else {
+                        reader.issue(q.appending("band"), gv, "expected a band width of 1 or more")
+                        return nil
+                    }
+                    return .generalizeBand(width: w)
+                case "prefix":
+                    return reader.nonNegativeInt(gv, q.appending("prefix"), what: "how many leading characters to keep")
+                        .map { .generalizePrefix(keep: $0) }
+                default: break
+                }
+            }
+            reader.issue(q, v, "expected year, month, {band: N} or {prefix: N}")
+            return nil
+        default:
+            reader.issue(path, node, "unknown transform '\(key)'; \(BundleWalk.transformHelp)")
+            return nil
+        }
+    }
+}

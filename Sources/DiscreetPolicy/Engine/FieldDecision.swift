@@ -1,0 +1,25 @@
+/// The decision on one field: DESIGN §3's explanation, in stable codes.
+public struct FieldDecision: Sendable, Equatable {
+    /// The concrete path in the record (`treatments[0].code`).
+    public var field: String
+    /// Nil when the field is not mapped.
+    public var category: String?
+    public var outcome: Outcome
+    public var reason: ReasonCode
+    /// `consent:<id>`, `agreement:<id>` or `exception:<name>`; nil when withheld.
+    public var basis: String?
+    /// The transform's name (`mask:4`), when one applied.
+    public var transform: String?
+
+    public init(
+        field: String, category: String?, outcome: Outcome, reason: ReasonCode, basis: String? = nil,
+        transform: String? = nil
+    ) {
+        self.field = field
+        self.category = category
+        self.outcome = outcome
+        self.reason = reason
+        self.basis = basis
+        self.transform = transform
+    }
+}

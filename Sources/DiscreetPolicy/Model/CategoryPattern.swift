@@ -1,0 +1,40 @@
+/// A category name or a wildcard over categories, as agreements, consents and restrictions use.
+///
+/// `*` matches every category; `health.*` matches `health.diagnosis` and `health.lab.result`,
+/// but not `health` itself nor `healthcare.x`. Anything else matches only itself.
+public struct CategoryPattern: Sendable, Hashable, CustomStringConvertible {
+    public let text: String
+
+    public init(_ text: String) { self.text = text }
+
+    public var isWildcard: Bool { text == "*" || text.hasSuffix(".*") }
+
+    public func matches(_ category: String) -> Bool {
+        if text == "*" { return true }
+        if text.hasSuffix(".*") {
+            let prefix = text.dropLast(1)  // keeps the dot
+            return category.count > prefix.count && category.hasPrefix(prefix)
+        }
+        return text == category
+    }
+
+    /// Whether the pattern is well formed: a dotted name, optionally ending in `.*`, or `*`.
+    public var isWellFormed: Bool {
+        if text == "*" { return true }
+        let name = text.hasSuffix(".*") ? String(text.dropLast(2)) : text
+        return CategoryPattern.isValidName(name)
+    }
+
+    /// A category name: dot-separated segments of lowercase letters, digits, `_` and `-`.
+    public static func isValidName(_ name: String) -> Bool {
+        guard !name.isEmpty else { return false }
+        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { seg in
+            !seg.isEmpty
+                && seg.utf8.allSatisfy { b in
+                    (0x61...0x7A).contains(b) || (0x30...0x39).contains(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
+                }
+        }
+    }
+
+    public var description: String { text }
+}

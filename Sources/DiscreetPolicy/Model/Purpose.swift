@@ -1,0 +1,14 @@
+/// An outsourced mission and its minimum-necessary list: each category it needs, and the
+/// transform that category gets.
+public struct Purpose: Sendable, Equatable {
+    public var name: String
+    public var transforms: [String: Transform]
+    /// Whether disclosures for this purpose appear in a HIPAA-scoped accounting (164.528).
+    public var accountable: Bool
+
+    public init(name: String, transforms: [String: Transform], accountable: Bool = true) {
+        self.name = name
+        self.transforms = transforms
+        self.accountable = accountable
+    }
+}

@@ -1,0 +1,52 @@
+/// A secrecy regime: how consent works for the categories under it, which legal exceptions it
+/// admits, and what notice travels with data released under it.
+public struct Regime: Sendable, Equatable {
+    public enum ConsentRule: String, Sendable { case required, notRequired = "not-required" }
+    /// Who a consent may name as recipient.
+    public enum RecipientRule: String, Sendable {
+        /// The consent must name the provider.
+        case named
+        /// A consent for "any contracted provider" (`*`) also counts.
+        case anyContracted = "any-contracted"
+    }
+
+    public var name: String
+    public var consent: ConsentRule
+    public var recipient: RecipientRule
+    /// Purposes the law lets go without consent under this regime (HIPAA's payment, for instance).
+    public var consentExemptPurposes: Set<String>
+    /// Legal exceptions this regime admits.
+    public var exceptions: Set<String>
+    /// A notice (such as a redisclosure prohibition) returned with every release under this regime.
+    public var notice: String?
+    /// Whether a provider serving a competitor of the subject needs the subject's acknowledgement.
+    public var guardsCompetitors: Bool
+    /// Agreement types that cover this regime's categories; nil accepts any type.
+    public var agreementTypes: Set<String>?
+
+    public init(
+        name: String, consent: ConsentRule, recipient: RecipientRule = .named, consentExemptPurposes: Set<String> = [],
+        exceptions: Set<String> = [], notice: String? = nil, guardsCompetitors: Bool = false,
+        agreementTypes: Set<String>? = nil
+    ) {
+        self.name = name
+        self.consent = consent
+        self.recipient = recipient
+        self.consentExemptPurposes = consentExemptPurposes
+        self.exceptions = exceptions
+        self.notice = notice
+        self.guardsCompetitors = guardsCompetitors
+        self.agreementTypes = agreementTypes
+    }
+}
+
+/// Which kinds of recipient a legal exception may reach.
+public struct ExceptionRule: Sendable, Equatable {
+    public var name: String
+    public var recipientKinds: Set<String>
+
+    public init(name: String, recipientKinds: Set<String>) {
+        self.name = name
+        self.recipientKinds = recipientKinds
+    }
+}

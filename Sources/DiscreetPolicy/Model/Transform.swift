@@ -1,0 +1,30 @@
+/// What happens to a permitted field on its way out (DESIGN §3, step 7).
+public enum Transform: Sendable, Equatable {
+    /// As is.
+    case release
+    /// Keep the last `keep` characters, replace the others with `*`.
+    case mask(keep: Int)
+    /// A date to its year.
+    case generalizeYear
+    /// A date to its year and month.
+    case generalizeMonth
+    /// A number to the band of width `width` that holds it (`37` with 10 gives `30-39`).
+    case generalizeBand(width: Int)
+    /// A code (a postal code) to its first `keep` characters.
+    case generalizePrefix(keep: Int)
+    /// HMAC-SHA-256 under a key per provider: stable for one provider, unlinkable across providers.
+    case pseudonymize
+
+    /// The name that decisions report, or nil for `release`.
+    public var name: String? {
+        switch self {
+        case .release: nil
+        case .mask(let n): "mask:\(n)"
+        case .generalizeYear: "generalize:year"
+        case .generalizeMonth: "generalize:month"
+        case .generalizeBand(let w): "generalize:band:\(w)"
+        case .generalizePrefix(let n): "generalize:prefix:\(n)"
+        case .pseudonymize: "pseudonymize"
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import DiscreetJSON
+import Foundation
+
+/// A test case carried in a bundle, run by `discreet policy test` and `POST /v1/policy/validate`
+/// against the bundle's fixtures.
+public struct BundleTestCase: Sendable {
+    public var name: String
+    /// The instant the case is decided at; nil means "now", which the runner's caller supplies.
+    public var at: Date?
+    public var provider: String
+    public var purpose: String
+    public var subject: String
+    public var recordType: String
+    public var record: JSONObject
+    public var recordTags: Set<String>
+    public var exception: ExceptionInvocation?
+    /// Concrete field path to what is expected of it.
+    public var expect: [(field: String, expectation: Expectation)]
+
+    /// An outcome, a reason code, or both.
+    public struct Expectation: Sendable, Equatable, CustomStringConvertible {
+        public var outcome: Outcome?
+        public var reason: ReasonCode?
+
+        public func matches(_ d: FieldDecision) -> Bool {
+            (outcome == nil || outcome == d.outcome) && (reason == nil || reason == d.reason)
+        }
+
+        public var description: String {
+            [outcome?.rawValue, reason?.rawValue].compactMap { $0 }.joined(separator: "/")
+        }
+    }
+
+    public init(
+        name: String, at: Date?, provider: String, purpose: String, subject: String, recordType: String,
+        record: JSONObject, recordTags: Set<String> = [], exception: ExceptionInvocation? = nil,
+        expect: [(field: String, expectation: Expectation)]
+    ) {
+        self.name = name
+        self.at = at
+        self.provider = provider
+        self.purpose = purpose
+        self.subject = subject
+        self.recordType = recordType
+        self.record = record
+        self.recordTags = recordTags
+        self.exception = exception
+        self.expect = expect
+    }
+}

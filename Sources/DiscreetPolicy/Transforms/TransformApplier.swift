@@ -1,0 +1,33 @@
+import DiscreetJSON
+
+/// Applies a purpose's transform to a value. Nil means the transform cannot apply to this value;
+/// the engine then withholds the field (`untransformable`) rather than release it as is.
+enum TransformApplier {
+    static func apply(_ transform: Transform, to value: JSONValue, pseudonymizer: Pseudonymizer) -> JSONValue? {
+        switch transform {
+        case .release:
+            return value
+        case .mask(let keep):
+            return scalarText(value).map { .string(Masking.mask($0, keep: keep)) }
+        case .generalizeYear:
+            return value.stringValue.flatMap { Generalization.date($0, keepMonth: false) }.map(JSONValue.string)
+        case .generalizeMonth:
+            return value.stringValue.flatMap { Generalization.date($0, keepMonth: true) }.map(JSONValue.string)
+        case .generalizeBand(let width):
+            return scalarText(value).flatMap { Generalization.band($0, width: width) }.map(JSONValue.string)
+        case .generalizePrefix(let keep):
+            return scalarText(value).map { .string(String($0.prefix(keep))) }
+        case .pseudonymize:
+            return scalarText(value).map { .string(pseudonymizer.pseudonym(of: $0)) }
+        }
+    }
+
+    /// The text of a string or number; nil for anything else.
+    static func scalarText(_ value: JSONValue) -> String? {
+        switch value {
+        case .string(let s): s
+        case .number(let n): n
+        default: nil
+        }
+    }
+}

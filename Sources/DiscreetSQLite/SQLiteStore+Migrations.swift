@@ -1,0 +1,52 @@
+import GRDB
+
+extension SQLiteStore {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE providers (id TEXT PRIMARY KEY NOT NULL, doc TEXT NOT NULL);
+                    CREATE TABLE subjects (id TEXT PRIMARY KEY NOT NULL, doc TEXT NOT NULL);
+                    CREATE TABLE consents (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        subject_id TEXT NOT NULL,
+                        doc TEXT NOT NULL
+                    );
+                    CREATE INDEX consents_by_subject ON consents(subject_id);
+                    CREATE TABLE api_keys (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        digest BLOB NOT NULL,
+                        roles TEXT NOT NULL,
+                        label TEXT NOT NULL,
+                        created_at TEXT NOT NULL
+                    );
+                    CREATE TABLE policies (
+                        revision INTEGER PRIMARY KEY,
+                        label TEXT NOT NULL,
+                        digest TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        activated_at TEXT NOT NULL
+                    );
+                    -- The disclosure ledger. Each row's entry is the exact RFC 6962 leaf data and
+                    -- leaf_hash its leaf hash, so a Merkle tree over them needs no change to these rows.
+                    CREATE TABLE disclosures (
+                        ledger_index INTEGER PRIMARY KEY,
+                        disclosure_id TEXT NOT NULL UNIQUE,
+                        subject_id TEXT NOT NULL,
+                        provider_id TEXT NOT NULL,
+                        purpose TEXT NOT NULL,
+                        recorded_at TEXT NOT NULL,
+                        entry BLOB NOT NULL,
+                        leaf_hash BLOB NOT NULL
+                    );
+                    CREATE INDEX disclosures_by_subject ON disclosures(subject_id, ledger_index);
+                    CREATE TRIGGER disclosures_append_only_update BEFORE UPDATE ON disclosures
+                        BEGIN SELECT RAISE(ABORT, 'the disclosure ledger is append-only'); END;
+                    CREATE TRIGGER disclosures_append_only_delete BEFORE DELETE ON disclosures
+                        BEGIN SELECT RAISE(ABORT, 'the disclosure ledger is append-only'); END;
+                    """)
+        }
+        return m
+    }
+}

@@ -1,0 +1,112 @@
+import DiscreetJSON
+import DiscreetPolicy
+import DiscreetStore
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    public func putProvider(_ provider: Provider) async throws -> Bool {
+        let doc = Self.encode(provider.json)
+        return try await pool.write { db in
+            let existed = try Bool.fetchOne(db, sql: "SELECT 1 FROM providers WHERE id = ?", arguments: [provider.id]) ?? false
+            try db.execute(
+                sql: "INSERT INTO providers (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
+                arguments: [provider.id, doc])
+            return !existed
+        }
+    }
+
+    public func provider(id: String) async throws -> Provider? {
+        try await pool.read { db in try Self.provider(db, id) }
+    }
+
+    static func provider(_ db: Database, _ id: String) throws -> Provider? {
+        guard let doc = try String.fetchOne(db, sql: "SELECT doc FROM providers WHERE id = ?", arguments: [id]) else {
+            return nil
+        }
+        return try Provider(stored: decode(doc))
+    }
+
+    public func providers() async throws -> [Provider] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT doc FROM providers ORDER BY id").map { try Provider(stored: Self.decode($0)) }
+        }
+    }
+
+    public func deleteProvider(id: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM providers WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func setSuspended(providerID: String, _ suspended: Bool) async throws -> Provider? {
+        try await pool.write { db in
+            guard var p = try Self.provider(db, providerID) else { return nil }
+            p.suspended = suspended
+            try db.execute(sql: "UPDATE providers SET doc = ? WHERE id = ?", arguments: [Self.encode(p.json), providerID])
+            return p
+        }
+    }
+
+    public func putSubject(_ subject: Subject) async throws -> Bool {
+        let doc = Self.encode(subject.json)
+        return try await pool.write { db in
+            let existed = try Bool.fetchOne(db, sql: "SELECT 1 FROM subjects WHERE id = ?", arguments: [subject.id]) ?? false
+            try db.execute(
+                sql: "INSERT INTO subjects (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
+                arguments: [subject.id, doc])
+            return !existed
+        }
+    }
+
+    public func subject(id: String) async throws -> Subject? {
+        try await pool.read { db in try Self.subject(db, id) }
+    }
+
+    static func subject(_ db: Database, _ id: String) throws -> Subject? {
+        guard let doc = try String.fetchOne(db, sql: "SELECT doc FROM subjects WHERE id = ?", arguments: [id]) else { return nil }
+        return try Subject(stored: decode(doc))
+    }
+
+    public func insertConsent(_ consent: Consent) async throws {
+        let doc = Self.encode(consent.storedJSON)
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO consents (id, subject_id, doc) VALUES (?, ?, ?)", arguments: [consent.id, consent.subject, doc])
+        }
+    }
+
+    public func consents(subjectID: String) async throws -> [Consent] {
+        try await pool.read { db in try Self.consents(db, subjectID) }
+    }
+
+    static func consents(_ db: Database, _ subjectID: String) throws -> [Consent] {
+        try String.fetchAll(db, sql: "SELECT doc FROM consents WHERE subject_id = ? ORDER BY rowid", arguments: [subjectID])
+            .map { try Consent(stored: decode($0)) }
+    }
+
+    public func withdrawConsent(subjectID: String, consentID: String, at: Date) async throws -> Consent? {
+        try await pool.write { db in
+            guard
+                let doc = try String.fetchOne(
+                    db, sql: "SELECT doc FROM consents WHERE id = ? AND subject_id = ?", arguments: [consentID, subjectID])
+            else { return nil }
+            var consent = try Consent(stored: Self.decode(doc))
+            if consent.withdrawnAt == nil {
+                consent.withdrawnAt = at
+                try db.execute(
+                    sql: "UPDATE consents SET doc = ? WHERE id = ?", arguments: [Self.encode(consent.storedJSON), consentID])
+            }
+            return consent
+        }
+    }
+
+    public func decisionState(providerID: String, subjectID: String) async throws -> DecisionState {
+        try await pool.read { db in
+            DecisionState(
+                provider: try Self.provider(db, providerID), subject: try Self.subject(db, subjectID),
+                consents: try Self.consents(db, subjectID))
+        }
+    }
+}

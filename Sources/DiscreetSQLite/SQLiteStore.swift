@@ -1,0 +1,43 @@
+import DiscreetJSON
+import DiscreetLedger
+import DiscreetPolicy
+import DiscreetStore
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file in WAL mode, `synchronous=FULL` so that a committed
+/// ledger append survives power loss. GRDB types stay inside this target.
+public final class SQLiteStore: DiscreetStore {
+    /// The database file's name inside the data directory.
+    public static let fileName = "discreet.sqlite"
+
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) the store in `directory` and migrates it.
+    public init(directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        self.path = (directory as NSString).appendingPathComponent(SQLiteStore.fileName)
+        var config = Configuration()
+        config.busyMode = .timeout(5)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        self.pool = try DatabasePool(path: path, configuration: config)
+        try Self.migrator.migrate(pool)
+    }
+
+    public func isWritable() async -> Bool {
+        do {
+            try await pool.write { db in try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS readiness(x); DROP TABLE readiness")
+            }
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    static func encode(_ value: JSONValue) -> String { JSONWriter.string(value, sortedKeys: true) }
+
+    static func decode(_ text: String) throws -> JSONValue { try JSONParser.parse(text) }
+}

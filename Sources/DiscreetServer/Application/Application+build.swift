@@ -1,0 +1,36 @@
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+
+/// Builds the router: every route, with problem+json errors, access logs and key authentication.
+/// `main` and the tests both call this, so what the tests exercise is what runs.
+public func buildRouter(_ services: DiscreetServices) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: AccessLogMiddleware())
+    router.add(middleware: ProblemMiddleware(maxBodyBytes: services.configuration.maxBodyBytes))
+    HealthController(services: services).addRoutes(to: router)
+    let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(keys: services.store))
+    PolicyController(services: services).addRoutes(to: v1)
+    ProviderController(services: services).addRoutes(to: v1)
+    SubjectController(services: services).addRoutes(to: v1)
+    DisclosureController(services: services).addRoutes(to: v1)
+    return router
+}
+
+/// Builds the application: the router behind an HTTP/1.1 server with the configured limits on
+/// header time, idle time and connection count.
+public func buildApplication(_ services: DiscreetServices, logger: Logger) -> some ApplicationProtocol {
+    let config = services.configuration
+    let headerTimeout = TimeAmount.seconds(Int64(config.headerTimeoutSeconds))
+    return Application(
+        router: buildRouter(services),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [RequestHeadTimeoutHandler(timeout: headerTimeout)],
+                idleTimeout: .seconds(Int64(config.idleTimeoutSeconds)))),
+        configuration: .init(
+            address: .hostname(config.host, port: config.port), serverName: "discreet",
+            availableConnectionsDelegate: MaximumAvailableConnections(config.maxConnections)),
+        logger: logger)
+}

@@ -1,0 +1,40 @@
+import DiscreetStore
+import Foundation
+
+/// What the routes work with: the store, the policy in force, the service's secret, the clock and
+/// the limits. Built once by `main` (or a test) and handed to `buildApplication`.
+public struct DiscreetServices: Sendable {
+    public var store: any DiscreetStore
+    public var policy: PolicyHolder
+    public var secrets: ServiceSecrets
+    /// The only clock the service reads; tests fix it.
+    public var clock: @Sendable () -> Date
+    public var configuration: ServiceConfiguration
+
+    public init(
+        store: any DiscreetStore, policy: PolicyHolder, secrets: ServiceSecrets,
+        clock: @escaping @Sendable () -> Date = { Date() }, configuration: ServiceConfiguration = .init()
+    ) {
+        self.store = store
+        self.policy = policy
+        self.secrets = secrets
+        self.clock = clock
+        self.configuration = configuration
+    }
+
+    /// Runs a store call, answering 503 when the store fails.
+    func storeCall<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let p as Problem {
+            throw p
+        } catch {
+            throw Problem.storeUnavailable
+        }
+    }
+
+    func activePolicy() throws -> PolicyHolder.Active {
+        guard let active = policy.active else { throw Problem.policyNotLoaded }
+        return active
+    }
+}

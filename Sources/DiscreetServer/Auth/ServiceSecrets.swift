@@ -1,0 +1,50 @@
+import Crypto
+import Foundation
+
+/// The service's own secret, from which the pseudonym keys (one per provider) and the payload
+/// digest key are derived. Lost, it makes old pseudonyms unreproducible; leaked, it makes them
+/// linkable: keep the file at mode 0600 and back it up with the data directory.
+public struct ServiceSecrets: Sendable {
+    public let master: SymmetricKey
+    let payloadKey: SymmetricKey
+
+    public init(master: SymmetricKey) {
+        self.master = master
+        self.payloadKey = SymmetricKey(
+            data: Data(HMAC<SHA256>.authenticationCode(for: Data("discreet/payload-digest/v1".utf8), using: master)))
+    }
+
+    /// HMAC-SHA-256 of a released payload, hex: lets the professional later prove what was sent
+    /// without the service keeping it.
+    public func payloadDigest(_ canonicalPayload: [UInt8]) -> String {
+        HMAC<SHA256>.authenticationCode(for: canonicalPayload, using: payloadKey).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Reads the secret from `path`, creating it (32 random bytes, mode 0600) when absent.
+    public static func loadOrCreate(at path: String) throws -> ServiceSecrets {
+        let fm = FileManager.default
+        if let data = fm.contents(atPath: path) {
+            guard data.count == 32 else { throw SecretFileError.badLength(path) }
+            return ServiceSecrets(master: SymmetricKey(data: data))
+        }
+        try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let key = SymmetricKey(size: .bits256)
+        let data = key.withUnsafeBytes { Data($0) }
+        guard fm.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw SecretFileError.cannotWrite(path)
+        }
+        return ServiceSecrets(master: key)
+    }
+
+    public enum SecretFileError: Error, CustomStringConvertible {
+        case badLength(String)
+        case cannotWrite(String)
+
+        public var description: String {
+            switch self {
+            case .badLength(let p): "the secret file \(p) must hold exactly 32 bytes"
+            case .cannotWrite(let p): "cannot write the secret file \(p)"
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+/// How the HTTP service is exposed and bounded.
+public struct ServiceConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// The largest request body accepted, in bytes (default 1 MiB).
+    public var maxBodyBytes: Int
+    /// Seconds a connection may take to deliver a complete request head, from its opening or the
+    /// end of its previous response; a slow client is then disconnected.
+    public var headerTimeoutSeconds: Int
+    /// Seconds a connection may stay idle (nothing read or written) before it is closed.
+    public var idleTimeoutSeconds: Int
+    /// Connections served at once; further ones wait in the accept backlog.
+    public var maxConnections: Int
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, headerTimeoutSeconds: Int = 10,
+        idleTimeoutSeconds: Int = 60, maxConnections: Int = 1024
+    ) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+        self.headerTimeoutSeconds = headerTimeoutSeconds
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.maxConnections = maxConnections
+    }
+}

@@ -1,0 +1,176 @@
+import DiscreetJSON
+import DiscreetLedger
+import DiscreetPolicy
+import DiscreetStore
+import Foundation
+import Hummingbird
+
+/// `POST /v1/disclosures` and `POST /v1/decisions` (discloser, exception-officer), and the
+/// accounting `GET /v1/subjects/{id}/disclosures` (auditor).
+///
+/// Ledger before release: a disclosure's entry is durably appended before its answer is built;
+/// when the append fails the answer is 503 and carries nothing of the record.
+struct DisclosureController {
+    let services: DiscreetServices
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("disclosures", use: disclose)
+        group.post("decisions", use: decide)
+        group.get("subjects/{id}/disclosures", use: accounting)
+    }
+
+    /// The members common to both calls, read strictly.
+    struct Envelope {
+        var provider: String
+        var purpose: String
+        var subject: String
+        var recordType: String
+        var tags: Set<String>
+        var exception: ExceptionInvocation?
+    }
+
+    func envelope(_ r: JSONObjectReader, principal: Principal, extra: Set<String>) throws -> Envelope {
+        do {
+            try r.rejectUnknown(Set(["provider", "purpose", "subject", "record_type", "tags", "exception"]).union(extra))
+            var exception: ExceptionInvocation?
+            if let e = try r.optionalObject("exception") {
+                try e.rejectUnknown(["basis", "justification", "facts", "authority"])
+                exception = ExceptionInvocation(
+                    basis: try e.string("basis"), justification: try e.string("justification"), facts: try e.string("facts"),
+                    authority: try e.optionalString("authority"))
+            }
+            let env = Envelope(
+                provider: try r.string("provider"), purpose: try r.string("purpose"), subject: try r.string("subject"),
+                recordType: try r.string("record_type"), tags: Set(try r.strings("tags", required: false)), exception: exception)
+            if env.exception != nil && !principal.has(.exceptionOfficer) { throw Problem.exceptionRoleRequired }
+            return env
+        } catch let error as JSONFieldError {
+            throw Problem.invalidField(error)
+        }
+    }
+
+    func input(_ env: Envelope, now: Date) async throws -> DecisionInput {
+        let state = try await services.storeCall {
+            try await services.store.decisionState(providerID: env.provider, subjectID: env.subject)
+        }
+        return DecisionInput(
+            providerID: env.provider, purpose: env.purpose, subjectID: env.subject, recordType: env.recordType,
+            recordTags: env.tags, provider: state.provider, subject: state.subject, consents: state.consents,
+            exception: env.exception, now: now)
+    }
+
+    static func problem(_ refusal: RequestRefusal, _ bundle: PolicyBundle) -> Problem {
+        switch refusal {
+        case .unknownPurpose(let p): .unknownName("purpose", p, field: "/purpose", known: Array(bundle.purposes.keys))
+        case .unknownRecordType(let t): .unknownName("record type", t, field: "/record_type", known: Array(bundle.records.keys))
+        case .unknownException(let e):
+            .unknownName("exception", e, field: "/exception/basis", known: Array(bundle.exceptions.keys))
+        case .providerSuspended(let id): .providerSuspended(id)
+        }
+    }
+
+    @Sendable func disclose(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try context.require(.discloser, .exceptionOfficer)
+        let body = try await request.jsonBody(limit: services.configuration.maxBodyBytes)
+        let reader: JSONObjectReader
+        let record: JSONObject
+        do {
+            reader = try JSONObjectReader(body)
+            guard case .object(let r) = try reader.required("record") else {
+                throw JSONFieldError(path: "/record", message: "expected an object")
+            }
+            record = r
+        } catch let error as JSONFieldError {
+            throw Problem.invalidField(error)
+        }
+        let env = try envelope(reader, principal: principal, extra: ["record"])
+        let active = try services.activePolicy()
+        let now = services.clock()
+        let input = try await input(env, now: now)
+        let id = "dsc-" + UUID().uuidString.lowercased()
+        var entry = DisclosureEntry(
+            id: id, time: now, providerID: env.provider, purpose: env.purpose, subjectID: env.subject,
+            recordType: env.recordType,
+            policy: .init(revision: active.stored.revision, label: active.stored.label, digest: active.stored.digest),
+            keyID: principal.keyID, decisions: [], exception: env.exception)
+        let result: DisclosureResult
+        do {
+            result = try active.engine.disclose(
+                record: record, input: input,
+                pseudonymizer: Pseudonymizer(serviceSecret: services.secrets.master, providerID: env.provider))
+        } catch .providerSuspended(let provider) {
+            // A refused request is an audit event too: record it, then refuse.
+            entry.refused = "provider-suspended"
+            _ = try await append(entry)
+            throw Problem.providerSuspended(provider)
+        } catch {
+            throw Self.problem(error, active.engine.bundle)
+        }
+        let payload = JSONWriter.encode(.object(result.released), sortedKeys: true)
+        entry.decisions = result.decisions
+        entry.payloadHMAC = services.secrets.payloadDigest(payload)
+        let receipt = try await append(entry)
+        return .json([
+            "disclosure_id": .string(id),
+            "released": .object(result.released),
+            "decisions": .array(result.decisions.map(\.json)),
+            "notices": .array(result.notices.map(JSONValue.string)),
+            "receipt": [
+                "ledger_index": .number(String(receipt.index)),
+                "leaf_hash": .string(Data(receipt.leafHash).base64EncodedString()),
+                "checkpoint": nil,
+            ],
+        ])
+    }
+
+    func append(_ entry: DisclosureEntry) async throws -> LedgerReceipt {
+        do {
+            return try await services.store.append(
+                LedgerAppend(
+                    disclosureID: entry.id, subjectID: entry.subjectID, providerID: entry.providerID, purpose: entry.purpose,
+                    recordedAt: entry.time, entry: entry.canonicalBytes))
+        } catch {
+            throw Problem.ledgerUnavailable
+        }
+    }
+
+    @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let principal = try context.require(.discloser, .exceptionOfficer)
+        let body = try await request.jsonBody(limit: services.configuration.maxBodyBytes)
+        let reader: JSONObjectReader
+        let fields: [String]
+        do {
+            reader = try JSONObjectReader(body)
+            fields = try reader.strings("fields")
+        } catch {
+            throw Problem.invalidField(error)
+        }
+        let env = try envelope(reader, principal: principal, extra: ["fields"])
+        let active = try services.activePolicy()
+        let input = try await input(env, now: services.clock())
+        let result: DecisionResult
+        do {
+            result = try active.engine.decide(fields: fields, input: input)
+        } catch {
+            throw Self.problem(error, active.engine.bundle)
+        }
+        return .json([
+            "decisions": .array(result.decisions.map(\.json)), "notices": .array(result.notices.map(JSONValue.string)),
+        ])
+    }
+
+    @Sendable func accounting(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.require(.auditor)
+        let subjectID = try context.parameters.id("id")
+        let entries = try await services.storeCall { try await services.store.entries(subjectID: subjectID) }
+        var list: [JSONValue] = []
+        for e in entries {
+            let entry = (try? JSONParser.parse(e.entry)) ?? .null
+            list.append([
+                "ledger_index": .number(String(e.index)), "leaf_hash": .string(Data(e.leafHash).base64EncodedString()),
+                "entry": entry,
+            ])
+        }
+        return .json(["subject": .string(subjectID), "disclosures": .array(list)])
+    }
+}

@@ -1,0 +1,78 @@
+import DiscreetJSON
+import DiscreetPolicy
+import DiscreetStore
+import Hummingbird
+
+/// `GET/PUT /v1/policy`, `POST /v1/policy/validate` (admin).
+struct PolicyController {
+    let services: DiscreetServices
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("policy", use: get)
+        group.put("policy", use: put)
+        group.post("policy/validate", use: validate)
+    }
+
+    static let bundleTypes = ["application/yaml", "application/x-yaml", "text/yaml", "application/json", "text/plain"]
+
+    func source(_ request: Request) async throws -> String {
+        if let type = request.headers[.contentType]?.lowercased(), !Self.bundleTypes.contains(where: type.hasPrefix) {
+            throw Problem.unsupportedMediaType("a policy bundle as application/yaml or application/json")
+        }
+        let buffer = try await request.collectBody(limit: services.configuration.maxBodyBytes)
+        guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
+            throw Problem.invalidBundle(
+                BundleValidationError(issues: [BundleIssue(path: "", line: nil, message: "the bundle is not valid UTF-8")]))
+        }
+        return text
+    }
+
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.require(.admin)
+        let active = try services.activePolicy()
+        var body = active.stored.summary
+        body["source"] = .string(active.stored.source)
+        return .json(.object(body))
+    }
+
+    @Sendable func put(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.require(.admin)
+        let text = try await source(request)
+        do {
+            let (active, results) = try await services.policy.install(source: text, store: services.store, now: services.clock())
+            var body = active.stored.summary
+            body["tests"] = .array(results.map(\.json))
+            return .json(.object(body))
+        } catch let error as BundleValidationError {
+            throw Problem.invalidBundle(error)
+        } catch let error as BundleTestsFailed {
+            throw Problem.bundleTestsFailed(error.results)
+        } catch {
+            throw Problem.storeUnavailable
+        }
+    }
+
+    @Sendable func validate(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.require(.admin)
+        let text = try await source(request)
+        do {
+            let bundle = try BundleParser.parse(text)
+            let results = BundleTestRunner.run(bundle, now: services.clock())
+            return .json([
+                "valid": .bool(results.allSatisfy(\.passed)), "version": .string(bundle.version), "issues": [],
+                "tests": .array(results.map(\.json)),
+            ])
+        } catch {
+            return .json(["valid": false, "issues": .array(error.issues.map(\.json)), "tests": []])
+        }
+    }
+}
+
+extension StoredPolicy {
+    var summary: JSONObject {
+        JSONObject([
+            ("revision", .number(String(revision))), ("version", .string(label)), ("digest", .string(digest)),
+            ("activated_at", .date(activatedAt)),
+        ])
+    }
+}

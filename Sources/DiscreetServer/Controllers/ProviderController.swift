@@ -1,0 +1,76 @@
+import DiscreetJSON
+import DiscreetPolicy
+import DiscreetStore
+import Hummingbird
+
+/// Providers and their agreements (admin). A provider key may read its own record, nothing else.
+struct ProviderController {
+    let services: DiscreetServices
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("providers", use: list)
+        group.put("providers/{id}", use: put)
+        group.get("providers/{id}", use: get)
+        group.delete("providers/{id}", use: delete)
+        group.post("providers/{id}/suspend") { request, context in try await setSuspended(request, context, true) }
+        group.post("providers/{id}/resume") { request, context in try await setSuspended(request, context, false) }
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.require(.admin)
+        let providers = try await services.storeCall { try await services.store.providers() }
+        return .json(["providers": .array(providers.map(\.json))])
+    }
+
+    @Sendable func put(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.require(.admin)
+        let id = try context.parameters.id("id")
+        let body = try await request.jsonBody(limit: services.configuration.maxBodyBytes)
+        var provider: Provider
+        do {
+            provider = try Provider(id: id, body: body)
+        } catch {
+            throw Problem.invalidField(error)
+        }
+        if let bundle = services.policy.active?.engine.bundle {
+            for (i, a) in provider.agreements.enumerated() {
+                for p in a.purposes.sorted() where bundle.purposes[p] == nil {
+                    throw Problem.unknownName(
+                        "purpose", p, field: "/agreements/\(i)/purposes", known: Array(bundle.purposes.keys))
+                }
+            }
+        }
+        let existing = try await services.storeCall { try await services.store.provider(id: id) }
+        provider.suspended = existing?.suspended ?? false
+        let created = try await services.storeCall { try await services.store.putProvider(provider) }
+        return .json(provider.json, status: created ? .created : .ok)
+    }
+
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.parameters.id("id")
+        try context.require(.admin, .provider(id))
+        guard let provider = try await services.storeCall({ try await services.store.provider(id: id) }) else {
+            throw Problem.notFound("provider")
+        }
+        return .json(provider.json)
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.require(.admin)
+        let id = try context.parameters.id("id")
+        guard try await services.storeCall({ try await services.store.deleteProvider(id: id) }) else {
+            throw Problem.notFound("provider")
+        }
+        return Response(status: .noContent)
+    }
+
+    func setSuspended(_ request: Request, _ context: AppRequestContext, _ suspended: Bool) async throws -> Response {
+        try context.require(.admin)
+        let id = try context.parameters.id("id")
+        guard let provider = try await services.storeCall({ try await services.store.setSuspended(providerID: id, suspended) })
+        else {
+            throw Problem.notFound("provider")
+        }
+        return .json(provider.json)
+    }
+}

@@ -1,0 +1,47 @@
+import DiscreetJSON
+import Hummingbird
+
+extension Request {
+    /// The body parsed as strict JSON, bounded by `limit` bytes. Refuses a non-JSON content type.
+    func jsonBody(limit: Int) async throws -> JSONValue {
+        if let type = headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+            throw Problem.unsupportedMediaType("application/json")
+        }
+        let buffer = try await collectBody(limit: limit)
+        do {
+            return try buffer.withUnsafeReadableBytes { raw throws(JSONParseError) in try JSONParser.parse(raw) }
+        } catch {
+            throw Problem.malformedJSON(error)
+        }
+    }
+
+    func collectBody(limit: Int) async throws -> ByteBuffer {
+        do {
+            return try await body.collect(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw Problem.bodyTooLarge(limit: limit)
+        }
+    }
+}
+
+extension Response {
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: JSONWriter.encode(value))))
+    }
+}
+
+extension Parameters {
+    /// A path parameter; ids are opaque but bounded and printable.
+    func id(_ name: String) throws -> String {
+        guard let value = get(name), !value.isEmpty, value.utf8.count <= 200,
+            value.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F })
+        else {
+            throw Problem(
+                .badRequest, "invalid-id", title: "Invalid id",
+                detail: "The '\(name)' in the path must be 1 to 200 printable characters.")
+        }
+        return value
+    }
+}

@@ -1,0 +1,72 @@
+import DiscreetJSON
+import DiscreetPolicy
+import Foundation
+
+/// The ledger entry of one disclosure request (DESIGN §6), as canonical JSON: sorted keys, no
+/// whitespace, so its bytes, and so its leaf hash, are reproducible.
+///
+/// Values never rest: it names each field's path, category, outcome, reason, basis and transform,
+/// but holds no field value; the released payload is represented only by its HMAC.
+struct DisclosureEntry {
+    var id: String
+    var time: Date
+    var providerID: String
+    var purpose: String
+    var subjectID: String
+    var recordType: String
+    var policy: StoredPolicyRef
+    var keyID: String
+    var decisions: [FieldDecision]
+    var exception: ExceptionInvocation?
+    var payloadHMAC: String?
+    /// Set when the whole request was refused (a suspended provider).
+    var refused: String?
+
+    struct StoredPolicyRef {
+        var revision: Int
+        var label: String
+        var digest: String
+    }
+
+    var json: JSONValue {
+        var o = JSONObject([
+            ("v", 1), ("id", .string(id)), ("time", .string(RFC3339.format(time))), ("provider", .string(providerID)),
+            ("purpose", .string(purpose)), ("subject", .string(subjectID)), ("record_type", .string(recordType)),
+            (
+                "policy",
+                .object(
+                    JSONObject([
+                        ("revision", .number(String(policy.revision))), ("version", .string(policy.label)),
+                        ("digest", .string(policy.digest)),
+                    ]))
+            ),
+            ("key_id", .string(keyID)), ("fields", .array(decisions.map(\.json))),
+        ])
+        if let exception { o["exception"] = exception.json }
+        if let payloadHMAC { o["payload_hmac"] = .string(payloadHMAC) }
+        if let refused { o["refused"] = .string(refused) }
+        return .object(o)
+    }
+
+    var canonicalBytes: [UInt8] { JSONWriter.encode(json, sortedKeys: true) }
+}
+
+extension FieldDecision {
+    var json: JSONValue {
+        var o = JSONObject([
+            ("field", .string(field)), ("category", category.map(JSONValue.string) ?? .null),
+            ("outcome", .string(outcome.rawValue)), ("reason", .string(reason.rawValue)),
+            ("basis", basis.map(JSONValue.string) ?? .null),
+        ])
+        o["transform"] = transform.map(JSONValue.string) ?? .null
+        return .object(o)
+    }
+}
+
+extension ExceptionInvocation {
+    var json: JSONValue {
+        var o = JSONObject([("basis", .string(basis)), ("justification", .string(justification)), ("facts", .string(facts))])
+        if let authority { o["authority"] = .string(authority) }
+        return .object(o)
+    }
+}

@@ -1,0 +1,28 @@
+import DiscreetStore
+import Hummingbird
+
+/// Resolves `Authorization: Bearer <key>` to a principal. A missing, malformed or unknown key is
+/// refused with 401 before any route runs; roles are checked by each route.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let keys: any KeyStore
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
+        guard let header = request.headers[.authorization], header.count > 7,
+            header.prefix(7).lowercased() == "bearer "
+        else { throw Problem.unauthorized }
+        let key = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        guard let id = APIKeys.keyID(of: key) else { throw Problem.unauthorized }
+        let record: APIKeyRecord?
+        do {
+            record = try await keys.key(id: id)
+        } catch {
+            throw Problem.storeUnavailable
+        }
+        guard let record, APIKeys.matches(key, record) else { throw Problem.unauthorized }
+        var context = context
+        context.principal = Principal(keyID: record.id, roles: record.roles)
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,51 @@
+import Crypto
+import DiscreetPolicy
+import DiscreetStore
+import Foundation
+import Synchronization
+
+/// The bundle in force, swapped atomically when a new one is accepted. A request decides under
+/// the snapshot it took at its start.
+public final class PolicyHolder: Sendable {
+    public struct Active: Sendable {
+        public let engine: DecisionEngine
+        public let stored: StoredPolicy
+    }
+
+    private let current = Mutex<Active?>(nil)
+
+    public init() {}
+
+    public var active: Active? { current.withLock { $0 } }
+
+    public func activate(_ bundle: PolicyBundle, stored: StoredPolicy) {
+        let active = Active(engine: DecisionEngine(bundle: bundle), stored: stored)
+        current.withLock { $0 = active }
+    }
+
+    /// Validates `source`, runs its tests at `now`, stores it as a new revision and puts it in
+    /// force. An invalid bundle, or one whose tests fail, changes nothing.
+    public func install(source: String, store: some PolicyStore, now: Date) async throws -> (
+        Active, [BundleTestRunner.CaseResult]
+    ) {
+        let bundle = try BundleParser.parse(source)
+        let results = BundleTestRunner.run(bundle, now: now)
+        if results.contains(where: { !$0.passed }) { throw BundleTestsFailed(results: results) }
+        let stored = try await store.savePolicy(label: bundle.version, digest: Self.digest(source), source: source, at: now)
+        activate(bundle, stored: stored)
+        return (active!, results)
+    }
+
+    public static func digest(_ source: String) -> String {
+        SHA256.hash(data: Data(source.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// A bundle whose own tests fail is refused.
+public struct BundleTestsFailed: Error, CustomStringConvertible {
+    public var results: [BundleTestRunner.CaseResult]
+
+    public var description: String {
+        results.filter { !$0.passed }.map { "\($0.name):\n  " + $0.failures.joined(separator: "\n  ") }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,78 @@
+import DiscreetPolicy
+import Foundation
+
+/// Providers and their agreements.
+public protocol ProviderStore: Sendable {
+    /// Creates or replaces; returns true when the provider is new.
+    func putProvider(_ provider: Provider) async throws -> Bool
+    func provider(id: String) async throws -> Provider?
+    func providers() async throws -> [Provider]
+    /// Returns false when there was no such provider.
+    func deleteProvider(id: String) async throws -> Bool
+    /// Returns the updated provider, or nil when there is none.
+    func setSuspended(providerID: String, _ suspended: Bool) async throws -> Provider?
+}
+
+/// Subjects' tags and restrictions.
+public protocol SubjectStore: Sendable {
+    func putSubject(_ subject: Subject) async throws -> Bool
+    func subject(id: String) async throws -> Subject?
+}
+
+/// Consents, with their whole history: a withdrawn consent is kept, marked withdrawn.
+public protocol ConsentStore: Sendable {
+    func insertConsent(_ consent: Consent) async throws
+    func consents(subjectID: String) async throws -> [Consent]
+    /// Marks the consent withdrawn at `at` unless it already is; nil when there is no such consent
+    /// for this subject.
+    func withdrawConsent(subjectID: String, consentID: String, at: Date) async throws -> Consent?
+}
+
+/// API keys, stored as digests.
+public protocol KeyStore: Sendable {
+    func insertKey(_ key: APIKeyRecord) async throws
+    func key(id: String) async throws -> APIKeyRecord?
+    func keyCount() async throws -> Int
+}
+
+/// Accepted policy bundles; the newest is in force.
+public protocol PolicyStore: Sendable {
+    /// Stores a new revision and returns it.
+    func savePolicy(label: String, digest: String, source: String, at: Date) async throws -> StoredPolicy
+    func currentPolicy() async throws -> StoredPolicy?
+}
+
+/// The append-only log of disclosures.
+public protocol DisclosureLedger: Sendable {
+    /// Appends durably; when this returns, the entry survives a crash. Throws when it cannot.
+    func append(_ entry: LedgerAppend) async throws -> LedgerReceipt
+    /// The entries about one subject, oldest first.
+    func entries(subjectID: String) async throws -> [LedgerEntry]
+    func entryCount() async throws -> Int64
+}
+
+/// What the engine needs for one request, read in one consistent snapshot.
+public struct DecisionState: Sendable {
+    public var provider: Provider?
+    public var subject: Subject?
+    public var consents: [Consent]
+
+    public init(provider: Provider?, subject: Subject?, consents: [Consent]) {
+        self.provider = provider
+        self.subject = subject
+        self.consents = consents
+    }
+}
+
+public protocol DecisionStateReader: Sendable {
+    func decisionState(providerID: String, subjectID: String) async throws -> DecisionState
+}
+
+/// Everything the service keeps. SQLite implements it for one node; a PostgreSQL implementation
+/// for several replicas will satisfy the same protocols.
+public protocol DiscreetStore: ProviderStore, SubjectStore, ConsentStore, KeyStore, PolicyStore, DisclosureLedger,
+    DecisionStateReader
+{
+    /// Whether the store can be read and written now (readiness).
+    func isWritable() async -> Bool
+}

@@ -1,0 +1,127 @@
+import ArgumentParser
+import DiscreetPolicy
+import DiscreetSQLite
+import DiscreetServer
+import DiscreetStore
+import Foundation
+import Hummingbird
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP service.")
+
+    @OptionGroup var data: DataDirectoryOption
+    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port: Int = 8080
+    @Option(help: "A policy bundle (YAML or JSON) to put in force at start.") var policy: String?
+    @Flag(help: "Start with the demo policy and providers, and print a one-time admin key if there is none.")
+    var demo = false
+    @Option(help: "Largest request body, in bytes.") var maxBodyBytes: Int = 1 << 20
+    @Option(help: "Seconds a connection has to send a complete request head.") var headerTimeout: Int = 10
+    @Option(help: "Seconds before an idle connection is closed.") var idleTimeout: Int = 60
+    @Option(help: "Connections served at once.") var maxConnections: Int = 1024
+    @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1 to 65535") }
+        guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+        guard headerTimeout > 0, idleTimeout > 0, maxConnections > 0 else {
+            throw ValidationError("timeouts and --max-connections must be positive")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "discreet")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let store = try SQLiteStore(directory: data.dataDir)
+        let secrets = try ServiceSecrets.loadOrCreate(at: data.secretPath)
+        let holder = PolicyHolder()
+        let now = Date()
+        try await loadPolicy(holder, store: store, now: now)
+        if demo { try await seedDemo(store: store, now: now) }
+        let services = DiscreetServices(
+            store: store, policy: holder, secrets: secrets,
+            configuration: ServiceConfiguration(
+                host: host, port: port, maxBodyBytes: maxBodyBytes, headerTimeoutSeconds: headerTimeout,
+                idleTimeoutSeconds: idleTimeout, maxConnections: maxConnections))
+        logger.info(
+            "policy in force",
+            metadata: ["revision": "\(holder.active!.stored.revision)", "version": "\(holder.active!.stored.label)"])
+        try await buildApplication(services, logger: logger).runService()
+    }
+
+    /// `--policy` replaces the stored bundle when it differs; otherwise the stored one is used;
+    /// with neither, `--demo` installs the demo bundle. With no policy at all the service does not start.
+    func loadPolicy(_ holder: PolicyHolder, store: SQLiteStore, now: Date) async throws {
+        let current = try await store.currentPolicy()
+        if let path = policy {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                throw ValidationError("cannot read the policy file \(path)")
+            }
+            if let current, current.digest == PolicyHolder.digest(text) {
+                holder.activate(try BundleParser.parse(text), stored: current)
+            } else {
+                _ = try await install(holder, text, store, now, from: path)
+            }
+        } else if let current {
+            do {
+                holder.activate(try BundleParser.parse(current.source), stored: current)
+            } catch {
+                throw ValidationError("the stored policy (revision \(current.revision)) no longer validates:\n\(error)")
+            }
+        } else if demo {
+            _ = try await install(holder, DemoPolicy.source, store, now, from: "the demo policy")
+        } else {
+            throw ValidationError("no policy is in force: start with --policy FILE, or --demo")
+        }
+    }
+
+    func install(_ holder: PolicyHolder, _ text: String, _ store: SQLiteStore, _ now: Date, from: String) async throws -> Bool {
+        do {
+            _ = try await holder.install(source: text, store: store, now: now)
+            return true
+        } catch let error as BundleValidationError {
+            throw ValidationError("\(from) does not validate:\n\(error)")
+        } catch let error as BundleTestsFailed {
+            throw ValidationError("\(from) fails its own tests:\n\(error)")
+        }
+    }
+
+    /// Registers the demo providers when there are none, and prints a one-time key when the store
+    /// has no key yet.
+    func seedDemo(store: SQLiteStore, now: Date) async throws {
+        if try await store.providers().isEmpty {
+            let bundle = try BundleParser.parse(DemoPolicy.source)
+            for provider in bundle.fixtures.providers.values { _ = try await store.putProvider(provider) }
+        }
+        guard try await store.keyCount() == 0 else {
+            announce("discreet: keys already exist in \(data.dataDir); create another with: discreet keys create --role admin")
+            return
+        }
+        let (key, record) = APIKeys.generate(
+            roles: [.admin, .consentManager, .discloser, .auditor], label: "demo admin", now: now)
+        try await store.insertKey(record)
+        let base = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+        announce(
+            """
+
+            discreet demo: a one-time admin key (roles admin, consent-manager, discloser, auditor).
+            It is shown only now; only its digest is stored.
+
+                export DISCREET_KEY=\(key)
+
+            A first disclosure, to the debt collector 'recouvra':
+
+                curl -s -X POST \(base)/v1/disclosures -H "Authorization: Bearer $DISCREET_KEY" \\
+                  -H 'Content-Type: application/json' \\
+                  -d '{"provider":"recouvra","purpose":"debt-collection","subject":"p-1","record_type":"patient","record":{"name":"Ana Souza","birth_date":"1984-02-29","phone":"+33612345678","address":{"street":"12 rue des Lilas","city":"Lyon","postal_code":"69003"},"amount_due":120.5,"diagnosis":"F32.1"}}'
+
+            """)
+    }
+}
+
+/// Prints to standard output at once: a banner must not sit in a pipe's buffer while the server runs.
+func announce(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
