@@ -75,6 +75,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "DiscreetJSONTests", dependencies: ["DiscreetJSON"], swiftSettings: strict),
         .testTarget(name: "DiscreetPolicyTests", dependencies: ["DiscreetPolicy", "DiscreetJSON"], swiftSettings: strict),
         .testTarget(name: "DiscreetLedgerTests", dependencies: ["DiscreetLedger"], swiftSettings: strict),
         .testTarget(name: "DiscreetSQLiteTests", dependencies: ["DiscreetSQLite", "DiscreetStore"], swiftSettings: strict),

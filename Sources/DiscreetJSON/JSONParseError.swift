@@ -16,5 +16,10 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     /// Byte offset into the input where the problem was found.
     public var offset: Int
 
+    public init(kind: Kind, offset: Int) {
+        self.kind = kind
+        self.offset = offset
+    }
+
     public var description: String { "\(kind.rawValue) at byte \(offset)" }
 }

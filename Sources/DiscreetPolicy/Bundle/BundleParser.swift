@@ -85,10 +85,15 @@ struct BundleWalk {
         let regimes =
             section("regimes").map { self.regimes($0, top.appending("regimes"), exceptions: exceptions, purposes: purposeNames) }
             ?? [:]
-        let categories = section("categories").map { self.categories($0, top.appending("categories"), regimes: regimes) } ?? [:]
-        let tags = section("tags").map { self.tags($0, top.appending("tags"), regimes: regimes) } ?? [:]
-        let records = section("records").map { self.records($0, top.appending("records"), categories: categories) } ?? [:]
-        let purposes = section("purposes").map { self.purposes($0, top.appending("purposes"), categories: categories) } ?? [:]
+        // References are checked against declared names, so that one bad declaration is reported
+        // once rather than again at every place that names it.
+        let regimeNames = section("regimes").map { self.names($0, top) } ?? []
+        let categoryNames = section("categories").map { self.names($0, top) } ?? []
+        let categories =
+            section("categories").map { self.categories($0, top.appending("categories"), regimes: regimeNames) } ?? [:]
+        let tags = section("tags").map { self.tags($0, top.appending("tags"), regimes: regimeNames) } ?? [:]
+        let records = section("records").map { self.records($0, top.appending("records"), categories: categoryNames) } ?? [:]
+        let purposes = section("purposes").map { self.purposes($0, top.appending("purposes"), categories: categoryNames) } ?? [:]
         var bundle = PolicyBundle(
             version: version, regimes: regimes, exceptions: exceptions, categories: categories, tags: tags,
             records: records, purposes: purposes)

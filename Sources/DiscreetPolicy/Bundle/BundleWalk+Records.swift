@@ -1,7 +1,7 @@
 import Yams
 
 extension BundleWalk {
-    mutating func records(_ node: Node, _ path: Pointer, categories: [String: String]) -> [String: RecordType] {
+    mutating func records(_ node: Node, _ path: Pointer, categories: Set<String>) -> [String: RecordType] {
         guard let entries = reader.mapping(node, path) else { return [:] }
         var out: [String: RecordType] = [:]
         for (name, body) in entries {
@@ -17,7 +17,7 @@ extension BundleWalk {
                     continue
                 }
                 guard let category = reader.string(value, q, what: "a category") else { continue }
-                if categories[category] == nil {
+                if !categories.contains(category) {
                     reader.issue(q, value, "unknown category '\(category)'; declare it under /categories")
                     continue
                 }
@@ -32,7 +32,7 @@ extension BundleWalk {
         return out
     }
 
-    mutating func purposes(_ node: Node, _ path: Pointer, categories: [String: String]) -> [String: Purpose] {
+    mutating func purposes(_ node: Node, _ path: Pointer, categories: Set<String>) -> [String: Purpose] {
         guard let entries = reader.mapping(node, path) else { return [:] }
         var out: [String: Purpose] = [:]
         for (name, body) in entries {
@@ -54,7 +54,7 @@ extension BundleWalk {
             var transforms: [String: Transform] = [:]
             for (category, value) in list {
                 let q = listPath.appending(category)
-                if categories[category] == nil {
+                if !categories.contains(category) {
                     reader.issue(q, value, "unknown category '\(category)'; declare it under /categories")
                     continue
                 }

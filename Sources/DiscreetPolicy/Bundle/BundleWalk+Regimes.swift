@@ -79,7 +79,7 @@ extension BundleWalk {
         return out
     }
 
-    mutating func categories(_ node: Node, _ path: Pointer, regimes: [String: Regime]) -> [String: String] {
+    mutating func categories(_ node: Node, _ path: Pointer, regimes: Set<String>) -> [String: String] {
         guard let entries = reader.mapping(node, path) else { return [:] }
         var out: [String: String] = [:]
         for (name, value) in entries {
@@ -89,10 +89,10 @@ extension BundleWalk {
             }
             guard let regime = value.scalar?.string, !regime.isEmpty, value.scalar?.style != .plain || regime != "null" else {
                 reader.issue(
-                    p, value, "the category has no regime; name one of: \(regimes.keys.sorted().joined(separator: ", "))")
+                    p, value, "the category has no regime; name one of: \(regimes.sorted().joined(separator: ", "))")
                 continue
             }
-            if regimes[regime] == nil {
+            if !regimes.contains(regime) {
                 reader.issue(p, value, "unknown regime '\(regime)'")
                 continue
             }
@@ -101,7 +101,7 @@ extension BundleWalk {
         return out
     }
 
-    mutating func tags(_ node: Node, _ path: Pointer, regimes: [String: Regime]) -> [String: [String]] {
+    mutating func tags(_ node: Node, _ path: Pointer, regimes: Set<String>) -> [String: [String]] {
         guard let entries = reader.mapping(node, path) else { return [:] }
         var out: [String: [String]] = [:]
         for (tag, value) in entries {
@@ -112,10 +112,10 @@ extension BundleWalk {
             } else {
                 list = reader.strings(value, p, what: "a regime or a list of regimes") ?? []
             }
-            for (i, r) in list.enumerated() where regimes[r] == nil {
+            for (i, r) in list.enumerated() where !regimes.contains(r) {
                 reader.issue(list.count == 1 ? p : p.appending(i), value, "unknown regime '\(r)'")
             }
-            out[tag] = list.filter { regimes[$0] != nil }
+            out[tag] = list
         }
         return out
     }

@@ -1,0 +1,82 @@
+import DiscreetJSON
+import Testing
+
+@Suite struct JSONParserTests {
+    @Test func parsesEveryKindOfValue() throws {
+        let v = try JSONParser.parse(#"{"a":null,"b":true,"c":false,"d":-12.5e3,"e":"x","f":[1,{}],"g":{}}"#)
+        let o = try #require(v.objectValue)
+        #expect(o.keys == ["a", "b", "c", "d", "e", "f", "g"])
+        #expect(o["a"] == .null)
+        #expect(o["b"] == .bool(true))
+        #expect(o["d"] == .number("-12.5e3"))
+        #expect(o["f"] == .array([.number("1"), .object(JSONObject())]))
+    }
+
+    @Test func keepsTheExactTextOfNumbers() throws {
+        let v = try JSONParser.parse("[12345678901234567890, 0.1, 1E+2]")
+        #expect(v == .array([.number("12345678901234567890"), .number("0.1"), .number("1E+2")]))
+        #expect(JSONWriter.string(v) == "[12345678901234567890,0.1,1E+2]")
+    }
+
+    @Test(arguments: ["01", "1.", ".5", "-", "1e", "+1", "0x10", "NaN", "Infinity", "1.5e+"])
+    func refusesNumbersOutsideTheGrammar(_ text: String) {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse("[\(text)]") }
+    }
+
+    @Test func refusesDuplicateKeys() {
+        #expect(throws: JSONParseError(kind: .duplicateKey, offset: 8)) { try JSONParser.parse(#"{"a":1, "a":2}"#) }
+    }
+
+    @Test func boundsNesting() throws {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(deep) }
+        let ok = String(repeating: "[", count: 64) + String(repeating: "]", count: 64)
+        _ = try JSONParser.parse(ok)
+        let tooDeep = String(repeating: "[", count: 65) + String(repeating: "]", count: 65)
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(tooDeep) }
+    }
+
+    @Test func refusesInvalidUTF8() {
+        let bytes: [UInt8] = [0x22, 0xC3, 0x28, 0x22]
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
+    }
+
+    @Test func decodesEscapesAndSurrogatePairs() throws {
+        let v = try JSONParser.parse(#""a\"b\\c\/\n\u00e9\ud83d\ude00""#)
+        #expect(v == .string("a\"b\\c/\né😀"))
+    }
+
+    @Test(arguments: [#""\ud83d""#, #""\ude00""#, #""\x""#, "\"a\nb\"", #""\u12""#])
+    func refusesBadStrings(_ text: String) {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
+    }
+
+    @Test(arguments: ["", "  ", "{", "[1,]", "{\"a\"}", "{\"a\":1,}", "tru", "nul", "[1] x", "{} {}"])
+    func refusesMalformedDocuments(_ text: String) {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
+    }
+
+    @Test func writerEscapesAndRoundTrips() throws {
+        let value: JSONValue = ["k\"ey": "line\nbreak\u{01}", "n": 1, "u": "ünï😀"]
+        let text = JSONWriter.string(value)
+        #expect(text == #"{"k\"ey":"line\nbreak\u0001","n":1,"u":"ünï😀"}"#)
+        #expect(try JSONParser.parse(text) == value)
+    }
+
+    @Test func sortedKeysAreCanonical() {
+        let a: JSONValue = ["b": 1, "a": ["d": 2, "c": 3]]
+        let b: JSONValue = ["a": ["c": 3, "d": 2], "b": 1]
+        #expect(JSONWriter.encode(a, sortedKeys: true) == JSONWriter.encode(b, sortedKeys: true))
+        #expect(JSONWriter.string(a, sortedKeys: true) == #"{"a":{"c":3,"d":2},"b":1}"#)
+    }
+
+    @Test func errorsNameAnOffsetNeverTheContent() {
+        do {
+            _ = try JSONParser.parse(#"{"secret": "Ana Souza", oops}"#)
+            Issue.record("expected an error")
+        } catch {
+            #expect(!error.description.contains("Ana"))
+            #expect(error.offset == 24)
+        }
+    }
+}
