@@ -84,6 +84,9 @@ let package = Package(
             dependencies: [
                 "DiscreetServer", "DiscreetSQLite", "DiscreetStore", "DiscreetPolicy",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                // Only to break the real SQLite file from outside in the ledger-failure test.
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),
