@@ -74,11 +74,10 @@ public struct JSONObject: Sendable, Equatable {
         members.append((key, value))
     }
 
+    /// Objects are equal when they hold the same keys with equal values, in any order (RFC 8259 §4).
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.members.count == rhs.members.count else { return false }
-        for (l, r) in zip(lhs.members, rhs.members) where l.key != r.key || l.value != r.value {
-            return false
-        }
+        for (key, value) in lhs.members where rhs[key] != value { return false }
         return true
     }
 }

@@ -19,7 +19,8 @@ import Testing
                     ])
             let decisions = try #require(r.body["decisions"]?.arrayValue)
             #expect(decisions.count == 12)
-            let reasons = Dictionary(uniqueKeysWithValues: decisions.map { ($0["field"]!.stringValue!, $0["reason"]!.stringValue!) })
+            let reasons = Dictionary(
+                uniqueKeysWithValues: decisions.map { ($0["field"]!.stringValue!, $0["reason"]!.stringValue!) })
             #expect(reasons["diagnosis"] == "no-agreement")
             #expect(reasons["national_id"] == "not-needed")
             #expect(reasons["treatments[0].substance_program"] == "no-agreement")
@@ -57,7 +58,8 @@ import Testing
 
             let after = try await client.call(.post, "/v1/disclosures", as: "discloser", h, json: request)
             #expect(after.body["released"]?["treatments"] == [["code": "H0020"]])
-            let reason = after.body["decisions"]?.arrayValue?.first { $0["field"] == "treatments[0].substance_program" }?["reason"]
+            let reason = after.body["decisions"]?.arrayValue?.first { $0["field"] == "treatments[0].substance_program" }?[
+                "reason"]
             #expect(reason == "consent-withdrawn")
             #expect(after.body["notices"] == [])
 
@@ -99,12 +101,18 @@ import Testing
         let h = try await Harness()
         try await h.test { client in
             for (provider, purpose) in [("recouvra", "debt-collection"), ("facturo", "billing"), ("nobody", "billing")] {
-                let r = try await client.call(.post, "/v1/disclosures", as: "discloser", h, json: Sample.disclosure(provider: provider, purpose: purpose))
+                let r = try await client.call(
+                    .post, "/v1/disclosures", as: "discloser", h, json: Sample.disclosure(provider: provider, purpose: purpose))
                 #expect(r.status == .ok)
             }
-            _ = try await client.call(.post, "/v1/decisions", as: "discloser", h, json: ["provider": "facturo", "purpose": "billing", "subject": "p-1", "record_type": "patient", "fields": ["name"]])
+            _ = try await client.call(
+                .post, "/v1/decisions", as: "discloser", h,
+                json: [
+                    "provider": "facturo", "purpose": "billing", "subject": "p-1", "record_type": "patient", "fields": ["name"],
+                ])
             // A malformed body full of values, and one with an unknown member.
-            _ = try await client.call(.post, "/v1/disclosures", as: "discloser", h, raw: #"{"record": {"name": "Zelda Quixote-Marsh", }"#)
+            _ = try await client.call(
+                .post, "/v1/disclosures", as: "discloser", h, raw: #"{"record": {"name": "Zelda Quixote-Marsh", }"#)
             var extra = Sample.disclosure().objectValue!
             extra["Valognes"] = "431.77"
             let unknown = try await client.call(.post, "/v1/disclosures", as: "discloser", h, json: .object(extra))
@@ -158,7 +166,8 @@ import Testing
             let accounting = try await client.call(.get, "/v1/subjects/p-1/disclosures", as: "auditor", h)
             #expect(accounting.body["disclosures"]?[0]?["entry"]?["exception"]?["basis"] == "medical-emergency")
             // Without an exception, medical personnel with no agreement receive nothing.
-            let none = try await client.call(.post, "/v1/disclosures", as: "exception-officer", h, json: .object(withoutException))
+            let none = try await client.call(
+                .post, "/v1/disclosures", as: "exception-officer", h, json: .object(withoutException))
             #expect(none.body["released"] == [:])
         }
     }
@@ -168,9 +177,15 @@ import Testing
         try await h.test { client in
             let r = try await client.call(
                 .post, "/v1/decisions", as: "discloser", h,
-                json: ["provider": "recouvra", "purpose": "debt-collection", "subject": "p-1", "record_type": "patient", "fields": ["name", "phone", "diagnosis", "x"]])
+                json: [
+                    "provider": "recouvra", "purpose": "debt-collection", "subject": "p-1", "record_type": "patient",
+                    "fields": ["name", "phone", "diagnosis", "x"],
+                ])
             #expect(r.status == .ok)
-            #expect(r.body["decisions"]?.arrayValue?.map { $0["reason"]! } == ["permitted", "permitted", "no-agreement", "unmapped-field"])
+            #expect(
+                r.body["decisions"]?.arrayValue?.map { $0["reason"]! } == [
+                    "permitted", "permitted", "no-agreement", "unmapped-field",
+                ])
             #expect(r.body["decisions"]?[1]?["transform"] == "mask:4")
         }
         #expect(try await h.store.entryCount() == 0)

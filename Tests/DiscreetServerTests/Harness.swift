@@ -78,7 +78,9 @@ extension TestClientProtocol {
         }
         return try await execute(uri: uri, method: method, headers: headers, body: body) { response in
             let bytes = Array(response.body.readableBytesView)
-            let parsed = bytes.isEmpty ? JSONValue.null : ((try? JSONParser.parse(bytes)) ?? .string(String(decoding: bytes, as: UTF8.self)))
+            let parsed =
+                bytes.isEmpty
+                ? JSONValue.null : ((try? JSONParser.parse(bytes)) ?? .string(String(decoding: bytes, as: UTF8.self)))
             return (response.status, parsed, response.headers)
         }
     }
@@ -131,7 +133,10 @@ enum Sample {
     static func disclosure(provider: String = "recouvra", purpose: String = "debt-collection", subject: String = "p-1")
         -> JSONValue
     {
-        ["provider": .string(provider), "purpose": .string(purpose), "subject": .string(subject), "record_type": "patient", "record": record]
+        [
+            "provider": .string(provider), "purpose": .string(purpose), "subject": .string(subject), "record_type": "patient",
+            "record": record,
+        ]
     }
 }
 

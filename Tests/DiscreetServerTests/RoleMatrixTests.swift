@@ -19,15 +19,21 @@ import Testing
         Family(name: "policy validate", method: .post, uri: "/v1/policy/validate", body: "x", allowed: ["admin"]),
         Family(name: "providers list", method: .get, uri: "/v1/providers", allowed: ["admin"]),
         Family(name: "provider suspend", method: .post, uri: "/v1/providers/nobody/suspend", allowed: ["admin"]),
-        Family(name: "own provider record", method: .get, uri: "/v1/providers/recouvra", allowed: ["admin", "provider:recouvra"]),
+        Family(
+            name: "own provider record", method: .get, uri: "/v1/providers/recouvra", allowed: ["admin", "provider:recouvra"]),
         Family(name: "another provider's record", method: .get, uri: "/v1/providers/facturo", allowed: ["admin"]),
         Family(name: "subject profile", method: .get, uri: "/v1/subjects/p-1", allowed: ["consent-manager"]),
         Family(name: "consents", method: .get, uri: "/v1/subjects/p-1/consents", allowed: ["consent-manager"]),
         Family(
             name: "decisions", method: .post, uri: "/v1/decisions",
-            body: ["provider": "recouvra", "purpose": "debt-collection", "subject": "p-1", "record_type": "patient", "fields": ["name"]],
+            body: [
+                "provider": "recouvra", "purpose": "debt-collection", "subject": "p-1", "record_type": "patient",
+                "fields": ["name"],
+            ],
             allowed: ["discloser", "exception-officer"]),
-        Family(name: "disclosures", method: .post, uri: "/v1/disclosures", body: Sample.disclosure(), allowed: ["discloser", "exception-officer"]),
+        Family(
+            name: "disclosures", method: .post, uri: "/v1/disclosures", body: Sample.disclosure(),
+            allowed: ["discloser", "exception-officer"]),
         Family(name: "accounting", method: .get, uri: "/v1/subjects/p-1/disclosures", allowed: ["auditor"]),
     ]
 
@@ -36,7 +42,9 @@ import Testing
         let h = try await Harness()
         try await h.test { client in
             for role in Harness.roles {
-                let r = try await client.call(family.method, family.uri, as: role, h, json: family.body, contentType: family.body?.stringValue != nil ? "application/yaml" : "application/json")
+                let r = try await client.call(
+                    family.method, family.uri, as: role, h, json: family.body,
+                    contentType: family.body?.stringValue != nil ? "application/yaml" : "application/json")
                 if family.allowed.contains(role) {
                     #expect(r.status != .forbidden && r.status != .unauthorized, "\(role) should reach \(family.name)")
                 } else {
@@ -54,7 +62,8 @@ import Testing
             // A real key id with the wrong secret.
             let real = h.keys["admin"]!
             let wrongSecret = String(real.dropLast()) + (real.last == "A" ? "B" : "A")
-            let tampered = try await client.call(family.method, family.uri, as: nil, h, json: family.body, headers: [.authorization: "Bearer \(wrongSecret)"])
+            let tampered = try await client.call(
+                family.method, family.uri, as: nil, h, json: family.body, headers: [.authorization: "Bearer \(wrongSecret)"])
             #expect(tampered.status == .unauthorized)
         }
     }

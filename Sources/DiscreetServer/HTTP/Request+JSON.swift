@@ -1,5 +1,7 @@
 import DiscreetJSON
+import Foundation
 import Hummingbird
+import NIOCore
 
 extension Request {
     /// The body parsed as strict JSON, bounded by `limit` bytes. Refuses a non-JSON content type.
@@ -18,7 +20,7 @@ extension Request {
     func collectBody(limit: Int) async throws -> ByteBuffer {
         do {
             return try await body.collect(upTo: limit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch is NIOTooManyBytesError {
             throw Problem.bodyTooLarge(limit: limit)
         }
     }
@@ -33,10 +35,10 @@ extension Response {
 }
 
 extension Parameters {
-    /// A path parameter; ids are opaque but bounded and printable.
+    /// A path parameter, percent-decoded; ids are opaque but bounded and printable.
     func id(_ name: String) throws -> String {
-        guard let value = get(name), !value.isEmpty, value.utf8.count <= 200,
-            value.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F })
+        guard let value = get(name)?.removingPercentEncoding, !value.isEmpty, value.utf8.count <= 200,
+            value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F })
         else {
             throw Problem(
                 .badRequest, "invalid-id", title: "Invalid id",

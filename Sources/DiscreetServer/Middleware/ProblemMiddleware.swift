@@ -2,7 +2,7 @@ import Hummingbird
 import Logging
 
 /// Turns every error into an RFC 9457 answer. A `Problem` speaks for itself; the framework's own
-/// errors (no route, body too large) get their stable problem; anything else is logged by type
+/// errors (no route, body too large: any `HTTPResponseError`) keep their status and get a stable problem; anything else is logged by type
 /// only, never with the request's content, and answered with a generic problem.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBodyBytes: Int
@@ -13,7 +13,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as Problem {
             return try problem.response(from: request, context: context)
-        } catch let error as HTTPError {
+        } catch let error as any HTTPResponseError {
+            // The framework's own errors (HTTPError, NIOTooManyBytesError, ...): keep the status,
+            // speak problem+json.
             let problem: Problem =
                 switch error.status {
                 case .notFound: .routeNotFound
