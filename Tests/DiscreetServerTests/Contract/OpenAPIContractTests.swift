@@ -1,0 +1,165 @@
+import DiscreetJSON
+import DiscreetServer
+import Hummingbird
+import HummingbirdTesting
+import Synchronization
+import Testing
+
+/// The server and openapi.yaml agree: the same operations, and every answer of a tour through the
+/// API, successes and errors, has a status the spec lists and a body that matches its schema.
+@Suite struct OpenAPIContractTests {
+    @Test func theRouterAndTheSpecHaveTheSameOperations() async throws {
+        let spec = try OpenAPISpec.load()
+        let h = try await Harness()
+        let routes = Set(buildRouter(h.services).routes.map { "\($0.method.rawValue) \($0.path)" })
+        #expect(
+            routes.subtracting(spec.operations).isEmpty,
+            "in the router, not the spec: \(routes.subtracting(spec.operations).sorted())")
+        #expect(
+            spec.operations.subtracting(routes).isEmpty,
+            "in the spec, not the router: \(spec.operations.subtracting(routes).sorted())")
+        #expect(routes.count == 19)
+    }
+
+    /// One call: the concrete URI, the spec's path template, who calls, and what it sends.
+    struct Call: Sendable {
+        var method: HTTPRequest.Method
+        var uri: String
+        var template: String
+        var role: String?
+        var json: JSONValue? = nil
+        var raw: String? = nil
+        var contentType = "application/json"
+        var expect: Int
+    }
+
+    static let grant: JSONValue = [
+        "provider": "facturo", "purposes": ["billing"], "categories": ["health.*"], "granted_at": "2026-05-01T00:00:00Z",
+        "expires_at": "2027-05-01T00:00:00Z", "method": "written", "evidence": ["digest": "sha256:ab", "reference": "r"],
+        "notice_version": "1",
+    ]
+
+    static let tour: [Call] = [
+        Call(method: .get, uri: "/health", template: "/health", role: nil, expect: 200),
+        Call(method: .get, uri: "/ready", template: "/ready", role: nil, expect: 200),
+        Call(method: .get, uri: "/v1/policy", template: "/v1/policy", role: "admin", expect: 200),
+        Call(method: .get, uri: "/v1/policy", template: "/v1/policy", role: nil, expect: 401),
+        Call(method: .get, uri: "/v1/policy", template: "/v1/policy", role: "auditor", expect: 403),
+        Call(
+            method: .put, uri: "/v1/policy", template: "/v1/policy", role: "admin", raw: DemoPolicy.source,
+            contentType: "application/yaml", expect: 200),
+        Call(
+            method: .put, uri: "/v1/policy", template: "/v1/policy", role: "admin", raw: "version: 1",
+            contentType: "application/yaml", expect: 422),
+        Call(
+            method: .put, uri: "/v1/policy", template: "/v1/policy", role: "admin", raw: "x", contentType: "image/png",
+            expect: 415),
+        Call(
+            method: .post, uri: "/v1/policy/validate", template: "/v1/policy/validate", role: "admin", raw: DemoPolicy.source,
+            contentType: "application/yaml", expect: 200),
+        Call(
+            method: .post, uri: "/v1/policy/validate", template: "/v1/policy/validate", role: "admin", raw: "[",
+            contentType: "application/yaml", expect: 200),
+        Call(method: .get, uri: "/v1/providers", template: "/v1/providers", role: "admin", expect: 200),
+        Call(
+            method: .put, uri: "/v1/providers/lab", template: "/v1/providers/{id}", role: "admin",
+            json: ["kind": "service-provider"], expect: 201),
+        Call(
+            method: .put, uri: "/v1/providers/lab", template: "/v1/providers/{id}", role: "admin",
+            json: ["kind": "service-provider"], expect: 200),
+        Call(
+            method: .put, uri: "/v1/providers/lab", template: "/v1/providers/{id}", role: "admin", json: ["kind": 1], expect: 422),
+        Call(method: .put, uri: "/v1/providers/lab", template: "/v1/providers/{id}", role: "admin", raw: "{", expect: 400),
+        Call(method: .get, uri: "/v1/providers/lab", template: "/v1/providers/{id}", role: "admin", expect: 200),
+        Call(method: .get, uri: "/v1/providers/recouvra", template: "/v1/providers/{id}", role: "provider:recouvra", expect: 200),
+        Call(method: .get, uri: "/v1/providers/none", template: "/v1/providers/{id}", role: "admin", expect: 404),
+        Call(method: .post, uri: "/v1/providers/lab/suspend", template: "/v1/providers/{id}/suspend", role: "admin", expect: 200),
+        Call(method: .post, uri: "/v1/providers/lab/resume", template: "/v1/providers/{id}/resume", role: "admin", expect: 200),
+        Call(method: .post, uri: "/v1/providers/none/resume", template: "/v1/providers/{id}/resume", role: "admin", expect: 404),
+        Call(method: .delete, uri: "/v1/providers/lab", template: "/v1/providers/{id}", role: "admin", expect: 204),
+        Call(method: .delete, uri: "/v1/providers/lab", template: "/v1/providers/{id}", role: "admin", expect: 404),
+        Call(
+            method: .put, uri: "/v1/subjects/p-1", template: "/v1/subjects/{id}", role: "consent-manager",
+            json: ["tags": [], "restrictions": [["purpose": "research"]]], expect: 201),
+        Call(
+            method: .put, uri: "/v1/subjects/p-1", template: "/v1/subjects/{id}", role: "consent-manager", json: ["tags": 1],
+            expect: 422),
+        Call(method: .get, uri: "/v1/subjects/p-1", template: "/v1/subjects/{id}", role: "consent-manager", expect: 200),
+        Call(method: .get, uri: "/v1/subjects/p-0", template: "/v1/subjects/{id}", role: "consent-manager", expect: 404),
+        Call(
+            method: .post, uri: "/v1/subjects/p-1/consents", template: "/v1/subjects/{id}/consents", role: "consent-manager",
+            json: grant, expect: 201),
+        Call(
+            method: .post, uri: "/v1/subjects/p-1/consents", template: "/v1/subjects/{id}/consents", role: "consent-manager",
+            json: ["provider": "facturo"], expect: 422),
+        Call(
+            method: .get, uri: "/v1/subjects/p-1/consents", template: "/v1/subjects/{id}/consents", role: "consent-manager",
+            expect: 200),
+        Call(
+            method: .post, uri: "/v1/subjects/p-1/consents/none/withdraw", template: "/v1/subjects/{id}/consents/{cid}/withdraw",
+            role: "consent-manager", expect: 404),
+        Call(
+            method: .post, uri: "/v1/disclosures", template: "/v1/disclosures", role: "discloser", json: Sample.disclosure(),
+            expect: 200),
+        Call(
+            method: .post, uri: "/v1/disclosures", template: "/v1/disclosures", role: "discloser",
+            json: Sample.disclosure(purpose: "golf"), expect: 422),
+        Call(method: .post, uri: "/v1/disclosures", template: "/v1/disclosures", role: "discloser", raw: "{]", expect: 400),
+        Call(
+            method: .post, uri: "/v1/disclosures", template: "/v1/disclosures", role: "admin", json: Sample.disclosure(),
+            expect: 403),
+        Call(
+            method: .post, uri: "/v1/disclosures", template: "/v1/disclosures", role: "discloser", raw: "a",
+            contentType: "text/csv", expect: 415),
+        Call(
+            method: .post, uri: "/v1/decisions", template: "/v1/decisions", role: "discloser",
+            json: [
+                "provider": "recouvra", "purpose": "billing", "subject": "p-1", "record_type": "patient",
+                "fields": ["name", "x"],
+            ], expect: 200),
+        Call(
+            method: .post, uri: "/v1/decisions", template: "/v1/decisions", role: "discloser", json: ["provider": "recouvra"],
+            expect: 422),
+        Call(
+            method: .get, uri: "/v1/subjects/p-1/disclosures", template: "/v1/subjects/{id}/disclosures", role: "auditor",
+            expect: 200),
+        Call(
+            method: .get, uri: "/v1/subjects/nobody/disclosures", template: "/v1/subjects/{id}/disclosures", role: "auditor",
+            expect: 200),
+    ]
+
+    @Test func everyAnswerOfATourMatchesTheSpec() async throws {
+        let spec = try OpenAPISpec.load()
+        let h = try await Harness()
+        let seen = Mutex<Set<String>>([])
+        try await h.test { client in
+            for call in Self.tour {
+                let r = try await client.call(
+                    call.method, call.uri, as: call.role, h, json: call.json, raw: call.raw, contentType: call.contentType)
+                #expect(Int(r.status.code) == call.expect, "\(call.method) \(call.uri): \(r.body)")
+                let problems = spec.check(
+                    method: call.method.rawValue, path: call.template, status: Int(r.status.code),
+                    contentType: r.headers[.contentType], body: r.body)
+                #expect(problems.isEmpty, "\(problems)")
+                seen.withLock { _ = $0.insert("\(call.method.rawValue) \(call.template)") }
+            }
+        }
+        #expect(
+            seen.withLock { $0 } == spec.operations,
+            "the tour misses \(spec.operations.subtracting(seen.withLock { $0 }).sorted())")
+    }
+
+    @Test func theSpecListsEveryProblemTypeTheServerUses() throws {
+        let text = try String(contentsOfFile: OpenAPISpec.path, encoding: .utf8)
+        let slugs = [
+            "unauthorized", "forbidden", "provider-suspended", "exception-role-required", "malformed-json", "invalid-id",
+            "not-found",
+            "method-not-allowed", "body-too-large", "unsupported-media-type", "invalid-field", "unknown-purpose",
+            "unknown-record-type",
+            "unknown-exception", "unknown-provider", "unknown-category", "invalid-bundle", "bundle-tests-failed",
+            "ledger-unavailable",
+            "store-unavailable", "policy-not-loaded",
+        ]
+        for slug in slugs { #expect(text.contains("`\(slug)`"), "openapi.yaml does not name \(slug)") }
+    }
+}
