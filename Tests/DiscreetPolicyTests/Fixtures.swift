@@ -95,7 +95,7 @@ enum Fixtures {
     ) -> DecisionInput {
         DecisionInput(
             providerID: "acme", purpose: purpose, subjectID: "s-1", recordType: "patient", recordTags: tags, provider: provider,
-            subject: subject, consents: consents, exception: exception, now: now)
+            subject: subject, consents: consents, exception: exception, time: now)
     }
 
     /// The decision on one field of a one-field record.

@@ -17,11 +17,12 @@ public struct DecisionInput: Sendable {
     public var consents: [Consent]
     /// An exception the caller is entitled to invoke (the caller has already checked the role).
     public var exception: ExceptionInvocation?
-    public var now: Date
+    /// The instant the request is decided at: agreements, consents and withdrawals are judged as of it.
+    public var time: Date
 
     public init(
         providerID: String, purpose: String, subjectID: String, recordType: String, recordTags: Set<String> = [],
-        provider: Provider?, subject: Subject?, consents: [Consent], exception: ExceptionInvocation? = nil, now: Date
+        provider: Provider?, subject: Subject?, consents: [Consent], exception: ExceptionInvocation? = nil, time: Date
     ) {
         self.providerID = providerID
         self.purpose = purpose
@@ -32,7 +33,7 @@ public struct DecisionInput: Sendable {
         self.subject = subject
         self.consents = consents
         self.exception = exception
-        self.now = now
+        self.time = time
     }
 }
 

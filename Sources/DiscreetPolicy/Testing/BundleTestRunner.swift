@@ -21,7 +21,7 @@ public enum BundleTestRunner {
                 recordTags: t.recordTags, provider: bundle.fixtures.providers[t.provider],
                 subject: bundle.fixtures.subjects[t.subject],
                 consents: bundle.fixtures.consents.filter { $0.subject == t.subject }, exception: t.exception,
-                now: t.at ?? now)
+                time: t.at ?? now)
             let result: DisclosureResult
             do {
                 result = try engine.disclose(

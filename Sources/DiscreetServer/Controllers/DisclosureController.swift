@@ -56,7 +56,7 @@ struct DisclosureController {
         return DecisionInput(
             providerID: env.provider, purpose: env.purpose, subjectID: env.subject, recordType: env.recordType,
             recordTags: env.tags, provider: state.provider, subject: state.subject, consents: state.consents,
-            exception: env.exception, now: now)
+            exception: env.exception, time: now)
     }
 
     static func problem(_ refusal: RequestRefusal, _ bundle: PolicyBundle) -> Problem {

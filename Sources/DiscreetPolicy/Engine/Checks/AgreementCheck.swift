@@ -6,7 +6,7 @@ enum AgreementCheck: FieldCheck {
         let input = context.input
         if let provider = input.provider {
             let covering = provider.agreements.first { a in
-                a.isValid(at: input.now) && a.covers(purpose: input.purpose, category: context.category)
+                a.isValid(at: input.time) && a.covers(purpose: input.purpose, category: context.category)
                     && context.regime.acceptsAgreementType(a.type)
             }
             if let covering {

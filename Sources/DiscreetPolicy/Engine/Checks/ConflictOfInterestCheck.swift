@@ -8,7 +8,7 @@ enum ConflictOfInterestCheck: FieldCheck {
             provider.servesCompetitorsOf.contains(input.subjectID)
         else { return .pass }
         let acknowledged = input.consents.contains { c in
-            c.acknowledgesConflict && c.status(at: input.now) == .active
+            c.acknowledgesConflict && c.status(at: input.time) == .active
                 && c.covers(
                     provider: provider.id, purpose: input.purpose, category: context.category, allowAnyProvider: false)
         }

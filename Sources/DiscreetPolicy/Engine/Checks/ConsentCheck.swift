@@ -16,7 +16,7 @@ enum ConsentCheck: FieldCheck {
         for c in input.consents
         where c.covers(provider: input.providerID, purpose: input.purpose, category: context.category, allowAnyProvider: allowAny)
         {
-            switch c.status(at: input.now) {
+            switch c.status(at: input.time) {
             case .active:
                 if best == nil || c.expiresAt > best!.expiresAt || (c.expiresAt == best!.expiresAt && c.id < best!.id) {
                     best = c
