@@ -87,6 +87,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 // Only to break the real SQLite file from outside in the ledger-failure test.
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // A raw socket for the slow-client test.
+                .product(name: "NIOPosix", package: "swift-nio"),
                 // To read openapi.yaml in the contract test.
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -23,7 +23,7 @@ final class Harness: Sendable {
 
     static let roles = ["admin", "consent-manager", "discloser", "exception-officer", "auditor", "provider:recouvra"]
 
-    init(maxBodyBytes: Int = 1 << 20) async throws {
+    init(maxBodyBytes: Int = 1 << 20, headerTimeoutSeconds: Int = 10, port: Int = 8080) async throws {
         directory = NSTemporaryDirectory() + "discreet-test-" + UUID().uuidString
         store = try SQLiteStore(directory: directory)
         let holder = PolicyHolder()
@@ -41,7 +41,9 @@ final class Harness: Sendable {
         self.keys = keys
         services = DiscreetServices(
             store: store, policy: holder, secrets: ServiceSecrets(master: SymmetricKey(data: Data(repeating: 9, count: 32))),
-            clock: { clock.now }, configuration: ServiceConfiguration(maxBodyBytes: maxBodyBytes))
+            clock: { clock.now },
+            configuration: ServiceConfiguration(
+                port: port, maxBodyBytes: maxBodyBytes, headerTimeoutSeconds: headerTimeoutSeconds))
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }

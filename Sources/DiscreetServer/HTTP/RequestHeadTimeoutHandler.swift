@@ -1,53 +1,81 @@
 import NIOCore
 import NIOHTTPTypes
 
-/// Closes a connection that does not deliver a complete request head within `timeout` of its
-/// opening or of the end of its previous response: a slowloris client, trickling header bytes,
-/// never resets this clock the way it resets an idle timer.
+/// Closes a connection whose request head is not complete within `timeout` of its first byte.
+///
+/// A slowloris client trickles header bytes: each byte resets an idle timer, never this one. The
+/// clock starts at the first byte of each request head (seen by `HeadByteObserver`, which this
+/// handler places at the front of the pipeline, before the HTTP decoder) and stops when the decoder
+/// delivers the head. A keep-alive connection waiting quietly for its next request is left to the
+/// idle timeout.
 final class RequestHeadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    private let timeout: TimeAmount
-    private var pending: Scheduled<Void>?
+    private let clock: HeadClock
 
-    init(timeout: TimeAmount) { self.timeout = timeout }
+    init(timeout: TimeAmount) { self.clock = HeadClock(timeout: timeout) }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { arm(context) }
+        try? context.pipeline.syncOperations.addHandler(HeadByteObserver(clock: clock), position: .first)
     }
 
-    func channelActive(context: ChannelHandlerContext) {
-        arm(context)
-        context.fireChannelActive()
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) { disarm() }
+    func handlerRemoved(context: ChannelHandlerContext) { clock.stop() }
 
     func channelInactive(context: ChannelHandlerContext) {
-        disarm()
+        clock.stop()
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head = unwrapInboundIn(data) { disarm() }
+        if case .head = unwrapInboundIn(data) { clock.headArrived() }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { arm(context) }
+        if case .end = unwrapOutboundIn(data) { clock.responseEnded() }
         context.write(data, promise: promise)
     }
+}
 
-    private func arm(_ context: ChannelHandlerContext) {
-        disarm()
-        let channel = context.channel
-        pending = context.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+/// Sees raw bytes before the HTTP decoder and starts the head clock on the first of a request.
+final class HeadByteObserver: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private let clock: HeadClock
+
+    init(clock: HeadClock) { self.clock = clock }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        clock.bytesArrived(channel: context.channel, eventLoop: context.eventLoop)
+        context.fireChannelRead(data)
+    }
+}
+
+/// The state both handlers share; touched only on the channel's event loop.
+final class HeadClock {
+    let timeout: TimeAmount
+    private var waitingForHead = true
+    private var pending: Scheduled<Void>?
+
+    init(timeout: TimeAmount) { self.timeout = timeout }
+
+    func bytesArrived(channel: any Channel, eventLoop: any EventLoop) {
+        guard waitingForHead, pending == nil else { return }
+        pending = eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
     }
 
-    private func disarm() {
+    func headArrived() {
+        waitingForHead = false
+        stop()
+    }
+
+    func responseEnded() { waitingForHead = true }
+
+    func stop() {
         pending?.cancel()
         pending = nil
     }
