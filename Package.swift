@@ -77,8 +77,15 @@ let package = Package(
         ),
         .testTarget(name: "DiscreetJSONTests", dependencies: ["DiscreetJSON"], swiftSettings: strict),
         .testTarget(name: "DiscreetPolicyTests", dependencies: ["DiscreetPolicy", "DiscreetJSON"], swiftSettings: strict),
-        .testTarget(name: "DiscreetLedgerTests", dependencies: ["DiscreetLedger"], swiftSettings: strict),
-        .testTarget(name: "DiscreetSQLiteTests", dependencies: ["DiscreetSQLite", "DiscreetStore"], swiftSettings: strict),
+        .testTarget(
+            name: "DiscreetLedgerTests", dependencies: ["DiscreetLedger", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "DiscreetSQLiteTests",
+            dependencies: ["DiscreetSQLite", "DiscreetStore", "DiscreetPolicy", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "DiscreetServerTests",
             dependencies: [

@@ -5,15 +5,29 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
-    public func putProvider(_ provider: Provider) async throws -> Bool {
-        let doc = Self.encode(provider.json)
+    /// The tables that keep one JSON document per id.
+    enum DocumentTable: String {
+        case providers, subjects
+    }
+
+    /// Creates or replaces a document; returns true when it is new.
+    func upsert(_ table: DocumentTable, id: String, _ value: JSONValue) async throws -> Bool {
+        let doc = Self.encode(value)
         return try await pool.write { db in
-            let existed = try Bool.fetchOne(db, sql: "SELECT 1 FROM providers WHERE id = ?", arguments: [provider.id]) ?? false
+            let existed = try Bool.fetchOne(db, sql: "SELECT 1 FROM \(table.rawValue) WHERE id = ?", arguments: [id]) ?? false
             try db.execute(
-                sql: "INSERT INTO providers (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
-                arguments: [provider.id, doc])
+                sql: "INSERT INTO \(table.rawValue) (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
+                arguments: [id, doc])
             return !existed
         }
+    }
+
+    static func document(_ db: Database, _ table: DocumentTable, _ id: String) throws -> JSONValue? {
+        try String.fetchOne(db, sql: "SELECT doc FROM \(table.rawValue) WHERE id = ?", arguments: [id]).map(decode)
+    }
+
+    public func putProvider(_ provider: Provider) async throws -> Bool {
+        try await upsert(.providers, id: provider.id, provider.json)
     }
 
     public func provider(id: String) async throws -> Provider? {
@@ -21,10 +35,7 @@ extension SQLiteStore {
     }
 
     static func provider(_ db: Database, _ id: String) throws -> Provider? {
-        guard let doc = try String.fetchOne(db, sql: "SELECT doc FROM providers WHERE id = ?", arguments: [id]) else {
-            return nil
-        }
-        return try Provider(stored: decode(doc))
+        try document(db, .providers, id).map(Provider.init(stored:))
     }
 
     public func providers() async throws -> [Provider] {
@@ -50,14 +61,7 @@ extension SQLiteStore {
     }
 
     public func putSubject(_ subject: Subject) async throws -> Bool {
-        let doc = Self.encode(subject.json)
-        return try await pool.write { db in
-            let existed = try Bool.fetchOne(db, sql: "SELECT 1 FROM subjects WHERE id = ?", arguments: [subject.id]) ?? false
-            try db.execute(
-                sql: "INSERT INTO subjects (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
-                arguments: [subject.id, doc])
-            return !existed
-        }
+        try await upsert(.subjects, id: subject.id, subject.json)
     }
 
     public func subject(id: String) async throws -> Subject? {
@@ -65,8 +69,7 @@ extension SQLiteStore {
     }
 
     static func subject(_ db: Database, _ id: String) throws -> Subject? {
-        guard let doc = try String.fetchOne(db, sql: "SELECT doc FROM subjects WHERE id = ?", arguments: [id]) else { return nil }
-        return try Subject(stored: decode(doc))
+        try document(db, .subjects, id).map(Subject.init(stored:))
     }
 
     public func insertConsent(_ consent: Consent) async throws {

@@ -25,12 +25,8 @@ struct ProviderController {
     @Sendable func put(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
         let id = try context.parameters.id("id")
-        let body = try await request.jsonBody(limit: services.configuration.maxBodyBytes)
-        var provider: Provider
-        do {
-            provider = try Provider(id: id, body: body)
-        } catch {
-            throw Problem.invalidField(error)
+        var provider = try await request.decode(limit: services.configuration.maxBodyBytes) { body throws(JSONFieldError) in
+            try Provider(id: id, body: body)
         }
         if let bundle = services.policy.active?.engine.bundle {
             for (i, a) in provider.agreements.enumerated() {

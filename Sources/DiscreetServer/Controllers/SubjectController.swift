@@ -19,12 +19,8 @@ struct SubjectController {
     @Sendable func putSubject(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.consentManager)
         let id = try context.parameters.id("id")
-        let body = try await request.jsonBody(limit: services.configuration.maxBodyBytes)
-        let subject: Subject
-        do {
-            subject = try Subject(id: id, body: body)
-        } catch {
-            throw Problem.invalidField(error)
+        let subject = try await request.decode(limit: services.configuration.maxBodyBytes) { body throws(JSONFieldError) in
+            try Subject(id: id, body: body)
         }
         let created = try await services.storeCall { try await services.store.putSubject(subject) }
         return .json(subject.json, status: created ? .created : .ok)
@@ -42,12 +38,8 @@ struct SubjectController {
     @Sendable func grant(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.consentManager)
         let subjectID = try context.parameters.id("id")
-        let body = try await request.jsonBody(limit: services.configuration.maxBodyBytes)
-        let consent: Consent
-        do {
-            consent = try Consent(id: "cns-" + UUID().uuidString.lowercased(), subject: subjectID, body: body)
-        } catch {
-            throw Problem.invalidField(error)
+        let consent = try await request.decode(limit: services.configuration.maxBodyBytes) { body throws(JSONFieldError) in
+            try Consent(id: "cns-" + UUID().uuidString.lowercased(), subject: subjectID, body: body)
         }
         let bundle = try services.activePolicy().engine.bundle
         for p in consent.purposes.sorted() where bundle.purposes[p] == nil {

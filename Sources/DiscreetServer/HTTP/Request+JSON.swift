@@ -17,6 +17,16 @@ extension Request {
         }
     }
 
+    /// The JSON body read into a domain value; a missing or invalid member is a 422 naming it.
+    func decode<T>(limit: Int, _ make: (JSONValue) throws(JSONFieldError) -> T) async throws -> T {
+        let body = try await jsonBody(limit: limit)
+        do {
+            return try make(body)
+        } catch {
+            throw Problem.invalidField(error)
+        }
+    }
+
     func collectBody(limit: Int) async throws -> ByteBuffer {
         do {
             return try await body.collect(upTo: limit)
