@@ -19,6 +19,9 @@ let package = Package(
         // Already in the graph through Hummingbird; named for the header-timeout channel handler.
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
     ],
     targets: [
         // Floor 1: pure. No clock, no file system, no sockets.
@@ -62,6 +65,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),
@@ -72,9 +77,11 @@ let package = Package(
                 "DiscreetServer", "DiscreetSQLite", "DiscreetPolicy", "DiscreetStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "DiscreetCLITests", dependencies: ["discreet"], swiftSettings: strict),
         .testTarget(name: "DiscreetJSONTests", dependencies: ["DiscreetJSON"], swiftSettings: strict),
         .testTarget(name: "DiscreetPolicyTests", dependencies: ["DiscreetPolicy", "DiscreetJSON"], swiftSettings: strict),
         .testTarget(

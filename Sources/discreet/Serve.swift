@@ -6,6 +6,7 @@ import DiscreetStore
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the HTTP service.")
@@ -21,9 +22,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds before an idle connection is closed.") var idleTimeout: Int = 60
     @Option(help: "Connections served at once.") var maxConnections: Int = 1024
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
+    @Option(help: "Address of the metrics listener (GET /metrics, no key): keep it internal.") var metricsHost: String =
+        "127.0.0.1"
+    @Option(help: "Port of the metrics listener.") var metricsPort: Int = 9464
+    @Flag(help: "Do not start the metrics listener.") var noMetrics = false
 
     func validate() throws {
-        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1 to 65535") }
+        guard (1...65535).contains(port), (1...65535).contains(metricsPort) else {
+            throw ValidationError("--port and --metrics-port must be 1 to 65535")
+        }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
         guard headerTimeout > 0, idleTimeout > 0, maxConnections > 0 else {
             throw ValidationError("timeouts and --max-connections must be positive")
@@ -48,7 +55,11 @@ struct Serve: AsyncParsableCommand {
         logger.info(
             "policy in force",
             metadata: ["revision": "\(holder.active!.stored.revision)", "version": "\(holder.active!.stored.label)"])
-        try await buildApplication(services, logger: logger).runService()
+        var listeners: [any Service] = [buildApplication(services, logger: logger)]
+        if !noMetrics {
+            listeners.append(buildMetricsApplication(services, host: metricsHost, port: metricsPort, logger: logger))
+        }
+        try await ServiceGroup(services: listeners, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
     }
 
     /// `--policy` replaces the stored bundle when it differs; otherwise the stored one is used;

@@ -7,7 +7,7 @@ import NIOCore
 /// `main` and the tests both call this, so what the tests exercise is what runs.
 public func buildRouter(_ services: DiscreetServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: AccessLogMiddleware())
+    router.add(middleware: AccessLogMiddleware(metrics: services.metrics))
     router.add(middleware: ProblemMiddleware(maxBodyBytes: services.configuration.maxBodyBytes))
     HealthController(services: services).addRoutes(to: router)
     let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(keys: services.store))
@@ -32,5 +32,24 @@ public func buildApplication(_ services: DiscreetServices, logger: Logger) -> so
         configuration: .init(
             address: .hostname(config.host, port: config.port), serverName: "discreet",
             availableConnectionsDelegate: MaximumAvailableConnections(config.maxConnections)),
+        logger: logger)
+}
+
+/// The metrics listener: `GET /metrics` alone, for an internal address.
+public func buildMetricsRouter(_ services: DiscreetServices) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ProblemMiddleware(maxBodyBytes: services.configuration.maxBodyBytes))
+    MetricsController(metrics: services.metrics).addRoutes(to: router)
+    return router
+}
+
+/// The metrics application, run beside the main one.
+public func buildMetricsApplication(_ services: DiscreetServices, host: String, port: Int, logger: Logger)
+    -> some ApplicationProtocol
+{
+    Application(
+        router: buildMetricsRouter(services),
+        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(services.configuration.idleTimeoutSeconds)))),
+        configuration: .init(address: .hostname(host, port: port), serverName: "discreet-metrics"),
         logger: logger)
 }

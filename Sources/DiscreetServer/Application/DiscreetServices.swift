@@ -10,11 +10,14 @@ public struct DiscreetServices: Sendable {
     /// The only clock the service reads; tests fix it.
     public var clock: @Sendable () -> Date
     public var configuration: ServiceConfiguration
+    public var metrics: ServiceMetrics
 
     public init(
         store: any DiscreetStore, policy: PolicyHolder, secrets: ServiceSecrets,
-        clock: @escaping @Sendable () -> Date = { Date() }, configuration: ServiceConfiguration = .init()
+        clock: @escaping @Sendable () -> Date = { Date() }, configuration: ServiceConfiguration = .init(),
+        metrics: ServiceMetrics = ServiceMetrics()
     ) {
+        self.metrics = metrics
         self.store = store
         self.policy = policy
         self.secrets = secrets

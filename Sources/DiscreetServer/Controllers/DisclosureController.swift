@@ -102,6 +102,7 @@ struct DisclosureController {
             // A refused request is an audit event too: record it, then refuse.
             entry.refused = "provider-suspended"
             _ = try await append(entry)
+            services.metrics.recordRefusedDisclosure()
             throw Problem.providerSuspended(provider)
         } catch {
             throw Self.problem(error, active.engine.bundle)
@@ -110,6 +111,7 @@ struct DisclosureController {
         entry.decisions = result.decisions
         entry.payloadHMAC = services.secrets.payloadDigest(payload)
         let receipt = try await append(entry)
+        services.metrics.recordDisclosure(result.decisions)
         return .json([
             "disclosure_id": .string(id),
             "released": .object(result.released),
@@ -130,6 +132,7 @@ struct DisclosureController {
                     disclosureID: entry.id, subjectID: entry.subjectID, providerID: entry.providerID, purpose: entry.purpose,
                     recordedAt: entry.time, entry: entry.canonicalBytes))
         } catch {
+            services.metrics.recordLedgerFailure()
             throw Problem.ledgerUnavailable
         }
     }

@@ -2,20 +2,25 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// One line per request: method, matched route template, status and duration. Never the body,
-/// the query or the concrete path, which may carry identifiers.
+/// One log line and one metric sample per request: method, matched route template, status and
+/// duration. Never the body, the query or the concrete path, which may carry identifiers.
 struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: ServiceMetrics
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
     {
         let start = ContinuousClock.now
         let response = try await next(request, context)
         let elapsed = ContinuousClock.now - start
+        let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        let route = context.endpointPath ?? "unmatched"
+        metrics.recordRequest(
+            route: route, method: request.method.rawValue, status: Int(response.status.code), nanoseconds: nanoseconds)
         context.logger.info(
             "request",
             metadata: [
-                "method": "\(request.method.rawValue)", "route": "\(context.endpointPath ?? "-")",
-                "status": "\(response.status.code)",
-                "ms": "\(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)",
+                "method": "\(request.method.rawValue)", "route": "\(route)", "status": "\(response.status.code)",
+                "ms": "\(Double(nanoseconds) / 1e6)",
             ])
         return response
     }

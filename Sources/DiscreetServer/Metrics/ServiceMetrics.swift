@@ -1,0 +1,61 @@
+import CoreMetrics
+import DiscreetPolicy
+import Prometheus
+import Synchronization
+
+/// What an operator watches: requests by route and status, disclosures and field decisions by
+/// reason, ledger failures. Never an identifier or a value: labels are routes, codes and outcomes.
+///
+/// Each service has its own registry, so that tests running side by side do not share counts.
+public final class ServiceMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    let factory: PrometheusMetricsFactory
+    private let fieldDecisions: [ReasonCode: CoreMetrics.Counter]
+    private let disclosures: CoreMetrics.Counter
+    private let refusedDisclosures: CoreMetrics.Counter
+    private let ledgerFailures: CoreMetrics.Counter
+    private let requests = Mutex<[String: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
+
+    public init() {
+        factory = PrometheusMetricsFactory(registry: registry)
+        var byReason: [ReasonCode: CoreMetrics.Counter] = [:]
+        for reason in ReasonCode.allCases {
+            byReason[reason] = CoreMetrics.Counter(
+                label: "discreet_field_decisions_total", dimensions: [("reason", reason.rawValue)], factory: factory)
+        }
+        fieldDecisions = byReason
+        disclosures = CoreMetrics.Counter(
+            label: "discreet_disclosures_total", dimensions: [("result", "decided")], factory: factory)
+        refusedDisclosures = CoreMetrics.Counter(
+            label: "discreet_disclosures_total", dimensions: [("result", "refused")], factory: factory)
+        ledgerFailures = CoreMetrics.Counter(label: "discreet_ledger_append_failures_total", factory: factory)
+    }
+
+    func recordDisclosure(_ decisions: [FieldDecision]) {
+        disclosures.increment()
+        for d in decisions { fieldDecisions[d.reason]?.increment() }
+    }
+
+    func recordRefusedDisclosure() { refusedDisclosures.increment() }
+
+    func recordLedgerFailure() { ledgerFailures.increment() }
+
+    func recordRequest(route: String, method: String, status: Int, nanoseconds: Int64) {
+        let key = "\(method) \(route) \(status)"
+        let (counter, timer) = requests.withLock { cache in
+            if let pair = cache[key] { return pair }
+            let dims = [("route", route), ("method", method), ("status", String(status))]
+            let pair = (
+                CoreMetrics.Counter(label: "discreet_http_requests_total", dimensions: dims, factory: factory),
+                CoreMetrics.Timer(label: "discreet_http_request_duration_seconds", dimensions: dims, factory: factory)
+            )
+            cache[key] = pair
+            return pair
+        }
+        counter.increment()
+        timer.recordNanoseconds(nanoseconds)
+    }
+
+    /// The Prometheus text exposition of everything recorded.
+    public func exposition() -> [UInt8] { registry.emitToBuffer() }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The `discreet` executable as a user runs it.
+@Suite struct CLITests {
+    static let binary: String = {
+        let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { root.deleteLastPathComponent() }
+        let candidates = [
+            here.appendingPathComponent("discreet").path, root.appendingPathComponent(".build/debug/discreet").path,
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+    }()
+
+    struct Run {
+        var status: Int32
+        var out: String
+        var err: String
+    }
+
+    static func run(_ arguments: [String]) throws -> Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    static func temporary() -> String { NSTemporaryDirectory() + "discreet-cli-" + UUID().uuidString }
+
+    @Test func policyTestPassesTheDemoBundle() throws {
+        let file = Self.temporary() + ".yaml"
+        let demo = try Self.run(["policy", "demo"])
+        try demo.out.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try Self.run(["policy", "test", file])
+        #expect(r.status == 0)
+        #expect(r.out.contains("PASS a debt collector never sees a diagnosis"))
+        #expect(r.out.hasSuffix("9 passed, 0 failed\n"))
+    }
+
+    @Test func policyTestNamesTheFieldOutcomeAndReasonOfAFailure() throws {
+        let file = Self.temporary() + ".yaml"
+        let demo = try Self.run(["policy", "demo"]).out.replacingOccurrences(
+            of: "expect: { name: restricted }", with: "expect: { name: released }")
+        try demo.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try Self.run(["policy", "test", file])
+        #expect(r.status == 1)
+        #expect(
+            r.out.contains(
+                "FAIL a subject's restriction holds against an agreement\n     name: expected released, got withheld (restricted)"
+            ))
+        #expect(r.out.hasSuffix("8 passed, 1 failed\n"))
+    }
+
+    @Test func policyTestOfAnInvalidBundleExitsTwoWithPathsAndLines() throws {
+        let file = Self.temporary() + ".yaml"
+        try "version: 1\nregimes: {}\ncategories:\n  a.b: nowhere\nrecords: {}\npurposes: {}\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
+        let r = try Self.run(["policy", "test", file])
+        #expect(r.status == 2)
+        #expect(r.out.contains("/categories/a.b (line 4): unknown regime 'nowhere'"))
+    }
+
+    @Test func keysCreateStoresADigestAndPrintsTheKeyOnce() throws {
+        let dir = Self.temporary()
+        let r = try Self.run([
+            "keys", "create", "--role", "discloser", "--role", "auditor", "--label", "billing app", "--data-dir", dir,
+        ])
+        #expect(r.status == 0)
+        let key = r.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(key.hasPrefix("dsk_"))
+        #expect(key.count == 60)
+        let db = try Data(contentsOf: URL(fileURLWithPath: dir + "/discreet.sqlite"))
+        #expect(db.range(of: Data(key.utf8)) == nil)
+        let bad = try Self.run(["keys", "create", "--role", "superuser", "--data-dir", dir])
+        #expect(bad.status != 0)
+        #expect(bad.err.contains("unknown role 'superuser'"))
+    }
+
+    @Test func serveDemoPrintsAKeyAndACurlLineThatWorks() async throws {
+        let dir = Self.temporary()
+        let port = Int.random(in: 20_000...40_000)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = ["serve", "--demo", "--data-dir", dir, "--port", String(port), "--no-metrics", "--log-level", "warning"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { p.terminate() } }
+        var printed = ""
+        while !printed.contains("-d '{") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            printed += String(decoding: chunk, as: UTF8.self)
+        }
+        let keyLine = try #require(printed.split(separator: "\n").first { $0.contains("export DISCREET_KEY=") })
+        let key = String(keyLine.split(separator: "=").last!)
+        let body = try #require(printed.components(separatedBy: "-d '").last?.components(separatedBy: "'").first)
+        #expect(printed.contains("http://127.0.0.1:\(port)/v1/disclosures"))
+
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/disclosures")!)
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(body.utf8)
+        var answer: (Data, URLResponse)?
+        for _ in 0..<50 where answer == nil {
+            answer = try? await URLSession.shared.data(for: request)
+            if answer == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let (data, response) = try #require(answer)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let released = try #require(json["released"] as? [String: Any])
+        #expect(released["name"] as? String == "Ana Souza")
+        #expect(released["phone"] as? String == "********5678")
+        #expect(released["diagnosis"] == nil)
+        p.terminate()
+        p.waitUntilExit()
+        // A second start finds the key and prints no new one.
+        let again = try Self.run(["keys", "create", "--role", "auditor", "--data-dir", dir])
+        #expect(again.status == 0)
+    }
+}
