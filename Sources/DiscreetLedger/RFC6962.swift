@@ -18,3 +18,8 @@ public enum RFC6962 {
         return Array(h.finalize())
     }
 }
+
+extension RFC6962 {
+    /// The root of the empty tree: SHA-256 of nothing.
+    public static let emptyRoot: [UInt8] = Array(SHA256.hash(data: [UInt8]()))
+}
