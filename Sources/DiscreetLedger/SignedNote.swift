@@ -1,0 +1,100 @@
+import Crypto
+import Foundation
+
+/// C2SP signed notes with Ed25519 (signature type 0x01): text ending in a newline, a blank line,
+/// then `— <key name> base64(key ID || signature)` lines.
+public enum SignedNote {
+    public enum Failure: Error, Sendable, Equatable {
+        case malformed
+        case noSignatureFromKey
+        case badSignature
+    }
+
+    /// Signs `text` (which must end in a newline) and returns the whole note.
+    public static func sign(_ text: String, with key: NoteSigningKey) throws -> String {
+        precondition(text.hasSuffix("\n"), "a note's text ends in a newline")
+        let signature = try key.privateKey.signature(for: Data(text.utf8))
+        let blob = Data(key.keyID) + signature
+        return text + "\n— \(key.name) \(blob.base64EncodedString())\n"
+    }
+
+    /// The note's text, once a signature by `verifier`'s key verifies; signatures by other keys
+    /// are ignored, as the spec requires.
+    public static func open(_ note: String, verifier: NoteVerifierKey) throws(Failure) -> String {
+        guard let split = note.range(of: "\n\n", options: .backwards) else { throw .malformed }
+        let text = String(note[..<split.lowerBound]) + "\n"
+        let signatures = note[split.upperBound...].split(separator: "\n", omittingEmptySubsequences: false)
+        guard signatures.last == "", signatures.count >= 2 else { throw .malformed }
+        var matched = false
+        for line in signatures.dropLast() {
+            guard line.hasPrefix("— ") else { throw .malformed }
+            let parts = line.dropFirst(2).split(separator: " ", omittingEmptySubsequences: false)
+            guard parts.count == 2, let blob = Data(base64Encoded: String(parts[1])), blob.count > 4 else { throw .malformed }
+            guard parts[0] == verifier.name, Array(blob.prefix(4)) == verifier.keyID else { continue }
+            matched = true
+            guard verifier.publicKey.isValidSignature(blob.dropFirst(4), for: Data(text.utf8)) else { throw .badSignature }
+        }
+        guard matched else { throw .noSignatureFromKey }
+        return text
+    }
+}
+
+/// A named Ed25519 key that signs notes.
+public struct NoteSigningKey: Sendable {
+    public let name: String
+    public let privateKey: Curve25519.Signing.PrivateKey
+
+    public init(name: String, privateKey: Curve25519.Signing.PrivateKey) {
+        precondition(NoteVerifierKey.isValidName(name), "a key name is non-empty, without spaces or '+'")
+        self.name = name
+        self.privateKey = privateKey
+    }
+
+    public var keyID: [UInt8] { NoteVerifierKey.keyID(name: name, publicKey: Array(privateKey.publicKey.rawRepresentation)) }
+
+    public var verifier: NoteVerifierKey {
+        NoteVerifierKey(name: name, publicKey: privateKey.publicKey)
+    }
+}
+
+/// The public half, in the `<name>+<hex key ID>+<base64(0x01 || public key)>` form that
+/// standard signed-note verifiers read.
+public struct NoteVerifierKey: Sendable, Equatable {
+    public let name: String
+    public let publicKey: Curve25519.Signing.PublicKey
+
+    public init(name: String, publicKey: Curve25519.Signing.PublicKey) {
+        self.name = name
+        self.publicKey = publicKey
+    }
+
+    public static func == (a: NoteVerifierKey, b: NoteVerifierKey) -> Bool {
+        a.name == b.name && a.publicKey.rawRepresentation == b.publicKey.rawRepresentation
+    }
+
+    public var keyID: [UInt8] { Self.keyID(name: name, publicKey: Array(publicKey.rawRepresentation)) }
+
+    public var encoded: String {
+        let hex = keyID.map { String(format: "%02x", $0) }.joined()
+        return "\(name)+\(hex)+\((Data([0x01]) + publicKey.rawRepresentation).base64EncodedString())"
+    }
+
+    /// Parses the encoded form; nil when malformed or when the key ID does not match.
+    public init?(encoded: String) {
+        let parts = encoded.split(separator: "+", omittingEmptySubsequences: false)
+        guard parts.count == 3, Self.isValidName(String(parts[0])), parts[1].count == 8,
+            let raw = Data(base64Encoded: String(parts[2])), raw.count == 33, raw.first == 0x01,
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw.dropFirst())
+        else { return nil }
+        self.init(name: String(parts[0]), publicKey: key)
+        guard keyID.map({ String(format: "%02x", $0) }).joined() == parts[1].lowercased() else { return nil }
+    }
+
+    static func keyID(name: String, publicKey: [UInt8]) -> [UInt8] {
+        Array(SHA256.hash(data: Array(name.utf8) + [0x0A, 0x01] + publicKey).prefix(4))
+    }
+
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && !name.contains("+") && !name.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 }
+    }
+}
