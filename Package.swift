@@ -74,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "discreet",
             dependencies: [
-                "DiscreetServer", "DiscreetSQLite", "DiscreetPolicy", "DiscreetStore",
+                "DiscreetServer", "DiscreetSQLite", "DiscreetPolicy", "DiscreetStore", "DiscreetLedger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "DiscreetServerTests",
             dependencies: [
-                "DiscreetServer", "DiscreetSQLite", "DiscreetStore", "DiscreetPolicy",
+                "DiscreetServer", "DiscreetSQLite", "DiscreetStore", "DiscreetPolicy", "DiscreetLedger",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 // Only to break the real SQLite file from outside in the ledger-failure test.

@@ -5,24 +5,8 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
-    /// Appends in its own transaction; with `synchronous = FULL` the commit is synced before this
-    /// returns. (Group commit across concurrent requests is the ledger issue's work.)
     public func append(_ entry: LedgerAppend) async throws -> LedgerReceipt {
-        let leaf = RFC6962.leafHash(entry.entry)
-        return try await pool.write { db in
-            let index = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(ledger_index) + 1, 0) FROM disclosures") ?? 0
-            try db.execute(
-                sql: """
-                    INSERT INTO disclosures
-                        (ledger_index, disclosure_id, subject_id, provider_id, purpose, recorded_at, entry, leaf_hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    index, entry.disclosureID, entry.subjectID, entry.providerID, entry.purpose,
-                    RFC3339.format(entry.recordedAt), Data(entry.entry), Data(leaf),
-                ])
-            return LedgerReceipt(index: index, leafHash: leaf)
-        }
+        try await writer.append(entry)
     }
 
     public func entries(subjectID: String) async throws -> [LedgerEntry] {
@@ -30,15 +14,66 @@ extension SQLiteStore {
             try Row.fetchAll(
                 db, sql: "SELECT ledger_index, entry, leaf_hash FROM disclosures WHERE subject_id = ? ORDER BY ledger_index",
                 arguments: [subjectID]
-            ).map { row in
-                let entry: Data = row["entry"]
-                let leaf: Data = row["leaf_hash"]
-                return LedgerEntry(index: row["ledger_index"], leafHash: Array(leaf), entry: Array(entry))
-            }
+            ).map(Self.entry)
         }
+    }
+
+    public func entry(index: Int64) async throws -> LedgerEntry? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT ledger_index, entry, leaf_hash FROM disclosures WHERE ledger_index = ?", arguments: [index]
+            )
+            .map(Self.entry)
+        }
+    }
+
+    static func entry(_ row: Row) -> LedgerEntry {
+        let entry: Data = row["entry"]
+        let leaf: Data = row["leaf_hash"]
+        return LedgerEntry(index: row["ledger_index"], leafHash: Array(leaf), entry: Array(entry))
     }
 
     public func entryCount() async throws -> Int64 {
         try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM disclosures") ?? 0 }
+    }
+
+    public func treeHead() async throws -> (size: UInt64, root: [UInt8]) {
+        let range = writer.published
+        return (range.size, range.root)
+    }
+
+    public func subtreeHashes(_ ids: [NodeID]) async throws -> [NodeID: [UInt8]] {
+        try await pool.read { db in try LedgerWriter.hashes(ids, db) }
+    }
+
+    public func currentCheckpoint(now: Date) async throws -> StoredCheckpoint? {
+        let range = writer.published
+        if let signer = writer.signer, try await latestCheckpoint().map({ $0.size < range.size }) ?? true {
+            let note = try signer(range.size, range.root)
+            try await pool.write { db in
+                try LedgerWriter.storeCheckpoint(size: range.size, root: range.root, note: note, at: now, db)
+            }
+        }
+        return try await latestCheckpoint()
+    }
+
+    public func latestCheckpoint() async throws -> StoredCheckpoint? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM checkpoints ORDER BY size DESC LIMIT 1").map(Self.checkpoint)
+        }
+    }
+
+    /// Every stored checkpoint, smallest first.
+    public func checkpoints() async throws -> [StoredCheckpoint] {
+        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM checkpoints ORDER BY size").map(Self.checkpoint) }
+    }
+
+    static func checkpoint(_ row: Row) -> StoredCheckpoint {
+        let root: Data = row["root"]
+        let created: String = row["created_at"]
+        let size: Int64 = row["size"]
+        return StoredCheckpoint(
+            size: UInt64(size), root: Array(root), note: row["note"],
+            createdAt: RFC3339.parse(created) ?? Date(timeIntervalSince1970: 0))
     }
 }

@@ -1,3 +1,5 @@
+import DiscreetLedger
+import Foundation
 import GRDB
 
 extension SQLiteStore {
@@ -46,6 +48,32 @@ extension SQLiteStore {
                     CREATE TRIGGER disclosures_append_only_delete BEFORE DELETE ON disclosures
                         BEGIN SELECT RAISE(ABORT, 'the disclosure ledger is append-only'); END;
                     """)
+        }
+        m.registerMigration("v2-merkle") { db in
+            // Hashes of complete subtrees (level, index), so that roots and proofs read O(log n)
+            // rows; and the signed checkpoints kept. Existing ledger rows are not touched: their
+            // subtrees are computed from their stored leaf hashes.
+            try db.execute(
+                sql: """
+                    CREATE TABLE merkle_nodes (
+                        level INTEGER NOT NULL,
+                        idx INTEGER NOT NULL,
+                        hash BLOB NOT NULL,
+                        PRIMARY KEY (level, idx)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE checkpoints (
+                        size INTEGER PRIMARY KEY,
+                        root BLOB NOT NULL,
+                        note TEXT NOT NULL,
+                        created_at TEXT NOT NULL
+                    );
+                    """)
+            var range = CompactRange()
+            let leaves = try Row.fetchCursor(db, sql: "SELECT leaf_hash FROM disclosures ORDER BY ledger_index")
+            while let row = try leaves.next() {
+                let leaf: Data = row["leaf_hash"]
+                try LedgerWriter.insert(range.append(leafHash: Array(leaf)), db)
+            }
         }
         return m
     }

@@ -12,10 +12,13 @@ public final class SQLiteStore: DiscreetStore {
     public static let fileName = "discreet.sqlite"
 
     let pool: DatabasePool
+    let writer: LedgerWriter
     public let path: String
 
-    /// Opens (creating if needed) the store in `directory` and migrates it.
-    public init(directory: String) throws {
+    /// Opens (creating if needed) the store in `directory` and migrates it. With a `signer`, every
+    /// batch of appends is covered by a signed checkpoint, and one is stored at least every second
+    /// while entries arrive.
+    public init(directory: String, checkpointSigner: CheckpointSigner? = nil) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         self.path = (directory as NSString).appendingPathComponent(SQLiteStore.fileName)
         var config = Configuration()
@@ -25,6 +28,7 @@ public final class SQLiteStore: DiscreetStore {
         }
         self.pool = try DatabasePool(path: path, configuration: config)
         try Self.migrator.migrate(pool)
+        self.writer = try LedgerWriter(pool: pool, signer: checkpointSigner)
     }
 
     public func isWritable() async -> Bool {

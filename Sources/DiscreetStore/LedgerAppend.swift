@@ -20,14 +20,17 @@ public struct LedgerAppend: Sendable {
     }
 }
 
-/// Where an entry landed: its index in the log and its leaf hash.
+/// Where an entry landed: its index, its leaf hash, and a signed checkpoint of a tree that
+/// includes it (nil when the store signs no checkpoints).
 public struct LedgerReceipt: Sendable, Equatable {
     public var index: Int64
     public var leafHash: [UInt8]
+    public var checkpoint: String?
 
-    public init(index: Int64, leafHash: [UInt8]) {
+    public init(index: Int64, leafHash: [UInt8], checkpoint: String? = nil) {
         self.index = index
         self.leafHash = leafHash
+        self.checkpoint = checkpoint
     }
 }
 
@@ -43,3 +46,22 @@ public struct LedgerEntry: Sendable, Equatable {
         self.entry = entry
     }
 }
+
+/// A signed checkpoint the store kept.
+public struct StoredCheckpoint: Sendable, Equatable {
+    public var size: UInt64
+    public var root: [UInt8]
+    /// The whole signed note.
+    public var note: String
+    public var createdAt: Date
+
+    public init(size: UInt64, root: [UInt8], note: String, createdAt: Date) {
+        self.size = size
+        self.root = root
+        self.note = note
+        self.createdAt = createdAt
+    }
+}
+
+/// Signs a checkpoint for a tree of `size` leaves with `root`, returning the signed note.
+public typealias CheckpointSigner = @Sendable (_ size: UInt64, _ root: [UInt8]) throws -> String

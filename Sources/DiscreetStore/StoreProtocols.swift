@@ -1,3 +1,4 @@
+import DiscreetLedger
 import DiscreetPolicy
 import Foundation
 
@@ -42,13 +43,22 @@ public protocol PolicyStore: Sendable {
     func currentPolicy() async throws -> StoredPolicy?
 }
 
-/// The append-only log of disclosures.
+/// The append-only log of disclosures, kept as an RFC 6962 Merkle tree.
 public protocol DisclosureLedger: Sendable {
     /// Appends durably; when this returns, the entry survives a crash. Throws when it cannot.
+    /// Concurrent appends share one transaction and one sync (group commit).
     func append(_ entry: LedgerAppend) async throws -> LedgerReceipt
     /// The entries about one subject, oldest first.
     func entries(subjectID: String) async throws -> [LedgerEntry]
     func entryCount() async throws -> Int64
+    func entry(index: Int64) async throws -> LedgerEntry?
+    /// The committed tree: its size and root.
+    func treeHead() async throws -> (size: UInt64, root: [UInt8])
+    /// Stored hashes of complete subtrees; a proof needs O(log n) of them.
+    func subtreeHashes(_ ids: [NodeID]) async throws -> [NodeID: [UInt8]]
+    /// The newest stored checkpoint, first signing and storing one for the current tree when it
+    /// has grown since (checkpoints on demand).
+    func currentCheckpoint(now: Date) async throws -> StoredCheckpoint?
 }
 
 /// What the engine needs for one request, read in one consistent snapshot.

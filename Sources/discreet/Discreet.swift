@@ -1,4 +1,7 @@
 import ArgumentParser
+import DiscreetLedger
+import DiscreetSQLite
+import DiscreetServer
 import Foundation
 
 @main
@@ -15,5 +18,27 @@ struct DataDirectoryOption: ParsableArguments {
     @Option(name: .long, help: "The data directory (SQLite store and service secret).")
     var dataDir: String = "./data"
 
+    @Option(help: "The ledger's origin: the first line of its checkpoints and the name of its signing key.")
+    var ledgerOrigin: String = "discreet.local/ledger"
+
+    @Option(help: "The checkpoint signing key (32 bytes, created at mode 0600 if absent); default <data-dir>/secrets/ledger.key.")
+    var ledgerKeyFile: String?
+
     var secretPath: String { (dataDir as NSString).appendingPathComponent("secrets/service.key") }
+
+    /// The checkpoint signing key, from DISCREET_LEDGER_KEY, the key file, or created.
+    func ledgerKey() throws -> NoteSigningKey {
+        guard NoteVerifierKey.isValidName(ledgerOrigin) else {
+            throw ValidationError("--ledger-origin must be non-empty, without spaces or '+'")
+        }
+        let path = ledgerKeyFile ?? (dataDir as NSString).appendingPathComponent("secrets/ledger.key")
+        return try LedgerSigningKey.load(path: path, name: ledgerOrigin, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// The store, signing checkpoints with the ledger key.
+    func openStore() throws -> (SQLiteStore, NoteSigningKey) {
+        let key = try ledgerKey()
+        let store = try SQLiteStore(directory: dataDir, checkpointSigner: LedgerSigningKey.signer(key, origin: ledgerOrigin))
+        return (store, key)
+    }
 }

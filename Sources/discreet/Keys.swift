@@ -5,7 +5,7 @@ import DiscreetStore
 import Foundation
 
 struct Keys: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage API keys.", subcommands: [Create.self])
+    static let configuration = CommandConfiguration(abstract: "Manage API keys.", subcommands: [Create.self, Show.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -26,10 +26,23 @@ struct Keys: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try SQLiteStore(directory: data.dataDir)
+            let (store, _) = try data.openStore()
             let (key, record) = APIKeys.generate(roles: roles.compactMap(Role.init), label: label, now: Date())
             try await store.insertKey(record)
             print(key)
+        }
+    }
+}
+
+extension Keys {
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the verifier key of the checkpoint signing key, as signed-note verifiers read it.")
+
+        @OptionGroup var data: DataDirectoryOption
+
+        func run() throws {
+            print(try data.ledgerKey().verifier.encoded)
         }
     }
 }

@@ -41,7 +41,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "discreet")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let store = try SQLiteStore(directory: data.dataDir)
+        let (store, ledgerKey) = try data.openStore()
         let secrets = try ServiceSecrets.loadOrCreate(at: data.secretPath)
         let holder = PolicyHolder()
         let now = Date()
@@ -51,7 +51,8 @@ struct Serve: AsyncParsableCommand {
             store: store, policy: holder, secrets: secrets,
             configuration: ServiceConfiguration(
                 host: host, port: port, maxBodyBytes: maxBodyBytes, headerTimeoutSeconds: headerTimeout,
-                idleTimeoutSeconds: idleTimeout, maxConnections: maxConnections))
+                idleTimeoutSeconds: idleTimeout, maxConnections: maxConnections),
+            ledgerKey: ledgerKey.verifier)
         logger.info(
             "policy in force",
             metadata: ["revision": "\(holder.active!.stored.revision)", "version": "\(holder.active!.stored.label)"])

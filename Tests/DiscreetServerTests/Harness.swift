@@ -1,5 +1,6 @@
 import Crypto
 import DiscreetJSON
+import DiscreetLedger
 import DiscreetPolicy
 import DiscreetSQLite
 import DiscreetServer
@@ -21,11 +22,15 @@ final class Harness: Sendable {
     let clock = TestClock()
     let logs = LogCapture()
 
+    static let origin = "discreet.test/ledger"
+    static let ledgerKey = NoteSigningKey(name: origin, privateKey: try! .init(rawRepresentation: Data(repeating: 5, count: 32)))
+
     static let roles = ["admin", "consent-manager", "discloser", "exception-officer", "auditor", "provider:recouvra"]
 
     init(maxBodyBytes: Int = 1 << 20, headerTimeoutSeconds: Int = 10, port: Int = 8080) async throws {
         directory = NSTemporaryDirectory() + "discreet-test-" + UUID().uuidString
-        store = try SQLiteStore(directory: directory)
+        store = try SQLiteStore(
+            directory: directory, checkpointSigner: LedgerSigningKey.signer(Self.ledgerKey, origin: Self.origin))
         let holder = PolicyHolder()
         let clock = self.clock
         _ = try await holder.install(source: DemoPolicy.source, store: store, now: clock.now)
@@ -43,7 +48,8 @@ final class Harness: Sendable {
             store: store, policy: holder, secrets: ServiceSecrets(master: SymmetricKey(data: Data(repeating: 9, count: 32))),
             clock: { clock.now },
             configuration: ServiceConfiguration(
-                port: port, maxBodyBytes: maxBodyBytes, headerTimeoutSeconds: headerTimeoutSeconds))
+                port: port, maxBodyBytes: maxBodyBytes, headerTimeoutSeconds: headerTimeoutSeconds),
+            ledgerKey: Self.ledgerKey.verifier)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }

@@ -10,11 +10,13 @@ public func buildRouter(_ services: DiscreetServices) -> Router<AppRequestContex
     router.add(middleware: AccessLogMiddleware(metrics: services.metrics))
     router.add(middleware: ProblemMiddleware(maxBodyBytes: services.configuration.maxBodyBytes))
     HealthController(services: services).addRoutes(to: router)
+    LedgerController.addWellKnown(to: router, services)
     let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(keys: services.store))
     PolicyController(services: services).addRoutes(to: v1)
     ProviderController(services: services).addRoutes(to: v1)
     SubjectController(services: services).addRoutes(to: v1)
     DisclosureController(services: services).addRoutes(to: v1)
+    LedgerController(services: services).addRoutes(to: v1)
     return router
 }
 

@@ -1,3 +1,4 @@
+import DiscreetLedger
 import DiscreetStore
 import Foundation
 
@@ -11,13 +12,16 @@ public struct DiscreetServices: Sendable {
     public var clock: @Sendable () -> Date
     public var configuration: ServiceConfiguration
     public var metrics: ServiceMetrics
+    /// The key that signs checkpoints, as published; nil when the store signs none.
+    public var ledgerKey: NoteVerifierKey?
 
     public init(
         store: any DiscreetStore, policy: PolicyHolder, secrets: ServiceSecrets,
         clock: @escaping @Sendable () -> Date = { Date() }, configuration: ServiceConfiguration = .init(),
-        metrics: ServiceMetrics = ServiceMetrics()
+        metrics: ServiceMetrics = ServiceMetrics(), ledgerKey: NoteVerifierKey? = nil
     ) {
         self.metrics = metrics
+        self.ledgerKey = ledgerKey
         self.store = store
         self.policy = policy
         self.secrets = secrets

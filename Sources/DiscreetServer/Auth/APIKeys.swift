@@ -30,6 +30,7 @@ public enum APIKeys {
         constantTimeEquals(digest(key), record.digest)
     }
 
+    /// Compares without an early exit, so the time taken says nothing of where two secrets differ.
     static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         var diff: UInt8 = 0

@@ -120,7 +120,7 @@ struct DisclosureController {
             "receipt": [
                 "ledger_index": .number(String(receipt.index)),
                 "leaf_hash": .string(Data(receipt.leafHash).base64EncodedString()),
-                "checkpoint": nil,
+                "checkpoint": receipt.checkpoint.map(JSONValue.string) ?? .null,
             ],
         ])
     }

@@ -19,7 +19,7 @@ import Testing
         #expect(
             spec.operations.subtracting(routes).isEmpty,
             "in the spec, not the router: \(spec.operations.subtracting(routes).sorted())")
-        #expect(routes.count == 20)
+        #expect(routes.count == 26)
     }
 
     /// One call: the concrete URI, the spec's path template, who calls, and what it sends.
@@ -127,6 +127,34 @@ import Testing
         Call(
             method: .get, uri: "/v1/subjects/nobody/disclosures", template: "/v1/subjects/{id}/disclosures", role: "auditor",
             expect: 200),
+        Call(method: .get, uri: "/.well-known/discreet-keys", template: "/.well-known/discreet-keys", role: nil, expect: 200),
+        Call(method: .get, uri: "/v1/ledger/checkpoint", template: "/v1/ledger/checkpoint", role: "auditor", expect: 200),
+        Call(method: .get, uri: "/v1/ledger/checkpoint", template: "/v1/ledger/checkpoint", role: "discloser", expect: 403),
+        Call(method: .get, uri: "/v1/ledger/entries/0", template: "/v1/ledger/entries/{index}", role: "auditor", expect: 200),
+        Call(method: .get, uri: "/v1/ledger/entries/99", template: "/v1/ledger/entries/{index}", role: "auditor", expect: 404),
+        Call(method: .get, uri: "/v1/ledger/entries/-1", template: "/v1/ledger/entries/{index}", role: "auditor", expect: 400),
+        Call(
+            method: .post, uri: "/v1/ledger/entries/0/match", template: "/v1/ledger/entries/{index}/match", role: "auditor",
+            json: ["name": "x"], expect: 200),
+        Call(
+            method: .post, uri: "/v1/ledger/entries/0/match", template: "/v1/ledger/entries/{index}/match", role: "auditor",
+            json: [1], expect: 422),
+        Call(
+            method: .get, uri: "/v1/ledger/proof/inclusion?index=0", template: "/v1/ledger/proof/inclusion", role: "auditor",
+            expect: 200),
+        Call(
+            method: .get, uri: "/v1/ledger/proof/inclusion?index=0&size=99", template: "/v1/ledger/proof/inclusion",
+            role: "auditor",
+            expect: 400),
+        Call(
+            method: .get, uri: "/v1/ledger/proof/inclusion?index=x", template: "/v1/ledger/proof/inclusion", role: "auditor",
+            expect: 400),
+        Call(
+            method: .get, uri: "/v1/ledger/proof/consistency?from=1", template: "/v1/ledger/proof/consistency", role: "auditor",
+            expect: 200),
+        Call(
+            method: .get, uri: "/v1/ledger/proof/consistency?from=0", template: "/v1/ledger/proof/consistency", role: "auditor",
+            expect: 400),
     ]
 
     @Test func everyAnswerOfATourMatchesTheSpec() async throws {
@@ -159,7 +187,7 @@ import Testing
             "unknown-record-type",
             "unknown-exception", "unknown-provider", "unknown-category", "invalid-bundle", "bundle-tests-failed",
             "ledger-unavailable",
-            "store-unavailable", "policy-not-loaded",
+            "store-unavailable", "policy-not-loaded", "invalid-query",
         ]
         for slug in slugs { #expect(text.contains("`\(slug)`"), "openapi.yaml does not name \(slug)") }
     }

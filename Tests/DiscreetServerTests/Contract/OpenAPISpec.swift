@@ -4,7 +4,7 @@ import Yams
 
 /// openapi.yaml, read as JSON values, with just enough of JSON Schema to check the server's answers:
 /// `$ref`, `allOf`, `type` (one or several), `required`, `properties`, `items`, `enum`, `const`,
-/// `minimum`, `minItems`, `pattern` prefixes are not checked.
+/// `minItems`; `minimum` and `pattern` are not checked.
 struct OpenAPISpec {
     let document: JSONObject
 
@@ -104,6 +104,9 @@ struct OpenAPISpec {
                 let known = Set(schema["properties"]?.objectValue?.keys ?? [])
                 for k in o.keys where !known.contains(k) { errors.append("\(path)/\(k) is not in the schema") }
             }
+        }
+        if case .array(let a) = value, case .number(let min)? = schema["minItems"], let m = Int(min), a.count < m {
+            errors.append("\(path) has \(a.count) items, fewer than \(m)")
         }
         if case .array(let a) = value, let items = schema["items"] {
             for (i, v) in a.enumerated() { validate(v, against: items, at: "\(path)/\(i)", into: &errors) }

@@ -1,0 +1,162 @@
+import DiscreetLedger
+import DiscreetPolicy
+import DiscreetStore
+import Foundation
+import GRDB
+import Synchronization
+
+/// Group commit for the ledger: appends that arrive while a transaction is being written wait and
+/// go together into the next one, so durability costs one sync per batch, not per request.
+///
+/// Ledger before release: an append's continuation is resumed only after its batch committed
+/// (with `synchronous = FULL`, after the sync). The tree's right edge (`CompactRange`) is
+/// published only after a commit, so it always describes what is durable.
+final class LedgerWriter: Sendable {
+    struct Pending: Sendable {
+        var entry: LedgerAppend
+        var continuation: CheckedContinuation<LedgerReceipt, any Error>
+    }
+
+    struct State {
+        var queue: [Pending] = []
+        var writing = false
+        var range: CompactRange
+        var lastCheckpointAt: Date?
+    }
+
+    /// How often, at least, a checkpoint is stored while entries arrive.
+    static let checkpointInterval: TimeInterval = 1
+
+    let pool: DatabasePool
+    let signer: CheckpointSigner?
+    let state: Mutex<State>
+
+    init(pool: DatabasePool, signer: CheckpointSigner?) throws {
+        self.pool = pool
+        self.signer = signer
+        let (range, last) = try pool.read { db in
+            let size = try UInt64(Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM disclosures") ?? 0)
+            let ids = ProofPlan.subtrees(0..<size)
+            let stored = try Self.hashes(ids, db)
+            let range = CompactRange(
+                size: size,
+                hashes: try ids.map { id in
+                    guard let h = stored[id] else { throw LedgerStoreError.missingSubtree(id) }
+                    return h
+                })
+            let last = try String.fetchOne(db, sql: "SELECT created_at FROM checkpoints ORDER BY size DESC LIMIT 1")
+            return (range, last.flatMap(RFC3339.parse))
+        }
+        state = Mutex(State(range: range, lastCheckpointAt: last))
+    }
+
+    var published: CompactRange { state.withLock { $0.range } }
+
+    func append(_ entry: LedgerAppend) async throws -> LedgerReceipt {
+        try await withCheckedThrowingContinuation { continuation in
+            let start = state.withLock { s -> Bool in
+                s.queue.append(Pending(entry: entry, continuation: continuation))
+                if s.writing { return false }
+                s.writing = true
+                return true
+            }
+            if start { Task { await self.drain() } }
+        }
+    }
+
+    /// Writes batches until the queue is empty.
+    private func drain() async {
+        while true {
+            let (batch, range, last) = state.withLock { s in
+                let batch = s.queue
+                s.queue = []
+                if batch.isEmpty { s.writing = false }
+                return (batch, s.range, s.lastCheckpointAt)
+            }
+            guard !batch.isEmpty else { return }
+            do {
+                let (newRange, receipts, stored) = try await write(batch, onto: range, lastCheckpoint: last)
+                state.withLock { s in
+                    s.range = newRange
+                    if let stored { s.lastCheckpointAt = stored }
+                }
+                for (p, r) in zip(batch, receipts) { p.continuation.resume(returning: r) }
+            } catch {
+                for p in batch { p.continuation.resume(throwing: error) }
+            }
+        }
+    }
+
+    private func write(_ batch: [Pending], onto start: CompactRange, lastCheckpoint: Date?) async throws
+        -> (CompactRange, [LedgerReceipt], Date?)
+    {
+        let signer = self.signer
+        return try await pool.write { db in
+            var range = start
+            var receipts: [LedgerReceipt] = []
+            for p in batch {
+                let index = Int64(range.size)
+                let leaf = RFC6962.leafHash(p.entry.entry)
+                try db.execute(
+                    sql: """
+                        INSERT INTO disclosures
+                            (ledger_index, disclosure_id, subject_id, provider_id, purpose, recorded_at, entry, leaf_hash)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        index, p.entry.disclosureID, p.entry.subjectID, p.entry.providerID, p.entry.purpose,
+                        RFC3339.format(p.entry.recordedAt), Data(p.entry.entry), Data(leaf),
+                    ])
+                try Self.insert(range.append(leafHash: leaf), db)
+                receipts.append(LedgerReceipt(index: index, leafHash: leaf))
+            }
+            var storedAt: Date?
+            if let signer {
+                let note = try signer(range.size, range.root)
+                for i in receipts.indices { receipts[i].checkpoint = note }
+                let now = batch.map(\.entry.recordedAt).max()!
+                if lastCheckpoint.map({ now.timeIntervalSince($0) >= Self.checkpointInterval }) ?? true {
+                    try Self.storeCheckpoint(size: range.size, root: range.root, note: note, at: now, db)
+                    storedAt = now
+                }
+            }
+            return (range, receipts, storedAt)
+        }
+    }
+
+    static func insert(_ nodes: [(NodeID, [UInt8])], _ db: Database) throws {
+        for (id, hash) in nodes {
+            try db.execute(
+                sql: "INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)",
+                arguments: [id.level, Int64(id.index), Data(hash)])
+        }
+    }
+
+    static func storeCheckpoint(size: UInt64, root: [UInt8], note: String, at: Date, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)",
+            arguments: [Int64(size), Data(root), note, RFC3339.format(at)])
+    }
+
+    static func hashes(_ ids: [NodeID], _ db: Database) throws -> [NodeID: [UInt8]] {
+        var out: [NodeID: [UInt8]] = [:]
+        for id in ids {
+            if let h = try Data.fetchOne(
+                db, sql: "SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?", arguments: [id.level, Int64(id.index)])
+            {
+                out[id] = Array(h)
+            }
+        }
+        return out
+    }
+}
+
+enum LedgerStoreError: Error, CustomStringConvertible {
+    case missingSubtree(NodeID)
+
+    var description: String {
+        switch self {
+        case .missingSubtree(let id): "the ledger's subtree \(id) is missing: run 'discreet verify'"
+        }
+    }
+}
