@@ -67,6 +67,14 @@ extension SQLiteStore {
                         note TEXT NOT NULL,
                         created_at TEXT NOT NULL
                     );
+                    CREATE TRIGGER merkle_nodes_append_only_update BEFORE UPDATE ON merkle_nodes
+                        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+                    CREATE TRIGGER merkle_nodes_append_only_delete BEFORE DELETE ON merkle_nodes
+                        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+                    CREATE TRIGGER checkpoints_append_only_update BEFORE UPDATE ON checkpoints
+                        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+                    CREATE TRIGGER checkpoints_append_only_delete BEFORE DELETE ON checkpoints
+                        BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
                     """)
             var range = CompactRange()
             let leaves = try Row.fetchCursor(db, sql: "SELECT leaf_hash FROM disclosures ORDER BY ledger_index")

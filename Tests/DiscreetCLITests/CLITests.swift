@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -130,8 +131,26 @@ import Testing
         #expect(released["diagnosis"] == nil)
         p.terminate()
         p.waitUntilExit()
-        // A second start finds the key and prints no new one.
         let again = try Self.run(["keys", "create", "--role", "auditor", "--data-dir", dir])
         #expect(again.status == 0)
+
+        // The ledger it wrote verifies, with the key it publishes.
+        let shown = try Self.run(["keys", "show", "--data-dir", dir])
+        #expect(shown.out.hasPrefix("discreet.local/ledger+"))
+        let ok = try Self.run([
+            "verify", "--data-dir", dir, "--verifier-key", shown.out.trimmingCharacters(in: .whitespacesAndNewlines),
+        ])
+        #expect(ok.status == 0, "\(ok.out)")
+        #expect(ok.out.contains("entries:      1\n"))
+        #expect(ok.out.hasSuffix("OK: the ledger is intact\n"))
+        // Edited behind its back, it does not.
+        let db = try DatabaseQueue(path: dir + "/discreet.sqlite")
+        try await db.write { db in
+            try db.execute(sql: "DROP TRIGGER disclosures_append_only_update")
+            try db.execute(sql: "UPDATE disclosures SET entry = CAST('{}' AS BLOB) WHERE ledger_index = 0")
+        }
+        let bad = try Self.run(["verify", "--data-dir", dir])
+        #expect(bad.status == 1)
+        #expect(bad.out.contains("FAILED: entry 0 was edited"))
     }
 }

@@ -1,0 +1,36 @@
+import ArgumentParser
+import DiscreetLedger
+import DiscreetSQLite
+import Foundation
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Recompute the ledger from its entries and check every stored subtree and signed checkpoint.",
+        discussion: "Exits 0 when all holds; otherwise exits 1 and names the first index edited, removed, inserted or reordered.")
+
+    @OptionGroup var data: DataDirectoryOption
+    @Option(help: "The verifier key to trust (from /.well-known/discreet-keys); default: the data directory's own key.")
+    var verifierKey: String?
+
+    func run() throws {
+        let verifier: NoteVerifierKey
+        if let verifierKey {
+            guard let key = NoteVerifierKey(encoded: verifierKey) else {
+                throw ValidationError("--verifier-key is not a verifier key")
+            }
+            verifier = key
+        } else {
+            verifier = try data.ledgerKey().verifier
+        }
+        let report = try LedgerSnapshot.audit(directory: data.dataDir, verifier: verifier)
+        print("entries:      \(report.entries)")
+        print("subtrees:     \(report.subtreesChecked) recomputed and compared")
+        print("checkpoints:  \(report.checkpointsChecked) signatures and roots checked (key \(verifier.name))")
+        print("root:         \(Data(report.root).base64EncodedString())")
+        if let finding = report.finding {
+            print("FAILED: \(finding)")
+            throw ExitCode(1)
+        }
+        print("OK: the ledger is intact")
+    }
+}
