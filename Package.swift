@@ -82,7 +82,9 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "DiscreetCLITests", dependencies: ["discreet", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict
+            name: "DiscreetCLITests",
+            dependencies: ["discreet", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
         ),
         .testTarget(name: "DiscreetJSONTests", dependencies: ["DiscreetJSON"], swiftSettings: strict),
         .testTarget(name: "DiscreetPolicyTests", dependencies: ["DiscreetPolicy", "DiscreetJSON"], swiftSettings: strict),
