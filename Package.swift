@@ -83,7 +83,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DiscreetCLITests",
-            dependencies: ["discreet", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["discreet", "DiscreetLedger", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(name: "DiscreetJSONTests", dependencies: ["DiscreetJSON"], swiftSettings: strict),

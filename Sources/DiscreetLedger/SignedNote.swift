@@ -81,7 +81,8 @@ public struct NoteVerifierKey: Sendable, Equatable {
 
     /// Parses the encoded form; nil when malformed or when the key ID does not match.
     public init?(encoded: String) {
-        let parts = encoded.split(separator: "+", omittingEmptySubsequences: false)
+        // The base64 key may itself contain '+': split off the name and the key ID only.
+        let parts = encoded.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, Self.isValidName(String(parts[0])), parts[1].count == 8,
             let raw = Data(base64Encoded: String(parts[2])), raw.count == 33, raw.first == 0x01,
             let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw.dropFirst())

@@ -25,6 +25,14 @@ import Testing
         #expect(verifier.encoded == Self.verifierKey)
     }
 
+    @Test func aVerifierKeyWhoseBase64HoldsAPlusIsRead() throws {
+        // transparency-dev/formats' test key: its base64 contains '+'.
+        let encoded = "TEST+7997405c+AQcC+FTVKf0jlTdHDY3rbevmnKxxPjigCXlVtGe6RIr6"
+        let key = try #require(NoteVerifierKey(encoded: encoded))
+        #expect(key.name == "TEST")
+        #expect(key.encoded == encoded)
+    }
+
     @Test func ourKeyIDAndVerifierKeyMatchTheReference() throws {
         let key = try Self.signingKey()
         #expect(key.verifier.encoded == Self.verifierKey)

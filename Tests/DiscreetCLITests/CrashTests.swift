@@ -1,0 +1,124 @@
+import DiscreetLedger
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Ledger before release, under a real crash: every receipt a client got survives SIGKILL.
+@Suite struct CrashTests {
+    /// A `discreet serve` process; its fields are set once, and a Process may be signalled from any task.
+    final class Server: @unchecked Sendable {
+        let process = Process()
+        let port: Int
+        let key: String?
+
+        init(dir: String, port: Int) throws {
+            self.port = port
+            process.executableURL = URL(fileURLWithPath: CLITests.binary)
+            process.arguments = [
+                "serve", "--demo", "--data-dir", dir, "--port", String(port), "--no-metrics", "--log-level", "error",
+            ]
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var printed = ""
+            while !printed.contains("-d '{") && !printed.contains("keys already exist") {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                printed += String(decoding: chunk, as: UTF8.self)
+            }
+            key = printed.split(separator: "\n").first { $0.contains("export DISCREET_KEY=") }.map {
+                String($0.split(separator: "=").last!)
+            }
+        }
+
+        func kill() {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+
+        func request(_ method: String, _ path: String, key: String, body: String? = nil) async throws -> (Int, Data) {
+            var r = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+            r.httpMethod = method
+            r.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+            if let body {
+                r.setValue("application/json", forHTTPHeaderField: "Content-Type")
+                r.httpBody = Data(body.utf8)
+            }
+            r.timeoutInterval = 5
+            let (data, response) = try await URLSession.shared.data(for: r)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+        }
+
+        func waitUntilReady(key: String) async throws {
+            for _ in 0..<100 {
+                if let (status, _) = try? await request("GET", "/v1/policy", key: key), status == 200 { return }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            Issue.record("the server did not come up")
+        }
+    }
+
+    struct Receipt: Sendable {
+        var index: UInt64
+        var leafHash: [UInt8]
+    }
+
+    @Test func everyAcknowledgedDisclosureSurvivesSIGKILL() async throws {
+        let dir = CLITests.temporary()
+        let port = Int.random(in: 40_001...50_000)
+        let first = try Server(dir: dir, port: port)
+        let key = try #require(first.key)
+        try await first.waitUntilReady(key: key)
+        let body =
+            #"{"provider":"recouvra","purpose":"debt-collection","subject":"p-1","record_type":"patient","record":{"name":"Ana Souza","phone":"+33612345678"}}"#
+
+        // Eight clients disclose in a loop; the server is killed while they do.
+        let received = try await withThrowingTaskGroup(of: [Receipt].self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    var mine: [Receipt] = []
+                    while true {
+                        guard let (status, data) = try? await first.request("POST", "/v1/disclosures", key: key, body: body),
+                            status == 200,
+                            let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                            let receipt = json["receipt"] as? [String: Any], let index = receipt["ledger_index"] as? Int,
+                            let leaf = (receipt["leaf_hash"] as? String).flatMap({ Data(base64Encoded: $0) })
+                        else { return mine }
+                        mine.append(Receipt(index: UInt64(index), leafHash: Array(leaf)))
+                    }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(700))
+            first.kill()
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(received.count > 20, "the burst was too short to mean anything")
+
+        let second = try Server(dir: dir, port: port + 1)
+        defer { second.kill() }
+        try await second.waitUntilReady(key: key)
+        let (status, note) = try await second.request("GET", "/v1/ledger/checkpoint", key: key)
+        #expect(status == 200)
+        let shown = try CLITests.run(["keys", "show", "--data-dir", dir]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let verifier = try #require(NoteVerifierKey(encoded: shown))
+        let checkpoint = try Checkpoint.open(String(decoding: note, as: UTF8.self), verifier: verifier)
+        #expect(checkpoint.size >= UInt64(received.count))
+        for r in received {
+            let (status, data) = try await second.request(
+                "GET", "/v1/ledger/proof/inclusion?index=\(r.index)&size=\(checkpoint.size)", key: key)
+            #expect(status == 200)
+            let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            let proof = (json["proof"] as? [String] ?? []).compactMap { Data(base64Encoded: $0) }.map { Array($0) }
+            #expect(throws: Never.self) {
+                try ProofVerifier.verifyInclusion(
+                    leafHash: r.leafHash, index: r.index, size: checkpoint.size, proof: proof, root: checkpoint.root)
+            }
+        }
+        let verify = try CLITests.run(["verify", "--data-dir", dir, "--verifier-key", shown])
+        #expect(verify.status == 0, "\(verify.out)")
+    }
+}
