@@ -110,6 +110,7 @@ let package = Package(
                 // To read openapi.yaml in the contract test.
                 .product(name: "Yams", package: "Yams"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
     ]

@@ -162,18 +162,75 @@ struct DisclosureController {
         ])
     }
 
+    /// The accounting of disclosures about a subject: JSON (every entry as hashed), CSV or a
+    /// printable HTML report, for every recipient or in HIPAA's scope, over a date range, with the
+    /// signed checkpoint that proves it. A subject with no disclosure gets an empty list.
     @Sendable func accounting(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.auditor)
         let subjectID = try context.parameters.id("id")
+        let query = try Self.accountingQuery(request)
+        let format = request.uri.queryParameters["format"].map(String.init) ?? "json"
+        guard ["json", "csv", "html"].contains(format) else { throw Problem.invalidQuery("format", "json, csv or html") }
         let entries = try await services.storeCall { try await services.store.entries(subjectID: subjectID) }
-        var list: [JSONValue] = []
+        let checkpoint = try await services.storeCall { try await services.store.currentCheckpoint(now: services.clock()) }
+        let bundle = services.policy.active?.engine.bundle
+        var rows: [(LedgerEntry, JSONValue, AccountingRow)] = []
         for e in entries {
-            let entry = (try? JSONParser.parse(e.entry)) ?? .null
-            list.append([
-                "ledger_index": .number(String(e.index)), "leaf_hash": .string(Data(e.leafHash).base64EncodedString()),
-                "entry": entry,
-            ])
+            let leaf = Data(e.leafHash).base64EncodedString()
+            guard let json = try? JSONParser.parse(e.entry), let row = AccountingRow(index: e.index, leafHash: leaf, entry: json),
+                query.includes(row, bundle: bundle)
+            else { continue }
+            rows.append((e, json, row))
         }
-        return .json(["subject": .string(subjectID), "disclosures": .array(list)])
+        switch format {
+        case "csv":
+            return Self.text(AccountingReport.csv(rows.map(\.2)), type: "text/csv; charset=utf-8; header=present")
+        case "html":
+            let html = AccountingReport.html(
+                subject: subjectID, rows: rows.map(\.2), scope: query.scope, from: query.from, until: query.until,
+                generatedAt: services.clock(), checkpoint: checkpoint?.note)
+            return Self.text(html, type: "text/html; charset=utf-8")
+        default:
+            var body = JSONObject([
+                ("subject", .string(subjectID)), ("scope", .string(query.scope.rawValue)),
+                (
+                    "disclosures",
+                    .array(
+                        rows.map { e, json, _ in
+                            [
+                                "ledger_index": .number(String(e.index)),
+                                "leaf_hash": .string(Data(e.leafHash).base64EncodedString()), "entry": json,
+                            ]
+                        })
+                ),
+            ])
+            body["checkpoint"] = checkpoint.map { .string($0.note) } ?? .null
+            return .json(.object(body))
+        }
+    }
+
+    static func accountingQuery(_ request: Request) throws -> AccountingQuery {
+        var q = AccountingQuery()
+        if let s = request.uri.queryParameters["scope"] {
+            guard let scope = AccountingQuery.Scope(rawValue: String(s)) else {
+                throw Problem.invalidQuery("scope", "all or hipaa")
+            }
+            q.scope = scope
+        }
+        if let s = request.uri.queryParameters["from"] {
+            guard let d = RFC3339.parse(String(s)) else { throw Problem.invalidQuery("from", "an RFC 3339 date or date-time") }
+            q.from = d
+        }
+        if let s = request.uri.queryParameters["to"] {
+            guard let d = RFC3339.parse(String(s)) else { throw Problem.invalidQuery("to", "an RFC 3339 date or date-time") }
+            // A date alone includes that whole day.
+            q.until = s.count == 10 ? d.addingTimeInterval(86_400) : d
+        }
+        if let f = q.from, let u = q.until, u <= f { throw Problem.invalidQuery("to", "after 'from'") }
+        return q
+    }
+
+    static func text(_ s: String, type: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: s)))
     }
 }

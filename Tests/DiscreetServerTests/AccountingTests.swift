@@ -1,0 +1,132 @@
+import DiscreetJSON
+import DiscreetLedger
+import DiscreetPolicy
+import Foundation
+import HummingbirdTesting
+import Testing
+
+@testable import DiscreetServer
+
+@Suite struct AccountingTests {
+    /// Debt collection at 09:00, an emergency at 10:00 the next day, billing two days later.
+    static func populate(_ h: Harness, _ client: any TestClientProtocol) async throws {
+        _ = try await client.call(.post, "/v1/disclosures", as: "discloser", h, json: Sample.disclosure())
+        h.advance(seconds: 86_400 + 3600)
+        var emergency = Sample.disclosure(provider: "urgences-nord", purpose: "emergency-care").objectValue!
+        emergency["exception"] = ["basis": "medical-emergency", "justification": "Unconscious at admission.", "facts": "ER."]
+        _ = try await client.call(.post, "/v1/disclosures", as: "exception-officer", h, json: .object(emergency))
+        h.advance(seconds: 2 * 86_400)
+        _ = try await client.call(
+            .post, "/v1/disclosures", as: "discloser", h, json: Sample.disclosure(provider: "facturo", purpose: "billing"))
+    }
+
+    @Test func jsonCarriesTheCheckpointAndHonoursScopeAndDates() async throws {
+        let h = try await Harness()
+        try await h.test { client in
+            try await Self.populate(h, client)
+            let all = try await client.call(.get, "/v1/subjects/p-1/disclosures", as: "auditor", h)
+            #expect(all.body["scope"] == "all")
+            #expect(all.body["disclosures"]?.arrayValue?.count == 3)
+            let note = try #require(all.body["checkpoint"]?.stringValue)
+            #expect(try Checkpoint.open(note, verifier: Harness.ledgerKey.verifier).size == 3)
+            // HIPAA leaves out payment (debt collection, billing): the emergency disclosure stays.
+            let hipaa = try await client.call(.get, "/v1/subjects/p-1/disclosures?scope=hipaa", as: "auditor", h)
+            #expect(hipaa.body["disclosures"]?.arrayValue?.map { $0["entry"]?["purpose"] } == ["emergency-care"])
+            let day2 = try await client.call(.get, "/v1/subjects/p-1/disclosures?from=2026-06-02&to=2026-06-02", as: "auditor", h)
+            #expect(day2.body["disclosures"]?.arrayValue?.map { $0["entry"]?["purpose"] } == ["emergency-care"])
+            let before = try await client.call(.get, "/v1/subjects/p-1/disclosures?to=2026-06-01T09:00:00Z", as: "auditor", h)
+            #expect(before.body["disclosures"] == [])
+            for bad in ["scope=gdpr", "format=pdf", "from=yesterday", "from=2026-06-03&to=2026-06-01"] {
+                let r = try await client.call(.get, "/v1/subjects/p-1/disclosures?\(bad)", as: "auditor", h)
+                #expect(r.status == .badRequest, "\(bad)")
+            }
+        }
+    }
+
+    @Test func csvHasALinePerDisclosure() async throws {
+        let h = try await Harness()
+        try await h.test { client in
+            try await Self.populate(h, client)
+            let text = try await client.execute(
+                uri: "/v1/subjects/p-1/disclosures?format=csv", method: .get,
+                headers: [.authorization: "Bearer \(h.keys["auditor"]!)"]
+            ) { response in
+                #expect(response.headers[.contentType]?.hasPrefix("text/csv") == true)
+                return String(buffer: response.body)
+            }
+            let lines = text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+            #expect(lines.count == 4)
+            #expect(lines[0] == AccountingReport.csvHeader)
+            #expect(
+                lines[1].hasPrefix(
+                    "0,2026-06-01T09:00:00Z,recouvra,debt-collection,contact.address;contact.phone;contact.postal_code;"))
+            #expect(lines[2].contains(",urgences-nord,emergency-care,"))
+            #expect(lines[2].contains("exception:medical-emergency"))
+            for v in Sample.values { #expect(!text.contains(v)) }
+        }
+    }
+
+    @Test func csvNeutralisesFormulasAndQuotes() {
+        #expect(AccountingReport.csvField("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
+        #expect(AccountingReport.csvField("+33") == "'+33")
+        #expect(AccountingReport.csvField("a,b") == "\"a,b\"")
+        #expect(AccountingReport.csvField("plain") == "plain")
+    }
+
+    @Test func htmlIsPrintableAndEscapesEverything() async throws {
+        let h = try await Harness()
+        try await h.test { client in
+            try await Self.populate(h, client)
+            let html = try await client.execute(
+                uri: "/v1/subjects/p-1/disclosures?format=html&scope=all", method: .get,
+                headers: [.authorization: "Bearer \(h.keys["auditor"]!)"]
+            ) { response in
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                return String(buffer: response.body)
+            }
+            #expect(html.contains("<h1>Accounting of disclosures</h1>"))
+            #expect(html.components(separatedBy: "<tr><td>").count == 4)
+            #expect(html.contains("— discreet.test/ledger "))
+            for v in Sample.values { #expect(!html.contains(v)) }
+            let hostile = try await client.execute(
+                uri: "/v1/subjects/%3Cscript%3Ealert(1)%3C%2Fscript%3E/disclosures?format=html", method: .get,
+                headers: [.authorization: "Bearer \(h.keys["auditor"]!)"]
+            ) { String(buffer: $0.body) }
+            #expect(!hostile.contains("<script>"))
+            #expect(hostile.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(hostile.contains("No disclosure is on record"))
+        }
+    }
+
+    /// The sample report kept in Tests/DiscreetServerTests/Fixtures: rendering fixed rows gives it
+    /// byte for byte. (Set DISCREET_WRITE_FIXTURES=1 to regenerate it after a deliberate change.)
+    @Test func theSampleReportFixture() throws {
+        let t = RFC3339.parse("2026-03-14T10:30:00Z")!
+        let rows = [
+            AccountingRow(
+                index: 41, leafHash: "x", time: t, recipient: "recouvra", purpose: "debt-collection",
+                released: ["contact.address", "financial.amount_due", "identity.name"], withheld: ["health.diagnosis"],
+                bases: ["agreement:recouvra-dpa"]),
+            AccountingRow(
+                index: 57, leafHash: "y", time: t.addingTimeInterval(86_400 * 3), recipient: "urgences-nord",
+                purpose: "emergency-care",
+                released: ["health.substance_use", "identity.name"], withheld: [], bases: ["exception:medical-emergency"]),
+            AccountingRow(
+                index: 63, leafHash: "z", time: t.addingTimeInterval(86_400 * 9), recipient: "facturo", purpose: "billing",
+                released: [],
+                withheld: ["health.substance_use"], bases: []),
+        ]
+        let checkpoint = try Checkpoint(origin: Harness.origin, size: 64, root: RFC6962.leafHash(Array("sample".utf8)))
+            .signed(with: Harness.ledgerKey)
+        let html = AccountingReport.html(
+            subject: "p-1", rows: rows, scope: .all, from: RFC3339.parse("2026-01-01"), until: RFC3339.parse("2026-04-01"),
+            generatedAt: RFC3339.parse("2026-04-02T08:00:00Z")!, checkpoint: checkpoint)
+        var url = URL(fileURLWithPath: #filePath)
+        url.deleteLastPathComponent()
+        let fixture = url.appendingPathComponent("Fixtures/accounting-sample.html")
+        if ProcessInfo.processInfo.environment["DISCREET_WRITE_FIXTURES"] == "1" {
+            try html.write(to: fixture, atomically: true, encoding: .utf8)
+        }
+        #expect(html == (try String(contentsOf: fixture, encoding: .utf8)))
+    }
+}
