@@ -81,6 +81,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // A benchmark tool: the application with the durable or a no-op ledger (scripts/bench-ledger).
+        .executableTarget(
+            name: "DiscreetBenchServer",
+            dependencies: [
+                "DiscreetServer", "DiscreetSQLite", "DiscreetPolicy", "DiscreetStore", "DiscreetLedger",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "DiscreetCLITests",
             dependencies: ["discreet", "DiscreetLedger", .product(name: "GRDB", package: "GRDB.swift")],

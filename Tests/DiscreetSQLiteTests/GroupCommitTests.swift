@@ -55,4 +55,25 @@ import Testing
         let checkpoint = try #require(try await reopened.currentCheckpoint(now: t0))
         #expect(checkpoint.size == 301)
     }
+
+    @Test func aCheckpointIsStoredAtLeastEverySecondWhileEntriesArrive() async throws {
+        let store = try SQLiteStore(directory: directory, checkpointSigner: Self.signer)
+        let t0 = Date(timeIntervalSince1970: 1_780_000_000)
+        // Ten entries 300 ms apart: stored at 0 s, 1.2 s, 2.4 s (the first batch after each second).
+        for i in 0..<10 {
+            _ = try await store.append(
+                LedgerAppend(
+                    disclosureID: "d-\(i)", subjectID: "s", providerID: "p", purpose: "u",
+                    recordedAt: t0.addingTimeInterval(Double(i) * 0.3), entry: Array("{\"n\":\(i)}".utf8)))
+        }
+        let stored = try await store.checkpoints()
+        #expect(stored.map(\.size) == [1, 5, 9])
+        for c in stored { #expect(try Checkpoint.open(c.note, verifier: Self.key.verifier).size == c.size) }
+        // On demand: the tree grew since, so a new one is signed and kept.
+        #expect(try await store.currentCheckpoint(now: t0.addingTimeInterval(3))?.size == 10)
+        #expect(try await store.checkpoints().count == 4)
+        // And not again while it has not grown.
+        _ = try await store.currentCheckpoint(now: t0.addingTimeInterval(9))
+        #expect(try await store.checkpoints().count == 4)
+    }
 }

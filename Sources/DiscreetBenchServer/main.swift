@@ -1,0 +1,88 @@
+// The real application with either the durable ledger or a no-op one, so that a load script can
+// measure what durability costs on the same endpoint, in the same run. A benchmark tool only: the
+// product binary has no way to turn the ledger off.
+import Crypto
+import DiscreetLedger
+import DiscreetPolicy
+import DiscreetSQLite
+import DiscreetServer
+import DiscreetStore
+import Foundation
+import Hummingbird
+import Logging
+import Synchronization
+
+/// The SQLite store with appends answered at once and never written.
+struct NoopLedgerStore: DiscreetStore {
+    let base: SQLiteStore
+    let counter = Counter()
+
+    final class Counter: Sendable {
+        let value = Synchronization.Mutex<Int64>(0)
+        func next() -> Int64 {
+            value.withLock { v in
+                defer { v += 1 }; return v
+            }
+        }
+    }
+
+    func append(_ entry: LedgerAppend) async throws -> LedgerReceipt {
+        LedgerReceipt(index: counter.next(), leafHash: RFC6962.leafHash(entry.entry))
+    }
+    func isWritable() async -> Bool { await base.isWritable() }
+    func putProvider(_ p: Provider) async throws -> Bool { try await base.putProvider(p) }
+    func provider(id: String) async throws -> Provider? { try await base.provider(id: id) }
+    func providers() async throws -> [Provider] { try await base.providers() }
+    func deleteProvider(id: String) async throws -> Bool { try await base.deleteProvider(id: id) }
+    func setSuspended(providerID: String, _ s: Bool) async throws -> Provider? {
+        try await base.setSuspended(providerID: providerID, s)
+    }
+    func putSubject(_ s: Subject) async throws -> Bool { try await base.putSubject(s) }
+    func subject(id: String) async throws -> Subject? { try await base.subject(id: id) }
+    func insertConsent(_ c: Consent) async throws { try await base.insertConsent(c) }
+    func consents(subjectID: String) async throws -> [Consent] { try await base.consents(subjectID: subjectID) }
+    func withdrawConsent(subjectID: String, consentID: String, at: Date) async throws -> Consent? {
+        try await base.withdrawConsent(subjectID: subjectID, consentID: consentID, at: at)
+    }
+    func insertKey(_ k: APIKeyRecord) async throws { try await base.insertKey(k) }
+    func key(id: String) async throws -> APIKeyRecord? { try await base.key(id: id) }
+    func keyCount() async throws -> Int { try await base.keyCount() }
+    func savePolicy(label: String, digest: String, source: String, at: Date) async throws -> StoredPolicy {
+        try await base.savePolicy(label: label, digest: digest, source: source, at: at)
+    }
+    func currentPolicy() async throws -> StoredPolicy? { try await base.currentPolicy() }
+    func entries(subjectID: String) async throws -> [LedgerEntry] { [] }
+    func entryCount() async throws -> Int64 { 0 }
+    func entry(index: Int64) async throws -> LedgerEntry? { nil }
+    func treeHead() async throws -> (size: UInt64, root: [UInt8]) { (0, RFC6962.emptyRoot) }
+    func subtreeHashes(_ ids: [NodeID]) async throws -> [NodeID: [UInt8]] { [:] }
+    func currentCheckpoint(now: Date) async throws -> StoredCheckpoint? { nil }
+    func decisionState(providerID: String, subjectID: String) async throws -> DecisionState {
+        try await base.decisionState(providerID: providerID, subjectID: subjectID)
+    }
+}
+
+let args = CommandLine.arguments
+func option(_ name: String, _ fallback: String) -> String {
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return fallback }
+    return args[i + 1]
+}
+let mode = option("--ledger", "durable")
+let port = Int(option("--port", "8090"))!
+let dir = option("--data-dir", NSTemporaryDirectory() + "discreet-bench-" + UUID().uuidString)
+
+let key = NoteSigningKey(name: "bench/ledger", privateKey: .init())
+let sqlite = try SQLiteStore(directory: dir, checkpointSigner: LedgerSigningKey.signer(key, origin: "bench/ledger"))
+let store: any DiscreetStore = mode == "noop" ? NoopLedgerStore(base: sqlite) : sqlite
+let holder = PolicyHolder()
+_ = try await holder.install(source: DemoPolicy.source, store: sqlite, now: Date())
+for provider in try BundleParser.parse(DemoPolicy.source).fixtures.providers.values { _ = try await sqlite.putProvider(provider) }
+let (apiKey, record) = APIKeys.generate(roles: [.discloser, .auditor], label: "bench", now: Date())
+try await sqlite.insertKey(record)
+FileHandle.standardOutput.write(Data("\(apiKey)\n".utf8))
+var logger = Logger(label: "bench")
+logger.logLevel = .error
+let services = DiscreetServices(
+    store: store, policy: holder, secrets: ServiceSecrets(master: SymmetricKey(size: .bits256)),
+    configuration: ServiceConfiguration(port: port), ledgerKey: key.verifier)
+try await buildApplication(services, logger: logger).runService()
