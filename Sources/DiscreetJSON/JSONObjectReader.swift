@@ -98,3 +98,10 @@ public struct JSONFieldError: Error, Sendable, Equatable, CustomStringConvertibl
 
     public var description: String { "\(path): \(message)" }
 }
+
+/// Several members at fault at once.
+public struct JSONFieldErrors: Error, Sendable, Equatable {
+    public var errors: [JSONFieldError]
+
+    public init(_ errors: [JSONFieldError]) { self.errors = errors }
+}

@@ -123,33 +123,6 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        ("expires_at", "2026-04-01T00:00:00Z" as JSONValue, "invalid-field", "/expires_at"),
-        ("expires_at", .null, "invalid-field", "/expires_at"),
-        ("method", "telepathy" as JSONValue, "invalid-field", "/method"),
-        ("evidence", ["digest": "x"] as JSONValue, "invalid-field", "/evidence/reference"),
-        ("purposes", ["golf"] as JSONValue, "unknown-purpose", "/purposes"),
-        ("categories", ["health.teeth"] as JSONValue, "unknown-category", "/categories"),
-        ("provider", "nobody" as JSONValue, "unknown-provider", "/provider"),
-        ("shoe_size", 44 as JSONValue, "invalid-field", "/shoe_size"),
-    ])
-    func consentGrantsAreChecked(_ member: String, _ value: JSONValue, _ type: String, _ field: String) async throws {
-        let h = try await Harness()
-        var grant = JSONObject([
-            ("provider", "facturo"), ("purposes", ["billing"]), ("categories", ["health.*"]),
-            ("granted_at", "2026-05-01T00:00:00Z"), ("expires_at", "2027-05-01T00:00:00Z"), ("method", "written"),
-            ("evidence", ["digest": "sha256:ab", "reference": "r"]), ("notice_version", "1"),
-        ])
-        grant[member] = value
-        try await h.test { [grant] client in
-            let r = try await client.call(.post, "/v1/subjects/p-1/consents", as: "consent-manager", h, json: .object(grant))
-            #expect(r.status == .unprocessableContent)
-            #expect(r.body["type"] == .string("urn:discreet:problem:\(type)"))
-            #expect(r.body["field"] == .string(field))
-            #expect(try await client.call(.get, "/v1/subjects/p-1/consents", as: "consent-manager", h).body["consents"] == [])
-        }
-    }
-
     @Test func anInvalidPolicyChangesNothingAndSaysWhere() async throws {
         let h = try await Harness()
         try await h.test { client in

@@ -35,23 +35,24 @@ struct SubjectController {
         return .json(subject.json)
     }
 
+    /// Records a consent only when it is whole and valid: every missing or invalid part, every name
+    /// the policy does not know and every scope its regimes forbid is named in one 422.
     @Sendable func grant(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.consentManager)
         let subjectID = try context.parameters.id("id")
-        let consent = try await request.decode(limit: services.configuration.maxBodyBytes) { body throws(JSONFieldError) in
-            try Consent(id: "cns-" + UUID().uuidString.lowercased(), subject: subjectID, body: body)
+        let body = try await request.jsonBody(limit: services.configuration.maxBodyBytes)
+        let consent: Consent
+        switch Consent.grant(id: "cns-" + UUID().uuidString.lowercased(), subject: subjectID, body: body) {
+        case .failure(let e): throw Problem.invalidConsent(e.errors.map { ($0.path, $0.message) })
+        case .success(let c): consent = c
         }
         let bundle = try services.activePolicy().engine.bundle
-        for p in consent.purposes.sorted() where bundle.purposes[p] == nil {
-            throw Problem.unknownName("purpose", p, field: "/purposes", known: Array(bundle.purposes.keys))
-        }
-        for c in consent.categories where !bundle.categories.keys.contains(where: c.matches) {
-            throw Problem.unknownName("category", c.text, field: "/categories", known: Array(bundle.categories.keys))
-        }
+        var issues = ConsentRules.check(consent, bundle: bundle, now: services.clock()).map { ($0.field, $0.message) }
         if consent.provider != Consent.anyProvider {
             let known = try await services.storeCall { try await services.store.provider(id: consent.provider) }
-            if known == nil { throw Problem.unknownName("provider", consent.provider, field: "/provider", known: []) }
+            if known == nil { issues.insert(("/provider", "unknown provider '\(consent.provider)'"), at: 0) }
         }
+        guard issues.isEmpty else { throw Problem.invalidConsent(issues) }
         try await services.storeCall { try await services.store.insertConsent(consent) }
         return .json(consent.json(at: services.clock()), status: .created)
     }

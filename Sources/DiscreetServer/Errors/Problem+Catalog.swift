@@ -29,6 +29,19 @@ extension Problem {
             detail: "\(error.path): \(error.message).", extensions: [("field", .string(error.path))])
     }
 
+    static func invalidConsent(_ issues: [(field: String, message: String)]) -> Problem {
+        Problem(
+            .unprocessableContent, "invalid-consent", title: "The consent is not valid",
+            detail:
+                "\(issues.count) problem(s), nothing was recorded. \(issues.map { "\($0.field): \($0.message)" }.joined(separator: "; ")).",
+            extensions: [
+                (
+                    "errors",
+                    .array(issues.map { .object(JSONObject([("field", .string($0.field)), ("message", .string($0.message))])) })
+                )
+            ])
+    }
+
     static func unknownName(_ what: String, _ name: String, field: String, known: [String]) -> Problem {
         let list = known.isEmpty ? "" : " Known: \(known.sorted().prefix(20).joined(separator: ", "))."
         return Problem(

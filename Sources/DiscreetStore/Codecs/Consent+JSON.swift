@@ -6,29 +6,77 @@ extension Consent {
     /// How a consent may have been obtained.
     public static let methods: Set<String> = ["written", "electronic-signature", "recorded-verbal"]
 
-    /// Reads a `POST /v1/subjects/{id}/consents` body. Names are checked against the bundle by the caller.
-    public init(id: String, subject: String, body: JSONValue) throws(JSONFieldError) {
-        let r = try JSONObjectReader(body)
-        try r.rejectUnknown([
-            "provider", "purposes", "categories", "granted_at", "expires_at", "method", "evidence", "notice_version",
-            "acknowledges_conflict",
-        ])
-        let granted = try r.date("granted_at")
-        let expires = try r.date("expires_at")
-        guard granted < expires else { throw JSONFieldError(path: r.member("expires_at"), message: "must be after granted_at") }
-        let method = try r.string("method")
-        guard Consent.methods.contains(method) else {
-            throw JSONFieldError(
-                path: r.member("method"), message: "expected one of: \(Consent.methods.sorted().joined(separator: ", "))")
+    /// The members of a grant.
+    public static let grantMembers: Set<String> = [
+        "provider", "purposes", "categories", "granted_at", "expires_at", "method", "evidence", "notice_version",
+        "acknowledges_conflict",
+    ]
+
+    /// Reads a `POST /v1/subjects/{id}/consents` body, collecting every missing or invalid member
+    /// rather than stopping at the first, so that one answer names everything to fix.
+    public static func grant(id: String, subject: String, body: JSONValue) -> Result<Consent, JSONFieldErrors> {
+        let r: JSONObjectReader
+        do {
+            r = try JSONObjectReader(body)
+        } catch {
+            return .failure(JSONFieldErrors([error]))
         }
-        let evidence = try r.object("evidence")
-        try evidence.rejectUnknown(["digest", "reference"])
-        self.init(
-            id: id, subject: subject, provider: try r.string("provider"), purposes: Set(try r.nonEmptyStrings("purposes")),
-            categories: try r.categoryPatterns("categories"), grantedAt: granted, expiresAt: expires, method: method,
-            evidenceDigest: try evidence.string("digest"), evidenceReference: try evidence.string("reference"),
-            noticeVersion: try r.string("notice_version"),
-            acknowledgesConflict: try r.bool("acknowledges_conflict", default: false))
+        var errors: [JSONFieldError] = []
+        func read<T>(_ f: () throws(JSONFieldError) -> T) -> T? {
+            do { return try f() } catch {
+                errors.append(error)
+                return nil
+            }
+        }
+        for key in r.object.keys.sorted() where !grantMembers.contains(key) {
+            errors.append(JSONFieldError(path: r.member(key), message: "unknown member"))
+        }
+        let provider = read { () throws(JSONFieldError) in try r.string("provider") }
+        let purposes = read { () throws(JSONFieldError) in try r.nonEmptyStrings("purposes") }
+        let categories = read { () throws(JSONFieldError) in try r.categoryPatterns("categories") }
+        let granted = read { () throws(JSONFieldError) in try r.date("granted_at") }
+        let expires = read { () throws(JSONFieldError) in try r.date("expires_at") }
+        let method = read { () throws(JSONFieldError) -> String in
+            let m = try r.string("method")
+            guard Consent.methods.contains(m) else {
+                throw JSONFieldError(
+                    path: r.member("method"), message: "expected one of: \(Consent.methods.sorted().joined(separator: ", "))")
+            }
+            return m
+        }
+        let evidence = read { () throws(JSONFieldError) -> (String, String) in
+            let e = try r.object("evidence")
+            try e.rejectUnknown(["digest", "reference"])
+            return (try e.string("digest"), try e.string("reference"))
+        }
+        if r.object["evidence"] != nil, evidence == nil, let e = try? r.object("evidence") {
+            // Name each missing part of the evidence, not only the first.
+            for k in ["digest", "reference"]
+            where (try? e.string(k)) == nil && !errors.contains(where: { $0.path == e.member(k) }) {
+                errors.append(JSONFieldError(path: e.member(k), message: "required"))
+            }
+        }
+        let notice = read { () throws(JSONFieldError) in try r.string("notice_version") }
+        let acknowledges = read { () throws(JSONFieldError) in try r.bool("acknowledges_conflict", default: false) }
+        if let granted, let expires, expires <= granted {
+            errors.append(JSONFieldError(path: r.member("expires_at"), message: "must be after granted_at"))
+        }
+        guard errors.isEmpty, let provider, let purposes, let categories, let granted, let expires, let method, let evidence,
+            let notice, let acknowledges
+        else { return .failure(JSONFieldErrors(errors)) }
+        return .success(
+            Consent(
+                id: id, subject: subject, provider: provider, purposes: Set(purposes), categories: categories, grantedAt: granted,
+                expiresAt: expires, method: method, evidenceDigest: evidence.0, evidenceReference: evidence.1,
+                noticeVersion: notice, acknowledgesConflict: acknowledges))
+    }
+
+    /// Reads a grant body, throwing its first problem (the store's own documents are always whole).
+    public init(id: String, subject: String, body: JSONValue) throws(JSONFieldError) {
+        switch Consent.grant(id: id, subject: subject, body: body) {
+        case .success(let c): self = c
+        case .failure(let e): throw e.errors.first ?? JSONFieldError(path: "/", message: "invalid")
+        }
     }
 
     /// The consent as the API shows it, with its status at `now`.

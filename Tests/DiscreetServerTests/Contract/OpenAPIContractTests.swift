@@ -35,7 +35,7 @@ import Testing
     }
 
     static let grant: JSONValue = [
-        "provider": "facturo", "purposes": ["billing"], "categories": ["health.*"], "granted_at": "2026-05-01T00:00:00Z",
+        "provider": "facturo", "purposes": ["billing"], "categories": ["health.diagnosis"], "granted_at": "2026-05-01T00:00:00Z",
         "expires_at": "2027-05-01T00:00:00Z", "method": "written", "evidence": ["digest": "sha256:ab", "reference": "r"],
         "notice_version": "1",
     ]
@@ -187,7 +187,7 @@ import Testing
             "unknown-record-type",
             "unknown-exception", "unknown-provider", "unknown-category", "invalid-bundle", "bundle-tests-failed",
             "ledger-unavailable",
-            "store-unavailable", "policy-not-loaded", "invalid-query",
+            "store-unavailable", "policy-not-loaded", "invalid-query", "invalid-consent",
         ]
         for slug in slugs { #expect(text.contains("`\(slug)`"), "openapi.yaml does not name \(slug)") }
     }
