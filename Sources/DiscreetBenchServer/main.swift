@@ -41,9 +41,10 @@ struct NoopLedgerStore: DiscreetStore {
     func subject(id: String) async throws -> Subject? { try await base.subject(id: id) }
     func insertConsent(_ c: Consent) async throws { try await base.insertConsent(c) }
     func consents(subjectID: String) async throws -> [Consent] { try await base.consents(subjectID: subjectID) }
-    func withdrawConsent(subjectID: String, consentID: String, at: Date) async throws -> Consent? {
-        try await base.withdrawConsent(subjectID: subjectID, consentID: consentID, at: at)
+    func consent(subjectID: String, idOrReceiptID: String) async throws -> Consent? {
+        try await base.consent(subjectID: subjectID, idOrReceiptID: idOrReceiptID)
     }
+    func withdraw(_ consent: Consent) async throws -> Consent? { try await base.withdraw(consent) }
     func insertKey(_ k: APIKeyRecord) async throws { try await base.insertKey(k) }
     func key(id: String) async throws -> APIKeyRecord? { try await base.key(id: id) }
     func keyCount() async throws -> Int { try await base.keyCount() }
@@ -84,5 +85,6 @@ var logger = Logger(label: "bench")
 logger.logLevel = .error
 let services = DiscreetServices(
     store: store, policy: holder, secrets: ServiceSecrets(master: SymmetricKey(size: .bits256)),
+    receipts: await ConsentReceipts(privateKey: .init(), controller: "bench"),
     configuration: ServiceConfiguration(port: port), ledgerKey: key.verifier)
 try await buildApplication(services, logger: logger).runService()

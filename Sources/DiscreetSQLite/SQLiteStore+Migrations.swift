@@ -83,6 +83,14 @@ extension SQLiteStore {
                 try LedgerWriter.insert(range.append(leafHash: Array(leaf)), db)
             }
         }
+        m.registerMigration("v3-consent-receipts") { db in
+            // Withdrawal works by the grant receipt's id as well as by the consent's.
+            try db.execute(
+                sql: """
+                    ALTER TABLE consents ADD COLUMN receipt_id TEXT;
+                    CREATE UNIQUE INDEX consents_by_receipt ON consents(receipt_id) WHERE receipt_id IS NOT NULL;
+                    """)
+        }
         return m
     }
 }

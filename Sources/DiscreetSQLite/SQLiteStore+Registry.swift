@@ -76,7 +76,8 @@ extension SQLiteStore {
         let doc = Self.encode(consent.storedJSON)
         try await pool.write { db in
             try db.execute(
-                sql: "INSERT INTO consents (id, subject_id, doc) VALUES (?, ?, ?)", arguments: [consent.id, consent.subject, doc])
+                sql: "INSERT INTO consents (id, subject_id, receipt_id, doc) VALUES (?, ?, ?, ?)",
+                arguments: [consent.id, consent.subject, consent.receiptID, doc])
         }
     }
 
@@ -89,19 +90,30 @@ extension SQLiteStore {
             .map { try Consent(stored: decode($0)) }
     }
 
-    public func withdrawConsent(subjectID: String, consentID: String, at: Date) async throws -> Consent? {
+    public func consent(subjectID: String, idOrReceiptID: String) async throws -> Consent? {
+        try await pool.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT doc FROM consents WHERE subject_id = ? AND (id = ? OR receipt_id = ?)",
+                arguments: [subjectID, idOrReceiptID, idOrReceiptID]
+            ).map { try Consent(stored: Self.decode($0)) }
+        }
+    }
+
+    public func withdraw(_ consent: Consent) async throws -> Consent? {
         try await pool.write { db in
             guard
                 let doc = try String.fetchOne(
-                    db, sql: "SELECT doc FROM consents WHERE id = ? AND subject_id = ?", arguments: [consentID, subjectID])
+                    db, sql: "SELECT doc FROM consents WHERE id = ? AND subject_id = ?", arguments: [consent.id, consent.subject])
             else { return nil }
-            var consent = try Consent(stored: Self.decode(doc))
-            if consent.withdrawnAt == nil {
-                consent.withdrawnAt = at
-                try db.execute(
-                    sql: "UPDATE consents SET doc = ? WHERE id = ?", arguments: [Self.encode(consent.storedJSON), consentID])
-            }
-            return consent
+            let stored = try Consent(stored: Self.decode(doc))
+            guard stored.withdrawnAt == nil else { return stored }
+            var updated = stored
+            updated.withdrawnAt = consent.withdrawnAt
+            updated.withdrawalReceiptID = consent.withdrawalReceiptID
+            updated.withdrawalReceipt = consent.withdrawalReceipt
+            try db.execute(
+                sql: "UPDATE consents SET doc = ? WHERE id = ?", arguments: [Self.encode(updated.storedJSON), consent.id])
+            return updated
         }
     }
 

@@ -24,9 +24,11 @@ public protocol SubjectStore: Sendable {
 public protocol ConsentStore: Sendable {
     func insertConsent(_ consent: Consent) async throws
     func consents(subjectID: String) async throws -> [Consent]
-    /// Marks the consent withdrawn at `at` unless it already is; nil when there is no such consent
-    /// for this subject.
-    func withdrawConsent(subjectID: String, consentID: String, at: Date) async throws -> Consent?
+    /// A subject's consent by its id or by its grant receipt's id.
+    func consent(subjectID: String, idOrReceiptID: String) async throws -> Consent?
+    /// Marks the consent withdrawn (its `withdrawnAt` and withdrawal receipt) unless it already is,
+    /// and returns it as stored; nil when there is no such consent for this subject.
+    func withdraw(_ consent: Consent) async throws -> Consent?
 }
 
 /// API keys, stored as digests.

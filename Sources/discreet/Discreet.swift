@@ -35,6 +35,14 @@ struct DataDirectoryOption: ParsableArguments {
         return try LedgerSigningKey.load(path: path, name: ledgerOrigin, environment: ProcessInfo.processInfo.environment)
     }
 
+    /// The consent receipt signer (DISCREET_RECEIPT_KEY, or <data-dir>/secrets/receipt.key).
+    func receipts() async throws -> ConsentReceipts {
+        let key = try SigningKeyFile.load(
+            path: (dataDir as NSString).appendingPathComponent("secrets/receipt.key"),
+            environmentVariable: ConsentReceipts.environmentVariable, environment: ProcessInfo.processInfo.environment)
+        return await ConsentReceipts(privateKey: key, controller: ledgerOrigin)
+    }
+
     /// The store, signing checkpoints with the ledger key.
     func openStore() throws -> (SQLiteStore, NoteSigningKey) {
         let key = try ledgerKey()

@@ -48,7 +48,7 @@ struct Serve: AsyncParsableCommand {
         try await loadPolicy(holder, store: store, now: now)
         if demo { try await seedDemo(store: store, now: now) }
         let services = DiscreetServices(
-            store: store, policy: holder, secrets: secrets,
+            store: store, policy: holder, secrets: secrets, receipts: try await data.receipts(),
             configuration: ServiceConfiguration(
                 host: host, port: port, maxBodyBytes: maxBodyBytes, headerTimeoutSeconds: headerTimeout,
                 idleTimeoutSeconds: idleTimeout, maxConnections: maxConnections),

@@ -49,14 +49,31 @@ import Testing
 
     @Test func consentsKeepTheirHistoryAndWithdrawalIsIdempotent() async throws {
         let store = try SQLiteStore(directory: directory)
-        try await store.insertConsent(consent("c-1"))
+        var c1 = consent("c-1")
+        c1.receiptID = "rcpt-1"
+        c1.receipt = "jws-1"
+        try await store.insertConsent(c1)
         try await store.insertConsent(consent("c-2"))
-        let first = try #require(
-            try await store.withdrawConsent(subjectID: "s-1", consentID: "c-1", at: t0.addingTimeInterval(10)))
+        // Found by its id or its receipt's id, for its own subject only.
+        #expect(try await store.consent(subjectID: "s-1", idOrReceiptID: "c-1") == c1)
+        #expect(try await store.consent(subjectID: "s-1", idOrReceiptID: "rcpt-1") == c1)
+        #expect(try await store.consent(subjectID: "s-2", idOrReceiptID: "rcpt-1") == nil)
+        var withdrawing = c1
+        withdrawing.withdrawnAt = t0.addingTimeInterval(10)
+        withdrawing.withdrawalReceiptID = "rcpt-w1"
+        let first = try #require(try await store.withdraw(withdrawing))
         #expect(first.withdrawnAt == t0.addingTimeInterval(10))
-        let again = try await store.withdrawConsent(subjectID: "s-1", consentID: "c-1", at: t0.addingTimeInterval(99))
+        #expect(first.withdrawalReceiptID == "rcpt-w1")
+        #expect(first.receipt == "jws-1")
+        var later = c1
+        later.withdrawnAt = t0.addingTimeInterval(99)
+        later.withdrawalReceiptID = "rcpt-w2"
+        let again = try await store.withdraw(later)
         #expect(again?.withdrawnAt == t0.addingTimeInterval(10))
-        #expect(try await store.withdrawConsent(subjectID: "s-2", consentID: "c-1", at: t0) == nil)
+        #expect(again?.withdrawalReceiptID == "rcpt-w1")
+        var stranger = consent("c-9")
+        stranger.withdrawnAt = t0
+        #expect(try await store.withdraw(stranger) == nil)
         let all = try await store.consents(subjectID: "s-1")
         #expect(all.map(\.id) == ["c-1", "c-2"])
         #expect(all[0].status(at: t0.addingTimeInterval(11)) == .withdrawn)

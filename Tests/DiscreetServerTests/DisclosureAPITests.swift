@@ -65,7 +65,9 @@ import Testing
 
             let accounting = try await client.call(.get, "/v1/subjects/p-9/disclosures", as: "auditor", h)
             #expect(accounting.body["disclosures"]?.arrayValue?.count == 2)
-            let history = try await client.call(.get, "/v1/subjects/p-9/consents", as: "consent-manager", h)
+            let current = try await client.call(.get, "/v1/subjects/p-9/consents", as: "consent-manager", h)
+            #expect(current.body["consents"] == [])
+            let history = try await client.call(.get, "/v1/subjects/p-9/consents?include=history", as: "consent-manager", h)
             #expect(history.body["consents"]?[0]?["status"] == "withdrawn")
             let unknown = try await client.call(.post, "/v1/subjects/p-9/consents/nope/withdraw", as: "consent-manager", h)
             #expect(unknown.status == .notFound)

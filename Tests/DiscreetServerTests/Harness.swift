@@ -46,6 +46,8 @@ final class Harness: Sendable {
         self.keys = keys
         services = DiscreetServices(
             store: store, policy: holder, secrets: ServiceSecrets(master: SymmetricKey(data: Data(repeating: 9, count: 32))),
+            receipts: await ConsentReceipts(
+                privateKey: try .init(rawRepresentation: Data(repeating: 6, count: 32)), controller: "clinic.test"),
             clock: { clock.now },
             configuration: ServiceConfiguration(
                 port: port, maxBodyBytes: maxBodyBytes, headerTimeoutSeconds: headerTimeoutSeconds),

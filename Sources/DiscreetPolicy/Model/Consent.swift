@@ -21,6 +21,12 @@ public struct Consent: Sendable, Equatable {
     public var noticeVersion: String
     /// Whether the subject was told of, and accepted, the provider's service to competitors.
     public var acknowledgesConflict: Bool
+    /// The signed receipt given at grant (a compact JWS) and its id; withdrawal works by either id.
+    public var receiptID: String?
+    public var receipt: String?
+    /// The signed receipt given at withdrawal, and its id.
+    public var withdrawalReceiptID: String?
+    public var withdrawalReceipt: String?
 
     public init(
         id: String, subject: String, provider: String, purposes: Set<String>, categories: [CategoryPattern],

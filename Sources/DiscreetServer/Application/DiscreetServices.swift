@@ -14,14 +14,17 @@ public struct DiscreetServices: Sendable {
     public var metrics: ServiceMetrics
     /// The key that signs checkpoints, as published; nil when the store signs none.
     public var ledgerKey: NoteVerifierKey?
+    /// Signs consent receipts.
+    public var receipts: ConsentReceipts
 
     public init(
-        store: any DiscreetStore, policy: PolicyHolder, secrets: ServiceSecrets,
+        store: any DiscreetStore, policy: PolicyHolder, secrets: ServiceSecrets, receipts: ConsentReceipts,
         clock: @escaping @Sendable () -> Date = { Date() }, configuration: ServiceConfiguration = .init(),
         metrics: ServiceMetrics = ServiceMetrics(), ledgerKey: NoteVerifierKey? = nil
     ) {
         self.metrics = metrics
         self.ledgerKey = ledgerKey
+        self.receipts = receipts
         self.store = store
         self.policy = policy
         self.secrets = secrets

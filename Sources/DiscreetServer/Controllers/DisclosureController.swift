@@ -109,13 +109,14 @@ struct DisclosureController {
         }
         let payload = JSONWriter.encode(.object(result.released), sortedKeys: true)
         entry.decisions = result.decisions
+        entry.receipts = Self.receiptsByConsent(input.consents)
         entry.payloadHMAC = services.secrets.payloadDigest(payload)
         let receipt = try await append(entry)
         services.metrics.recordDisclosure(result.decisions)
         return .json([
             "disclosure_id": .string(id),
             "released": .object(result.released),
-            "decisions": .array(result.decisions.map(\.json)),
+            "decisions": .array(result.decisions.map { $0.json(receipts: entry.receipts) }),
             "notices": .array(result.notices.map(JSONValue.string)),
             "receipt": [
                 "ledger_index": .number(String(receipt.index)),
@@ -123,6 +124,12 @@ struct DisclosureController {
                 "checkpoint": receipt.checkpoint.map(JSONValue.string) ?? .null,
             ],
         ])
+    }
+
+    static func receiptsByConsent(_ consents: [Consent]) -> [String: String] {
+        var out: [String: String] = [:]
+        for c in consents { if let r = c.receiptID { out[c.id] = r } }
+        return out
     }
 
     func append(_ entry: DisclosureEntry) async throws -> LedgerReceipt {
@@ -158,7 +165,8 @@ struct DisclosureController {
             throw Self.problem(error, active.engine.bundle)
         }
         return .json([
-            "decisions": .array(result.decisions.map(\.json)), "notices": .array(result.notices.map(JSONValue.string)),
+            "decisions": .array(result.decisions.map { $0.json(receipts: Self.receiptsByConsent(input.consents)) }),
+            "notices": .array(result.notices.map(JSONValue.string)),
         ])
     }
 

@@ -18,7 +18,8 @@ struct LedgerController {
         group.get("ledger/proof/consistency", use: consistency)
     }
 
-    /// `GET /.well-known/discreet-keys`: the keys that sign checkpoints, in the signed-note form.
+    /// `GET /.well-known/discreet-keys`: the keys that sign checkpoints (signed-note verifier form)
+    /// and consent receipts (JWK).
     static func addWellKnown(to router: Router<AppRequestContext>, _ services: DiscreetServices) {
         router.get(".well-known/discreet-keys") { _, _ in
             var keys: [JSONValue] = []
@@ -30,6 +31,11 @@ struct LedgerController {
                     "public_key": .string(key.publicKey.rawRepresentation.base64EncodedString()),
                 ])
             }
+            let r = services.receipts
+            keys.append([
+                "use": "consent-receipt", "algorithm": "EdDSA", "name": .string(r.controller), "key_id": .string(r.keyID),
+                "public_key": .string(r.publicKey.rawRepresentation.base64EncodedString()), "jwk": r.jwk,
+            ])
             return Response.json(["keys": .array(keys)])
         }
     }

@@ -53,28 +53,42 @@ struct SubjectController {
             if known == nil { issues.insert(("/provider", "unknown provider '\(consent.provider)'"), at: 0) }
         }
         guard issues.isEmpty else { throw Problem.invalidConsent(issues) }
-        try await services.storeCall { try await services.store.insertConsent(consent) }
-        return .json(consent.json(at: services.clock()), status: .created)
+        let now = services.clock()
+        let receipted = try await services.receipts.granting(consent, at: now)
+        try await services.storeCall { try await services.store.insertConsent(receipted) }
+        return .json(receipted.json(at: now), status: .created)
     }
 
+    /// The subject's consents in force (or not yet in force); with `include=history`, every
+    /// consent ever recorded, withdrawn and expired ones included.
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.consentManager)
         let subjectID = try context.parameters.id("id")
+        let include = request.uri.queryParameters["include"]
+        guard include == nil || include == "history" else { throw Problem.invalidQuery("include", "history") }
         let consents = try await services.storeCall { try await services.store.consents(subjectID: subjectID) }
         let now = services.clock()
-        return .json(["subject": .string(subjectID), "consents": .array(consents.map { $0.json(at: now) })])
+        let shown = include == "history" ? consents : consents.filter { [.active, .notYetValid].contains($0.status(at: now)) }
+        return .json(["subject": .string(subjectID), "consents": .array(shown.map { $0.json(at: now) })])
     }
 
+    /// Withdraws by the consent's id or its grant receipt's id, effective for the very next
+    /// decision, with a signed withdrawal receipt. Withdrawing again changes nothing.
     @Sendable func withdraw(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.consentManager)
         let subjectID = try context.parameters.id("id")
         let consentID = try context.parameters.id("cid")
         let now = services.clock()
         guard
-            let consent = try await services.storeCall({
-                try await services.store.withdrawConsent(subjectID: subjectID, consentID: consentID, at: now)
+            let found = try await services.storeCall({
+                try await services.store.consent(subjectID: subjectID, idOrReceiptID: consentID)
             })
-        else { throw Problem.notFound("consent for this subject") }
-        return .json(consent.json(at: now))
+        else { throw Problem.notFound("consent (by id or receipt id) for this subject") }
+        guard found.withdrawnAt == nil else { return .json(found.json(at: now)) }
+        let withdrawn = try await services.receipts.withdrawing(found, at: now)
+        guard let stored = try await services.storeCall({ try await services.store.withdraw(withdrawn) }) else {
+            throw Problem.notFound("consent (by id or receipt id) for this subject")
+        }
+        return .json(stored.json(at: now))
     }
 }

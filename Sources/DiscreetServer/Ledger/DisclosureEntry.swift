@@ -17,6 +17,8 @@ struct DisclosureEntry {
     var policy: StoredPolicyRef
     var keyID: String
     var decisions: [FieldDecision]
+    /// Consent id to its grant receipt's id, for decisions based on a consent.
+    var receipts: [String: String] = [:]
     var exception: ExceptionInvocation?
     var payloadHMAC: String?
     /// Set when the whole request was refused (a suspended provider).
@@ -40,7 +42,7 @@ struct DisclosureEntry {
                         ("digest", .string(policy.digest)),
                     ]))
             ),
-            ("key_id", .string(keyID)), ("fields", .array(decisions.map(\.json))),
+            ("key_id", .string(keyID)), ("fields", .array(decisions.map { $0.json(receipts: receipts) })),
         ])
         if let exception { o["exception"] = exception.json }
         if let payloadHMAC { o["payload_hmac"] = .string(payloadHMAC) }
@@ -52,6 +54,16 @@ struct DisclosureEntry {
 }
 
 extension FieldDecision {
+    /// The decision as answered and recorded; a decision based on a consent names that consent's
+    /// receipt too (`consent_receipt`), so the person can match it to the receipt they hold.
+    func json(receipts: [String: String]) -> JSONValue {
+        var o = json.objectValue!
+        if let basis, basis.hasPrefix("consent:"), let receipt = receipts[String(basis.dropFirst(8))] {
+            o["consent_receipt"] = .string(receipt)
+        }
+        return .object(o)
+    }
+
     var json: JSONValue {
         var o = JSONObject([
             ("field", .string(field)), ("category", category.map(JSONValue.string) ?? .null),

@@ -96,8 +96,14 @@ extension Consent {
             ("notice_version", .string(noticeVersion)), ("acknowledges_conflict", .bool(acknowledgesConflict)),
         ])
         o["withdrawn_at"] = withdrawnAt.map(JSONValue.date) ?? .null
+        o["receipt_id"] = receiptID.map(JSONValue.string) ?? .null
+        o["receipt"] = receipt.map(JSONValue.string) ?? .null
+        o["withdrawal_receipt_id"] = withdrawalReceiptID.map(JSONValue.string) ?? .null
+        o["withdrawal_receipt"] = withdrawalReceipt.map(JSONValue.string) ?? .null
         return .object(o)
     }
+
+    static let receiptMembers = ["receipt_id", "receipt", "withdrawal_receipt_id", "withdrawal_receipt"]
 
     /// Reads what `storedJSON` wrote.
     public init(stored: JSONValue) throws(JSONFieldError) {
@@ -107,11 +113,11 @@ extension Consent {
         let withdrawn = try body["withdrawn_at"].flatMap { v throws(JSONFieldError) in
             v == .null ? nil : try JSONObjectReader(body).date("withdrawn_at")
         }
-        body["id"] = nil
-        body["subject"] = nil
-        body["withdrawn_at"] = nil
+        let receipts = Consent.receiptMembers.map { body[$0]?.stringValue }
+        for key in ["id", "subject", "withdrawn_at"] + Consent.receiptMembers { body[key] = nil }
         try self.init(id: id, subject: subject, body: .object(body))
         self.withdrawnAt = withdrawn
+        (receiptID, receipt, withdrawalReceiptID, withdrawalReceipt) = (receipts[0], receipts[1], receipts[2], receipts[3])
     }
 }
 
