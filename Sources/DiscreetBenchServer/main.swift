@@ -58,6 +58,16 @@ struct NoopLedgerStore: DiscreetStore {
     func treeHead() async throws -> (size: UInt64, root: [UInt8]) { (0, RFC6962.emptyRoot) }
     func subtreeHashes(_ ids: [NodeID]) async throws -> [NodeID: [UInt8]] { [:] }
     func currentCheckpoint(now: Date) async throws -> StoredCheckpoint? { nil }
+    func exceptionReviews(status: ExceptionReview.Status?) async throws -> [ExceptionReview] { [] }
+    func exceptionReview(id: String) async throws -> ExceptionReview? { nil }
+    func recordReview(
+        id: String, verdict: ExceptionReview.Status, reviewer: String, comment: String, by keyID: String, at: Date
+    ) async throws -> ExceptionReview { throw ReviewRefusal.notFound }
+    func enqueueAlert(_ body: [UInt8], at: Date) async throws {}
+    func dueAlerts(now: Date, limit: Int) async throws -> [OutboxAlert] { [] }
+    func markDelivered(alertID: Int64, at: Date) async throws {}
+    func markFailed(alertID: Int64, attempts: Int, retryAt: Date, error: String) async throws {}
+    func undeliveredAlertCount() async throws -> Int { 0 }
     func decisionState(providerID: String, subjectID: String) async throws -> DecisionState {
         try await base.decisionState(providerID: providerID, subjectID: subjectID)
     }

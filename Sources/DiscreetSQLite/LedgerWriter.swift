@@ -108,6 +108,11 @@ final class LedgerWriter: Sendable {
                         RFC3339.format(p.entry.recordedAt), Data(p.entry.entry), Data(leaf),
                     ])
                 try Self.insert(range.append(leafHash: leaf), db)
+                if var review = p.entry.review {
+                    review.ledgerIndex = index
+                    try SQLiteStore.insertReview(review, db)
+                }
+                if let alert = p.entry.alert { try SQLiteStore.insertAlert(alert, at: p.entry.recordedAt, db) }
                 receipts.append(LedgerReceipt(index: index, leafHash: leaf))
             }
             var storedAt: Date?

@@ -91,6 +91,30 @@ extension SQLiteStore {
                     CREATE UNIQUE INDEX consents_by_receipt ON consents(receipt_id) WHERE receipt_id IS NOT NULL;
                     """)
         }
+        m.registerMigration("v4-exception-reviews") { db in
+            // Exception disclosures queued for review, and the alerts announcing them, kept until
+            // the webhook takes them. Times the outbox compares are epoch seconds.
+            try db.execute(
+                sql: """
+                    CREATE TABLE exception_reviews (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        status TEXT NOT NULL,
+                        invoked_at REAL NOT NULL,
+                        doc TEXT NOT NULL
+                    );
+                    CREATE INDEX exception_reviews_by_status ON exception_reviews(status, invoked_at);
+                    CREATE TABLE alert_outbox (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        body BLOB NOT NULL,
+                        created_at REAL NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at REAL NOT NULL,
+                        delivered_at REAL,
+                        last_error TEXT
+                    );
+                    CREATE INDEX alert_outbox_due ON alert_outbox(next_attempt_at) WHERE delivered_at IS NULL;
+                    """)
+        }
         return m
     }
 }

@@ -9,8 +9,17 @@ public struct LedgerAppend: Sendable {
     public var purpose: String
     public var recordedAt: Date
     public var entry: [UInt8]
+    /// For a disclosure under a legal exception: its review item and the alert announcing it,
+    /// written in the same transaction as the entry, so that neither exists without the other.
+    public var review: ExceptionReview?
+    public var alert: [UInt8]?
 
-    public init(disclosureID: String, subjectID: String, providerID: String, purpose: String, recordedAt: Date, entry: [UInt8]) {
+    public init(
+        disclosureID: String, subjectID: String, providerID: String, purpose: String, recordedAt: Date, entry: [UInt8],
+        review: ExceptionReview? = nil, alert: [UInt8]? = nil
+    ) {
+        self.review = review
+        self.alert = alert
         self.disclosureID = disclosureID
         self.subjectID = subjectID
         self.providerID = providerID

@@ -63,6 +63,26 @@ public protocol DisclosureLedger: Sendable {
     func currentCheckpoint(now: Date) async throws -> StoredCheckpoint?
 }
 
+/// Exception disclosures awaiting, or having had, a second person's review.
+public protocol ExceptionReviewStore: Sendable {
+    func exceptionReviews(status: ExceptionReview.Status?) async throws -> [ExceptionReview]
+    func exceptionReview(id: String) async throws -> ExceptionReview?
+    /// Records the verdict of a pending review; throws `ReviewRefusal`.
+    func recordReview(
+        id: String, verdict: ExceptionReview.Status, reviewer: String, comment: String, by keyID: String, at: Date
+    ) async throws -> ExceptionReview
+}
+
+/// Alerts kept until delivered: a webhook that is down delays them, never loses them.
+public protocol AlertOutbox: Sendable {
+    func enqueueAlert(_ body: [UInt8], at: Date) async throws
+    /// Alerts due at `now`, oldest first.
+    func dueAlerts(now: Date, limit: Int) async throws -> [OutboxAlert]
+    func markDelivered(alertID: Int64, at: Date) async throws
+    func markFailed(alertID: Int64, attempts: Int, retryAt: Date, error: String) async throws
+    func undeliveredAlertCount() async throws -> Int
+}
+
 /// What the engine needs for one request, read in one consistent snapshot.
 public struct DecisionState: Sendable {
     public var provider: Provider?
@@ -83,7 +103,7 @@ public protocol DecisionStateReader: Sendable {
 /// Everything the service keeps. SQLite implements it for one node; a PostgreSQL implementation
 /// for several replicas will satisfy the same protocols.
 public protocol DiscreetStore: ProviderStore, SubjectStore, ConsentStore, KeyStore, PolicyStore, DisclosureLedger,
-    DecisionStateReader
+    DecisionStateReader, ExceptionReviewStore, AlertOutbox
 {
     /// Whether the store can be read and written now (readiness).
     func isWritable() async -> Bool

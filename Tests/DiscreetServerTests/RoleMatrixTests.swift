@@ -35,6 +35,8 @@ import Testing
             name: "disclosures", method: .post, uri: "/v1/disclosures", body: Sample.disclosure(),
             allowed: ["discloser", "exception-officer"]),
         Family(name: "accounting", method: .get, uri: "/v1/subjects/p-1/disclosures", allowed: ["auditor"]),
+        Family(name: "ledger proofs", method: .get, uri: "/v1/ledger/checkpoint", allowed: ["auditor"]),
+        Family(name: "exception reviews", method: .get, uri: "/v1/exceptions", allowed: ["auditor"]),
     ]
 
     @Test(arguments: families)

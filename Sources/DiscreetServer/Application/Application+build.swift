@@ -17,6 +17,7 @@ public func buildRouter(_ services: DiscreetServices) -> Router<AppRequestContex
     SubjectController(services: services).addRoutes(to: v1)
     DisclosureController(services: services).addRoutes(to: v1)
     LedgerController(services: services).addRoutes(to: v1)
+    ExceptionController(services: services).addRoutes(to: v1)
     return router
 }
 

@@ -38,6 +38,10 @@ struct DisclosureController {
                 exception = ExceptionInvocation(
                     basis: try e.string("basis"), justification: try e.string("justification"), facts: try e.string("facts"),
                     authority: try e.optionalString("authority"))
+                if let x = exception, !Self.isSentence(x.justification) {
+                    throw JSONFieldError(
+                        path: e.member("justification"), message: "write at least a sentence: three words, 20 characters")
+                }
             }
             let env = Envelope(
                 provider: try r.string("provider"), purpose: try r.string("purpose"), subject: try r.string("subject"),
@@ -126,6 +130,28 @@ struct DisclosureController {
         ])
     }
 
+    /// A justification a reviewer can weigh: at least three words and twenty characters.
+    static func isSentence(_ text: String) -> Bool {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.count >= 20 && trimmed.split(whereSeparator: \.isWhitespace).count >= 3
+    }
+
+    /// The review item and the alert for a disclosure under an exception.
+    func reviewAndAlert(_ entry: DisclosureEntry) -> (ExceptionReview, [UInt8])? {
+        guard let x = entry.exception else { return nil }
+        let review = ExceptionReview(
+            id: "exc-" + UUID().uuidString.lowercased(), disclosureID: entry.id, subjectID: entry.subjectID,
+            providerID: entry.providerID, basis: x.basis, justification: x.justification, facts: x.facts, authority: x.authority,
+            invokedBy: entry.keyID, invokedAt: entry.time)
+        // The alert names the event and where to review it; the justification and facts stay in the review.
+        let alert: JSONValue = [
+            "type": "exception-invoked", "review_id": .string(review.id), "disclosure_id": .string(entry.id),
+            "basis": .string(x.basis), "provider": .string(entry.providerID), "subject": .string(entry.subjectID),
+            "invoked_at": .string(RFC3339.format(entry.time)), "review": .string("/v1/exceptions/\(review.id)"),
+        ]
+        return (review, JSONWriter.encode(alert, sortedKeys: true))
+    }
+
     static func receiptsByConsent(_ consents: [Consent]) -> [String: String] {
         var out: [String: String] = [:]
         for c in consents { if let r = c.receiptID { out[c.id] = r } }
@@ -133,11 +159,12 @@ struct DisclosureController {
     }
 
     func append(_ entry: DisclosureEntry) async throws -> LedgerReceipt {
+        let flagged = reviewAndAlert(entry)
         do {
             return try await services.store.append(
                 LedgerAppend(
                     disclosureID: entry.id, subjectID: entry.subjectID, providerID: entry.providerID, purpose: entry.purpose,
-                    recordedAt: entry.time, entry: entry.canonicalBytes))
+                    recordedAt: entry.time, entry: entry.canonicalBytes, review: flagged?.0, alert: flagged?.1))
         } catch {
             services.metrics.recordLedgerFailure()
             throw Problem.ledgerUnavailable

@@ -19,7 +19,7 @@ import Testing
         #expect(
             spec.operations.subtracting(routes).isEmpty,
             "in the spec, not the router: \(spec.operations.subtracting(routes).sorted())")
-        #expect(routes.count == 26)
+        #expect(routes.count == 29)
     }
 
     /// One call: the concrete URI, the spec's path template, who calls, and what it sends.
@@ -155,6 +155,15 @@ import Testing
         Call(
             method: .get, uri: "/v1/ledger/proof/consistency?from=0", template: "/v1/ledger/proof/consistency", role: "auditor",
             expect: 400),
+        Call(method: .get, uri: "/v1/exceptions?status=pending", template: "/v1/exceptions", role: "auditor", expect: 200),
+        Call(method: .get, uri: "/v1/exceptions?status=maybe", template: "/v1/exceptions", role: "auditor", expect: 400),
+        Call(method: .get, uri: "/v1/exceptions/nope", template: "/v1/exceptions/{id}", role: "auditor", expect: 404),
+        Call(
+            method: .post, uri: "/v1/exceptions/nope/review", template: "/v1/exceptions/{id}/review", role: "auditor",
+            json: ["reviewer": "R. Auditor", "verdict": "upheld", "comment": "Proportionate."], expect: 404),
+        Call(
+            method: .post, uri: "/v1/exceptions/nope/review", template: "/v1/exceptions/{id}/review", role: "auditor",
+            json: ["verdict": "maybe"], expect: 422),
     ]
 
     @Test func everyAnswerOfATourMatchesTheSpec() async throws {
@@ -187,7 +196,7 @@ import Testing
             "unknown-record-type",
             "unknown-exception", "unknown-provider", "unknown-category", "invalid-bundle", "bundle-tests-failed",
             "ledger-unavailable",
-            "store-unavailable", "policy-not-loaded", "invalid-query", "invalid-consent",
+            "store-unavailable", "policy-not-loaded", "invalid-query", "invalid-consent", "self-review", "already-reviewed",
         ]
         for slug in slugs { #expect(text.contains("`\(slug)`"), "openapi.yaml does not name \(slug)") }
     }
