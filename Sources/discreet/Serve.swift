@@ -1,4 +1,5 @@
 import ArgumentParser
+import Crypto
 import DiscreetPolicy
 import DiscreetSQLite
 import DiscreetServer
@@ -26,6 +27,8 @@ struct Serve: AsyncParsableCommand {
         "127.0.0.1"
     @Option(help: "Port of the metrics listener.") var metricsPort: Int = 9464
     @Flag(help: "Do not start the metrics listener.") var noMetrics = false
+    @Option(help: "A webhook that receives an alert for every exception disclosure (HMAC-signed with DISCREET_ALERT_SECRET).")
+    var alertWebhook: String?
 
     func validate() throws {
         guard (1...65535).contains(port), (1...65535).contains(metricsPort) else {
@@ -59,6 +62,18 @@ struct Serve: AsyncParsableCommand {
         var listeners: [any Service] = [buildApplication(services, logger: logger)]
         if !noMetrics {
             listeners.append(buildMetricsApplication(services, host: metricsHost, port: metricsPort, logger: logger))
+        }
+        if let alertWebhook {
+            guard let secret = ProcessInfo.processInfo.environment[AlertDispatcher.secretEnvironmentVariable],
+                secret.utf8.count >= 16
+            else {
+                throw ValidationError(
+                    "--alert-webhook needs \(AlertDispatcher.secretEnvironmentVariable): a secret of 16 bytes or more")
+            }
+            listeners.append(
+                AlertDispatcher(
+                    configuration: .init(url: alertWebhook, secret: SymmetricKey(data: Data(secret.utf8))), outbox: store,
+                    clock: { Date() }, logger: logger))
         }
         try await ServiceGroup(services: listeners, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
     }

@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Testing
 
 @Suite struct ExceptionReviewTests {
+    /// An emergency disclosure under an exception, to the emergency ward.
     static func emergency(justification: String = "Unconscious patient admitted to the emergency room.") -> JSONValue {
         var body = Sample.disclosure(provider: "urgences-nord", purpose: "emergency-care").objectValue!
         body["exception"] = [
