@@ -64,6 +64,12 @@ struct NoopLedgerStore: DiscreetStore {
         id: String, verdict: ExceptionReview.Status, reviewer: String, comment: String, by keyID: String, at: Date
     ) async throws -> ExceptionReview { throw ReviewRefusal.notFound }
     func enqueueAlert(_ body: [UInt8], at: Date) async throws {}
+    func stageConsents(importID: String, _ consents: [Consent]) async throws {
+        try await base.stageConsents(importID: importID, consents)
+    }
+    func commitStagedConsents(importID: String) async throws -> Int { try await base.commitStagedConsents(importID: importID) }
+    func discardStagedConsents(importID: String) async throws { try await base.discardStagedConsents(importID: importID) }
+    func insertConsents(_ consents: [Consent]) async throws { try await base.insertConsents(consents) }
     func dueAlerts(now: Date, limit: Int) async throws -> [OutboxAlert] { [] }
     func markDelivered(alertID: Int64, at: Date) async throws {}
     func markFailed(alertID: Int64, attempts: Int, retryAt: Date, error: String) async throws {}

@@ -115,6 +115,19 @@ extension SQLiteStore {
                     CREATE INDEX alert_outbox_due ON alert_outbox(next_attempt_at) WHERE delivered_at IS NULL;
                     """)
         }
+        m.registerMigration("v5-consent-import") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE consent_import_staging (
+                        import_id TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        subject_id TEXT NOT NULL,
+                        receipt_id TEXT,
+                        doc TEXT NOT NULL
+                    );
+                    CREATE INDEX consent_import_staging_by_import ON consent_import_staging(import_id);
+                    """)
+        }
         return m
     }
 }

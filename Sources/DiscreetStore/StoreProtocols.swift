@@ -31,6 +31,18 @@ public protocol ConsentStore: Sendable {
     func withdraw(_ consent: Consent) async throws -> Consent?
 }
 
+/// Bulk import of consents, staged so that an all-or-nothing import never holds the write lock
+/// while its body is still arriving.
+public protocol ConsentImportStore: Sendable {
+    /// Adds consents to an import's staging area.
+    func stageConsents(importID: String, _ consents: [Consent]) async throws
+    /// Moves every staged consent of the import into place in one transaction; returns how many.
+    func commitStagedConsents(importID: String) async throws -> Int
+    func discardStagedConsents(importID: String) async throws
+    /// Inserts consents in one transaction.
+    func insertConsents(_ consents: [Consent]) async throws
+}
+
 /// API keys, stored as digests.
 public protocol KeyStore: Sendable {
     func insertKey(_ key: APIKeyRecord) async throws
@@ -103,7 +115,7 @@ public protocol DecisionStateReader: Sendable {
 /// Everything the service keeps. SQLite implements it for one node; a PostgreSQL implementation
 /// for several replicas will satisfy the same protocols.
 public protocol DiscreetStore: ProviderStore, SubjectStore, ConsentStore, KeyStore, PolicyStore, DisclosureLedger,
-    DecisionStateReader, ExceptionReviewStore, AlertOutbox
+    DecisionStateReader, ExceptionReviewStore, AlertOutbox, ConsentImportStore
 {
     /// Whether the store can be read and written now (readiness).
     func isWritable() async -> Bool

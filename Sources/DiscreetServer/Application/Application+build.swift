@@ -18,6 +18,7 @@ public func buildRouter(_ services: DiscreetServices) -> Router<AppRequestContex
     DisclosureController(services: services).addRoutes(to: v1)
     LedgerController(services: services).addRoutes(to: v1)
     ExceptionController(services: services).addRoutes(to: v1)
+    ConsentImportController(services: services).addRoutes(to: v1)
     return router
 }
 

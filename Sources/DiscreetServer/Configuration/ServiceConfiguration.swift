@@ -11,11 +11,14 @@ public struct ServiceConfiguration: Sendable {
     public var idleTimeoutSeconds: Int
     /// Connections served at once; further ones wait in the accept backlog.
     public var maxConnections: Int
+    /// The largest consent import, in bytes: it is read as it streams, so this bounds time, not memory.
+    public var maxImportBytes: Int
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, headerTimeoutSeconds: Int = 10,
-        idleTimeoutSeconds: Int = 60, maxConnections: Int = 1024
+        idleTimeoutSeconds: Int = 60, maxConnections: Int = 1024, maxImportBytes: Int = 256 << 20
     ) {
+        self.maxImportBytes = maxImportBytes
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes

@@ -19,7 +19,7 @@ import Testing
         #expect(
             spec.operations.subtracting(routes).isEmpty,
             "in the spec, not the router: \(spec.operations.subtracting(routes).sorted())")
-        #expect(routes.count == 29)
+        #expect(routes.count == 30)
     }
 
     /// One call: the concrete URI, the spec's path template, who calls, and what it sends.
@@ -164,6 +164,12 @@ import Testing
         Call(
             method: .post, uri: "/v1/exceptions/nope/review", template: "/v1/exceptions/{id}/review", role: "auditor",
             json: ["verdict": "maybe"], expect: 422),
+        Call(
+            method: .post, uri: "/v1/consents/import?mode=partial", template: "/v1/consents/import", role: "consent-manager",
+            raw: ConsentImportTests.line("p-60") + "\n{}\n", contentType: "application/x-ndjson", expect: 200),
+        Call(
+            method: .post, uri: "/v1/consents/import", template: "/v1/consents/import", role: "consent-manager",
+            raw: "{}\n", contentType: "application/x-ndjson", expect: 422),
     ]
 
     @Test func everyAnswerOfATourMatchesTheSpec() async throws {
@@ -197,6 +203,7 @@ import Testing
             "unknown-exception", "unknown-provider", "unknown-category", "invalid-bundle", "bundle-tests-failed",
             "ledger-unavailable",
             "store-unavailable", "policy-not-loaded", "invalid-query", "invalid-consent", "self-review", "already-reviewed",
+            "import-refused", "invalid-import",
         ]
         for slug in slugs { #expect(text.contains("`\(slug)`"), "openapi.yaml does not name \(slug)") }
     }

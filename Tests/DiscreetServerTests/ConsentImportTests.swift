@@ -1,0 +1,106 @@
+import DiscreetJSON
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite struct ConsentImportTests {
+    static func line(_ subject: String, provider: String = "facturo", categories: [JSONValue] = ["health.diagnosis"]) -> String {
+        JSONWriter.string([
+            "subject": .string(subject), "provider": .string(provider), "purposes": ["billing"], "categories": .array(categories),
+            "granted_at": "2026-01-01T00:00:00Z", "expires_at": "2027-01-01T00:00:00Z", "method": "written",
+            "evidence": ["digest": "sha256:01", "reference": "paper-archive"], "notice_version": "2025-12",
+        ])
+    }
+
+    static func post(_ client: any TestClientProtocol, _ h: Harness, _ body: String, type: String, query: String = "")
+        async throws -> (HTTPResponse.Status, JSONValue)
+    {
+        try await client.execute(
+            uri: "/v1/consents/import\(query)", method: .post,
+            headers: [.authorization: "Bearer \(h.keys["consent-manager"]!)", .contentType: type], body: ByteBuffer(string: body)
+        ) { ($0.status, (try? JSONParser.parse(Array($0.body.readableBytesView))) ?? .null) }
+    }
+
+    @Test func ndjsonImportsEveryLineWithItsReceipt() async throws {
+        let h = try await Harness()
+        try await h.test { client in
+            let body = [Self.line("p-20"), Self.line("p-21"), "", Self.line("p-22")].joined(separator: "\n")
+            let (status, report) = try await Self.post(client, h, body, type: "application/x-ndjson")
+            #expect(status == .ok)
+            #expect(report["imported"] == 3)
+            #expect(report["lines"] == 3)
+            #expect(report["refused"] == 0)
+            let listed = try await client.call(.get, "/v1/subjects/p-21/consents", as: "consent-manager", h)
+            #expect(listed.body["consents"]?[0]?["receipt"]?.stringValue?.split(separator: ".").count == 3)
+        }
+    }
+
+    @Test func allOrNothingRefusesWholeAndNamesTheLines() async throws {
+        let h = try await Harness()
+        try await h.test { client in
+            let body = [
+                Self.line("p-30"), Self.line("p-31", provider: "nobody"), "{oops", Self.line("p-33", categories: ["health.*"]),
+            ]
+            .joined(separator: "\r\n")
+            let (status, problem) = try await Self.post(client, h, body, type: "application/x-ndjson")
+            #expect(status == .unprocessableContent)
+            #expect(problem["type"] == "urn:discreet:problem:import-refused")
+            let errors = try #require(problem["report"]?["errors"]?.arrayValue)
+            #expect(errors.map { $0["line"] } == [2, 3, 4])
+            #expect(errors[0]["errors"]?[0]?["field"] == "/provider")
+            #expect(errors[2]["errors"]?[0]?["field"] == "/categories/0")
+            #expect(problem["report"]?["imported"] == 0)
+            #expect(try await client.call(.get, "/v1/subjects/p-30/consents", as: "consent-manager", h).body["consents"] == [])
+        }
+    }
+
+    @Test func partialImportsTheValidLinesAndReportsTheRest() async throws {
+        let h = try await Harness()
+        try await h.test { client in
+            let body =
+                [Self.line("p-40"), Self.line("p-41", provider: "nobody"), Self.line("p-42")].joined(separator: "\n") + "\n"
+            let (status, report) = try await Self.post(client, h, body, type: "application/x-ndjson", query: "?mode=partial")
+            #expect(status == .ok)
+            #expect(report["imported"] == 2)
+            #expect(report["refused"] == 1)
+            #expect(report["errors"]?[0]?["line"] == 2)
+            #expect(
+                try await client.call(.get, "/v1/subjects/p-42/consents", as: "consent-manager", h).body["consents"]?.arrayValue?
+                    .count == 1)
+        }
+    }
+
+    @Test func csvWithQuotesAndListsImports() async throws {
+        let h = try await Harness()
+        try await h.test { client in
+            let csv = #"""
+                subject,provider,purposes,categories,granted_at,expires_at,method,evidence_digest,evidence_reference,notice_version
+                p-50,facturo,billing,health.diagnosis;health.substance_use,2026-01-01,2027-01-01,written,sha256:aa,"box 3, folder ""B""",2025-12
+                p-51,recouvra,debt-collection,identity.name,2026-01-01,2027-01-01,recorded-verbal,sha256:bb,call-77,2025-12
+                """#
+            let (status, report) = try await Self.post(client, h, csv, type: "text/csv")
+            #expect(status == .ok, "\(report)")
+            #expect(report["imported"] == 2)
+            let c = try await client.call(.get, "/v1/subjects/p-50/consents", as: "consent-manager", h).body["consents"]?[0]
+            #expect(c?["categories"] == ["health.diagnosis", "health.substance_use"])
+            #expect(c?["evidence"]?["reference"] == "box 3, folder \"B\"")
+            let (bad, problem) = try await Self.post(client, h, "who,what\np-1,x\n", type: "text/csv")
+            #expect(bad == .unprocessableContent)
+            #expect(problem["type"] == "urn:discreet:problem:invalid-import")
+        }
+    }
+
+    @Test func typesAndModesAreChecked() async throws {
+        let h = try await Harness()
+        try await h.test { client in
+            #expect(try await Self.post(client, h, Self.line("p-1"), type: "application/json").0 == .unsupportedMediaType)
+            #expect(
+                try await Self.post(client, h, Self.line("p-1"), type: "application/x-ndjson", query: "?mode=some").0
+                    == .badRequest)
+            let r = try await client.call(.post, "/v1/consents/import", as: "discloser", h, raw: "", contentType: "text/csv")
+            #expect(r.status == .forbidden)
+        }
+    }
+}
