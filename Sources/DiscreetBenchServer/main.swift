@@ -94,7 +94,7 @@ let store: any DiscreetStore = mode == "noop" ? NoopLedgerStore(base: sqlite) : 
 let holder = PolicyHolder()
 _ = try await holder.install(source: DemoPolicy.source, store: sqlite, now: Date())
 for provider in try BundleParser.parse(DemoPolicy.source).fixtures.providers.values { _ = try await sqlite.putProvider(provider) }
-let (apiKey, record) = APIKeys.generate(roles: [.discloser, .auditor], label: "bench", now: Date())
+let (apiKey, record) = APIKeys.generate(roles: [.discloser, .auditor, .consentManager], label: "bench", now: Date())
 try await sqlite.insertKey(record)
 FileHandle.standardOutput.write(Data("\(apiKey)\n".utf8))
 var logger = Logger(label: "bench")

@@ -2,6 +2,7 @@ import DiscreetJSON
 import DiscreetServer
 import DiscreetStore
 import Foundation
+import Hummingbird
 import HummingbirdTesting
 import Testing
 
@@ -80,6 +81,37 @@ import Testing
                     .count == 1)
             #expect(
                 try await client.call(.get, "/v1/exceptions/\(id)", as: "auditor", h).body["comment"] == "Emergency documented.")
+        }
+    }
+
+    @Test func basisAndRecipientKindAreChecked() async throws {
+        let h = try await Harness()
+        try await h.test { client in
+            func disclose(_ provider: String, _ purpose: String, basis: String) async throws -> (HTTPResponse.Status, JSONValue) {
+                var body = Sample.disclosure(provider: provider, purpose: purpose).objectValue!
+                body["exception"] = [
+                    "basis": .string(basis), "justification": "A documented and imminent danger to a person.", "facts": "Facts.",
+                ]
+                let r = try await client.call(.post, "/v1/disclosures", as: "exception-officer", h, json: .object(body))
+                return (r.status, r.body)
+            }
+            // An exception the bundle does not know.
+            let (unknown, problem) = try await disclose("urgences-nord", "emergency-care", basis: "curiosity")
+            #expect(unknown == .unprocessableContent)
+            #expect(problem["type"] == "urn:discreet:problem:unknown-exception")
+            // medical-emergency reaches medical personnel only: not a debt collector.
+            let (_, collector) = try await disclose("recouvra", "emergency-care", basis: "medical-emergency")
+            let reasons = Dictionary(
+                uniqueKeysWithValues: collector["decisions"]!.arrayValue!.map {
+                    ($0["field"]!.stringValue!, $0["reason"]!.stringValue!)
+                })
+            #expect(reasons["treatments[0].substance_program"] == "no-agreement")
+            // serious-threat reaches authorities and threatened persons, not medical personnel.
+            let (_, ward) = try await disclose("urgences-nord", "emergency-care", basis: "serious-threat")
+            let sud = ward["decisions"]!.arrayValue!.first { $0["field"] == "treatments[0].substance_program" }
+            #expect(sud?["reason"] == "no-agreement")
+            // Each attempt, used or not, is queued for review.
+            #expect(try await client.call(.get, "/v1/exceptions", as: "auditor", h).body["exceptions"]?.arrayValue?.count == 2)
         }
     }
 }
