@@ -95,6 +95,18 @@ import Testing
         }
     }
 
+    @Test func anUndeclaredMethodIs405WithAllow() async throws {
+        let h = try await Harness()
+        try await h.test { client in
+            let r = try await client.call(.patch, "/v1/providers/recouvra", as: "admin", h, json: [:])
+            #expect(r.status == .methodNotAllowed)
+            #expect(r.headers[.allow] == "DELETE, GET, PUT")
+            #expect(r.body["type"] == "urn:discreet:problem:method-not-allowed")
+            #expect(try await client.call(.delete, "/health", as: nil, h).status == .methodNotAllowed)
+            #expect(try await client.call(.get, "/v1/nowhere", as: "admin", h).status == .notFound)
+        }
+    }
+
     @Test func sqlMetacharactersAreJustCharacters() async throws {
         let h = try await Harness()
         try await h.test { client in

@@ -8,7 +8,19 @@ import NIOCore
 public func buildRouter(_ services: DiscreetServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: AccessLogMiddleware(metrics: services.metrics))
-    router.add(middleware: ProblemMiddleware(maxBodyBytes: services.configuration.maxBodyBytes))
+    router.add(middleware: ProblemMiddleware(maxBodyBytes: services.configuration.maxBodyBytes, routes: routeTable(services)))
+    addRoutes(to: router, services)
+    return router
+}
+
+/// Every route of the API (without middleware): the table the problem middleware answers 405 from.
+func routeTable(_ services: DiscreetServices) -> [(path: String, method: String)] {
+    let router = Router(context: AppRequestContext.self)
+    addRoutes(to: router, services)
+    return router.routes.map { ("\($0.path)", $0.method.rawValue) }
+}
+
+func addRoutes(to router: Router<AppRequestContext>, _ services: DiscreetServices) {
     HealthController(services: services).addRoutes(to: router)
     LedgerController.addWellKnown(to: router, services)
     let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(keys: services.store))
@@ -19,7 +31,6 @@ public func buildRouter(_ services: DiscreetServices) -> Router<AppRequestContex
     LedgerController(services: services).addRoutes(to: v1)
     ExceptionController(services: services).addRoutes(to: v1)
     ConsentImportController(services: services).addRoutes(to: v1)
-    return router
 }
 
 /// Builds the application: the router behind an HTTP/1.1 server with the configured limits on

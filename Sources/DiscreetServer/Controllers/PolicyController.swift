@@ -55,6 +55,10 @@ struct PolicyController {
     @Sendable func validate(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
         let text = try await source(request)
+        guard !text.allSatisfy(\.isWhitespace) else {
+            throw Problem.invalidBundle(
+                BundleValidationError(issues: [BundleIssue(path: "", line: nil, message: "the bundle is empty")]))
+        }
         do {
             let bundle = try BundleParser.parse(text)
             let results = BundleTestRunner.run(bundle, now: services.clock())

@@ -47,7 +47,7 @@ extension Response {
 extension Parameters {
     /// A path parameter, percent-decoded; ids are opaque but bounded and printable.
     func id(_ name: String) throws -> String {
-        guard let value = get(name)?.removingPercentEncoding, !value.isEmpty, value.utf8.count <= 200,
+        guard let value = get(name)?.removingPercentEncoding, !value.isEmpty, value.count <= 200,
             value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F })
         else {
             throw Problem(

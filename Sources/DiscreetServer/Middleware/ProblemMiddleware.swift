@@ -6,6 +6,24 @@ import Logging
 /// only, never with the request's content, and answered with a generic problem.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBodyBytes: Int
+    /// Path template segments and their methods, to answer 405 (with `Allow`) rather than 404
+    /// when the path exists but not the method.
+    var routes: [(segments: [Substring], methods: Set<String>)] = []
+
+    init(maxBodyBytes: Int, routes: [(path: String, method: String)] = []) {
+        self.maxBodyBytes = maxBodyBytes
+        var byPath: [String: Set<String>] = [:]
+        for r in routes { byPath[r.path, default: []].insert(r.method) }
+        self.routes = byPath.map { ($0.key.split(separator: "/"), $0.value) }
+    }
+
+    func allowedMethods(_ path: String) -> Set<String>? {
+        let parts = path.split(separator: "/")
+        for r in routes where r.segments.count == parts.count {
+            if zip(r.segments, parts).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }) { return r.methods }
+        }
+        return nil
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
     {
@@ -18,7 +36,15 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             // speak problem+json.
             let problem: Problem =
                 switch error.status {
-                case .notFound: .routeNotFound
+                case .notFound:
+                    if let allowed = allowedMethods(request.uri.path), !allowed.contains(request.method.rawValue) {
+                        Problem(
+                            .methodNotAllowed, "method-not-allowed", title: "Method not allowed",
+                            detail: "This path answers \(allowed.sorted().joined(separator: ", ")).",
+                            headers: [.allow: allowed.sorted().joined(separator: ", ")])
+                    } else {
+                        .routeNotFound
+                    }
                 case .contentTooLarge: .bodyTooLarge(limit: maxBodyBytes)
                 case .methodNotAllowed:
                     Problem(
