@@ -8,6 +8,9 @@ import DiscreetJSON
 public struct DecisionEngine: Sendable {
     public let bundle: PolicyBundle
 
+    /// The most fields one request may carry: each gets a decision, in the answer and the ledger.
+    public static let maxFields = 10_000
+
     public init(bundle: PolicyBundle) { self.bundle = bundle }
 
     /// Decides a record with its values and builds what may leave.
@@ -17,6 +20,7 @@ public struct DecisionEngine: Sendable {
         let (recordType, cache) = try prepare(input)
         var walk = RecordWalk(recordType: recordType, verdicts: cache, pseudonymizer: pseudonymizer)
         let released = walk.object(record, concretePrefix: "", patternPrefix: "")
+        guard walk.decisions.count <= Self.maxFields else { throw .tooManyFields(Self.maxFields) }
         return DisclosureResult(
             decisions: walk.decisions, released: released ?? JSONObject(), notices: walk.verdicts.notices(walk.decisions))
     }
@@ -24,6 +28,7 @@ public struct DecisionEngine: Sendable {
     /// Decides field paths without values (`POST /v1/decisions`). A path may be concrete
     /// (`treatments[0].code`) or a pattern (`treatments[].code`).
     public func decide(fields: [String], input: DecisionInput) throws(RequestRefusal) -> DecisionResult {
+        guard fields.count <= Self.maxFields else { throw .tooManyFields(Self.maxFields) }
         let (recordType, cache) = try prepare(input)
         var verdicts = cache
         var decisions: [FieldDecision] = []

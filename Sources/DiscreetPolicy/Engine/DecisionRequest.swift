@@ -43,4 +43,6 @@ public enum RequestRefusal: Error, Sendable, Equatable {
     case unknownRecordType(String)
     case providerSuspended(String)
     case unknownException(String)
+    /// The record holds more fields than `DecisionEngine.maxFields`.
+    case tooManyFields(Int)
 }

@@ -70,6 +70,10 @@ struct DisclosureController {
         case .unknownException(let e):
             .unknownName("exception", e, field: "/exception/basis", known: Array(bundle.exceptions.keys))
         case .providerSuspended(let id): .providerSuspended(id)
+        case .tooManyFields(let max):
+            Problem(
+                .unprocessableContent, "too-many-fields", title: "The record has too many fields",
+                detail: "A request may carry at most \(max) fields (array elements count one each); split the record.")
         }
     }
 

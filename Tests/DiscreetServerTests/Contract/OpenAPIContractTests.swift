@@ -203,7 +203,7 @@ import Testing
             "unknown-exception", "unknown-provider", "unknown-category", "invalid-bundle", "bundle-tests-failed",
             "ledger-unavailable",
             "store-unavailable", "policy-not-loaded", "invalid-query", "invalid-consent", "self-review", "already-reviewed",
-            "import-refused", "invalid-import",
+            "import-refused", "invalid-import", "too-many-fields",
         ]
         for slug in slugs { #expect(text.contains("`\(slug)`"), "openapi.yaml does not name \(slug)") }
     }
