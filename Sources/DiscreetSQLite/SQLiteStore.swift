@@ -26,9 +26,20 @@ public final class SQLiteStore: DiscreetStore {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        self.pool = try DatabasePool(path: path, configuration: config)
-        try Self.migrator.migrate(pool)
-        self.writer = try LedgerWriter(pool: pool, signer: checkpointSigner)
+        do {
+            self.pool = try DatabasePool(path: path, configuration: config)
+            // A damaged store is never served from: check every page before anything else.
+            let check = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+            guard check == ["ok"] else { throw StoreDamaged(path: path, detail: check.prefix(3).joined(separator: "; ")) }
+            try Self.migrator.migrate(pool)
+            self.writer = try LedgerWriter(pool: pool, signer: checkpointSigner)
+        } catch let error as StoreDamaged {
+            throw error
+        } catch let error as DatabaseError
+            where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode.primaryResultCode)
+        {
+            throw StoreDamaged(path: path, detail: error.message ?? "\(error.resultCode)")
+        }
     }
 
     public func isWritable() async -> Bool {
@@ -44,4 +55,14 @@ public final class SQLiteStore: DiscreetStore {
     static func encode(_ value: JSONValue) -> String { JSONWriter.string(value, sortedKeys: true) }
 
     static func decode(_ text: String) throws -> JSONValue { try JSONParser.parse(text) }
+}
+
+/// The store failed its integrity check: the service refuses to start rather than serve from it.
+public struct StoreDamaged: Error, CustomStringConvertible {
+    public var path: String
+    public var detail: String
+
+    public var description: String {
+        "the store at \(path) is damaged (SQLite: \(detail)); discreet will not serve from it. Restore the data directory from a backup, then run 'discreet verify'."
+    }
 }

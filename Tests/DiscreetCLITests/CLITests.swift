@@ -153,4 +153,21 @@ import Testing
         #expect(bad.status == 1)
         #expect(bad.out.contains("FAILED: entry 0 was edited"))
     }
+
+    @Test func aCorruptedStoreIsNeverServedFrom() throws {
+        let dir = Self.temporary()
+        #expect(try Self.run(["keys", "create", "--role", "admin", "--data-dir", dir]).status == 0)
+        // Overwrite one page in the middle of the database file with garbage.
+        let path = dir + "/discreet.sqlite"
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        let size = try handle.seekToEnd()
+        #expect(size >= 4 * 4096)
+        try handle.seek(toOffset: 2 * 4096)
+        try handle.write(contentsOf: Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }))
+        try handle.close()
+        let r = try Self.run(["serve", "--demo", "--data-dir", dir, "--port", "18999", "--no-metrics"])
+        #expect(r.status != 0)
+        #expect(r.err.contains("is damaged"), "\(r.err)")
+        #expect(r.err.contains("Restore the data directory from a backup"))
+    }
 }

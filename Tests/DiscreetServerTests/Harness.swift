@@ -27,10 +27,10 @@ final class Harness: Sendable {
 
     static let roles = ["admin", "consent-manager", "discloser", "exception-officer", "auditor", "provider:recouvra"]
 
-    init(maxBodyBytes: Int = 1 << 20, headerTimeoutSeconds: Int = 10, port: Int = 8080) async throws {
-        directory = NSTemporaryDirectory() + "discreet-test-" + UUID().uuidString
+    init(maxBodyBytes: Int = 1 << 20, headerTimeoutSeconds: Int = 10, port: Int = 8080, directory: String? = nil) async throws {
+        self.directory = directory ?? NSTemporaryDirectory() + "discreet-test-" + UUID().uuidString
         store = try SQLiteStore(
-            directory: directory, checkpointSigner: LedgerSigningKey.signer(Self.ledgerKey, origin: Self.origin))
+            directory: self.directory, checkpointSigner: LedgerSigningKey.signer(Self.ledgerKey, origin: Self.origin))
         let holder = PolicyHolder()
         let clock = self.clock
         _ = try await holder.install(source: DemoPolicy.source, store: store, now: clock.now)
