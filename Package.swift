@@ -7,7 +7,11 @@ let package = Package(
     name: "discreet",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "discreet", targets: ["discreet"])
+        .executable(name: "discreet", targets: ["discreet"]),
+        // For the Benchmarks package.
+        .library(name: "DiscreetPolicy", targets: ["DiscreetPolicy"]),
+        .library(name: "DiscreetJSON", targets: ["DiscreetJSON"]),
+        .library(name: "DiscreetLedger", targets: ["DiscreetLedger"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
@@ -95,6 +99,12 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: strict
+        ),
+        // The baseline for scripts/bench-http: the same JSON round trip, nothing else.
+        .executableTarget(
+            name: "DiscreetBaselineServer",
+            dependencies: ["DiscreetJSON", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strict
         ),
         .testTarget(

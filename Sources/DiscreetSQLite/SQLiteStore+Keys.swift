@@ -16,7 +16,10 @@ extension SQLiteStore {
 
     public func key(id: String) async throws -> APIKeyRecord? {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [id]) else { return nil }
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM api_keys WHERE id = ?"), arguments: [id])
+            else {
+                return nil
+            }
             let rolesText: String = row["roles"]
             let roles = (try Self.decode(rolesText).arrayValue ?? []).compactMap { $0.stringValue.flatMap(Role.init) }
             let created: String = row["created_at"]

@@ -23,7 +23,8 @@ extension SQLiteStore {
     }
 
     static func document(_ db: Database, _ table: DocumentTable, _ id: String) throws -> JSONValue? {
-        try String.fetchOne(db, sql: "SELECT doc FROM \(table.rawValue) WHERE id = ?", arguments: [id]).map(decode)
+        try String.fetchOne(db.cachedStatement(sql: "SELECT doc FROM \(table.rawValue) WHERE id = ?"), arguments: [id]).map(
+            decode)
     }
 
     public func putProvider(_ provider: Provider) async throws -> Bool {
@@ -86,8 +87,10 @@ extension SQLiteStore {
     }
 
     static func consents(_ db: Database, _ subjectID: String) throws -> [Consent] {
-        try String.fetchAll(db, sql: "SELECT doc FROM consents WHERE subject_id = ? ORDER BY rowid", arguments: [subjectID])
-            .map { try Consent(stored: decode($0)) }
+        try String.fetchAll(
+            db.cachedStatement(sql: "SELECT doc FROM consents WHERE subject_id = ? ORDER BY rowid"), arguments: [subjectID]
+        )
+        .map { try Consent(stored: decode($0)) }
     }
 
     public func consent(subjectID: String, idOrReceiptID: String) async throws -> Consent? {

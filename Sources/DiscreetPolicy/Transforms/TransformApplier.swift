@@ -31,3 +31,11 @@ enum TransformApplier {
         }
     }
 }
+
+extension Transform {
+    /// The transformed value, or nil when this transform cannot apply to it (then the engine
+    /// withholds the field as `untransformable`).
+    public func apply(to value: JSONValue, pseudonymizer: Pseudonymizer) -> JSONValue? {
+        TransformApplier.apply(self, to: value, pseudonymizer: pseudonymizer)
+    }
+}

@@ -6,6 +6,7 @@ import Hummingbird
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let keys: any KeyStore
+    let cache = KeyCache()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
     {
@@ -16,7 +17,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         guard let id = APIKeys.keyID(of: key) else { throw Problem.unauthorized }
         let record: APIKeyRecord?
         do {
-            record = try await keys.key(id: id)
+            record = try await cache.record(id: id) { try await keys.key(id: id) }
         } catch {
             throw Problem.storeUnavailable
         }
