@@ -75,7 +75,8 @@ enum Realistic {
         var o = JSONObject()
         var nested = JSONObject()
         for f in 0..<20 {
-            let value: JSONValue = f % 3 == 0 ? .number("\(1000 + f)") : (f % 3 == 1 ? "1984-02-29" : "some value \(f)")
+            let value: JSONValue =
+                f % 3 == 0 ? .number("\(1000 + f)") : .string(f % 3 == 1 ? "1984-02-29" : "some value \(f)")
             if f < 4 { nested["f\(f)"] = value } else if f >= 6 { o["f\(f)"] = value }
         }
         o["nested"] = .object(nested)

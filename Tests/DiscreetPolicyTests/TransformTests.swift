@@ -76,6 +76,21 @@ import Testing
         #expect(other.pseudonym(of: "x") != a.pseudonym(of: "x"))
     }
 
+    @Test func pseudonymsAreTheBase64urlOfTheHMAC() {
+        let secret = SymmetricKey(data: Data(repeating: 3, count: 32))
+        let p = Pseudonymizer(serviceSecret: secret, providerID: "acme")
+        let key = SymmetricKey(
+            data: Data(HMAC<SHA256>.authenticationCode(for: Data("discreet/pseudonym/v1/acme".utf8), using: secret)))
+        for text in ["", "x", "1840229123456", "ünï😀", String(repeating: "z", count: 1000)] {
+            let mac = Data(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
+            let expected = mac.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(
+                of: "/", with: "_"
+            )
+            .replacingOccurrences(of: "=", with: "")
+            #expect(p.pseudonym(of: text) == expected)
+        }
+    }
+
     @Test func pseudonymizeThroughTheEngineNeverReleasesTheValue() throws {
         let (d, v) = try F.decide("ssn", "1840229123456", F.input())
         #expect(d.outcome == .transformed)

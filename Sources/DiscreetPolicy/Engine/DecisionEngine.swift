@@ -91,13 +91,15 @@ struct CategoryVerdict {
 struct VerdictCache {
     let bundle: PolicyBundle
     let input: DecisionInput
-    let tags: Set<String>
+    /// The record's and the subject's tags, sorted once per request.
+    let sortedTags: [String]
     private var cache: [String: CategoryVerdict] = [:]
 
     init(bundle: PolicyBundle, input: DecisionInput) {
         self.bundle = bundle
         self.input = input
-        self.tags = input.recordTags.union(input.subject?.tags ?? [])
+        let tags = input.recordTags.union(input.subject?.tags ?? [])
+        self.sortedTags = tags.isEmpty ? [] : tags.sorted()
     }
 
     mutating func verdict(for category: String) -> CategoryVerdict {
@@ -109,19 +111,16 @@ struct VerdictCache {
 
     /// Checks 2 to 6, in the order DESIGN §3 gives; the first failure is the reason.
     private func evaluate(_ category: String) -> CategoryVerdict {
-        let regime = bundle.effectiveRegime(category: category, tags: tags)
+        let regime = bundle.effectiveRegime(category: category, sortedTags: sortedTags)
         var context = CheckContext(input: input, bundle: bundle, category: category, regime: regime)
-        let steps: [(inout CheckContext) -> CheckResult] = [
-            RestrictionCheck.evaluate,
-            AgreementCheck.evaluate,
-            MinimumNecessaryCheck.evaluate,
-            ConflictOfInterestCheck.evaluate,
-            ConsentCheck.evaluate,
-        ]
-        for step in steps {
-            if case .fail(let reason) = step(&context) {
-                return CategoryVerdict(reason: reason, basis: nil, transform: nil, notices: [])
-            }
+        func run(_ step: (inout CheckContext) -> CheckResult) -> ReasonCode? {
+            if case .fail(let reason) = step(&context) { return reason }
+            return nil
+        }
+        if let reason = run(RestrictionCheck.evaluate) ?? run(AgreementCheck.evaluate) ?? run(MinimumNecessaryCheck.evaluate)
+            ?? run(ConflictOfInterestCheck.evaluate) ?? run(ConsentCheck.evaluate)
+        {
+            return CategoryVerdict(reason: reason, basis: nil, transform: nil, notices: [])
         }
         let transform = bundle.purposes[input.purpose]?.transforms[category]
         return CategoryVerdict(reason: .permitted, basis: context.basis, transform: transform, notices: regime.notices)

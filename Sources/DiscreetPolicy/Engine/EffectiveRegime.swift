@@ -36,9 +36,13 @@ extension PolicyBundle {
     /// The regimes that apply to `category` for a subject and record with these tags, in a
     /// stable order (the category's own first). Names the bundle does not know add nothing.
     public func effectiveRegime(category: String, tags: Set<String>) -> EffectiveRegime {
+        effectiveRegime(category: category, sortedTags: tags.sorted())
+    }
+
+    func effectiveRegime(category: String, sortedTags: [String]) -> EffectiveRegime {
         var names: [String] = []
         if let own = categories[category] { names.append(own) }
-        for tag in tags.sorted() {
+        for tag in sortedTags {
             for name in self.tags[tag] ?? [] where !names.contains(name) { names.append(name) }
         }
         return EffectiveRegime(names.compactMap { regimes[$0] })

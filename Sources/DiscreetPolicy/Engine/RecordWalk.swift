@@ -77,6 +77,8 @@ struct RecordWalk {
 
     /// `a[3].b[0]` → `a[].b[]`; a pattern passes through; nil for a malformed path.
     static func pattern(ofConcrete path: String) -> String? {
+        // Most paths hold no index: they are their own pattern.
+        if !path.utf8.contains(UInt8(ascii: "[")) { return FieldPath.isWellFormed(path) ? path : nil }
         var out = ""
         var i = path.startIndex
         while i < path.endIndex {

@@ -4,19 +4,25 @@
 /// but not `health` itself nor `healthcare.x`. Anything else matches only itself.
 public struct CategoryPattern: Sendable, Hashable, CustomStringConvertible {
     public let text: String
+    /// For `prefix.*`: `prefix.` (the dot kept); nil for `*` and for a plain category.
+    private let prefix: String?
 
-    public init(_ text: String) { self.text = text }
-
-    public var isWildcard: Bool { text == "*" || text.hasSuffix(".*") }
-
-    public func matches(_ category: String) -> Bool {
-        if text == "*" { return true }
-        if text.hasSuffix(".*") {
-            let prefix = text.dropLast(1)  // keeps the dot
-            return category.count > prefix.count && category.hasPrefix(prefix)
-        }
-        return text == category
+    public init(_ text: String) {
+        self.text = text
+        self.prefix = text != "*" && text.hasSuffix(".*") ? String(text.dropLast(1)) : nil
     }
+
+    public var isWildcard: Bool { text == "*" || prefix != nil }
+
+    /// Called for every agreement and consent on every decision: compares UTF-8 lengths, which are
+    /// O(1), never character counts.
+    public func matches(_ category: String) -> Bool {
+        if let prefix { return category.utf8.count > prefix.utf8.count && category.hasPrefix(prefix) }
+        return text == "*" || text == category
+    }
+
+    public static func == (a: CategoryPattern, b: CategoryPattern) -> Bool { a.text == b.text }
+    public func hash(into hasher: inout Hasher) { hasher.combine(text) }
 
     /// Whether the pattern is well formed: a dotted name, optionally ending in `.*`, or `*`.
     public var isWellFormed: Bool {
