@@ -43,7 +43,7 @@ import Testing
                     try await client.call(.post, "/v1/disclosures", as: "discloser", h, json: Sample.disclosure()).status == .ok)
                 // Fill the disk for real.
                 let filler = dir + "/filler"
-                FileManager.default.createFile(atPath: filler, contents: nil)
+                #expect(FileManager.default.createFile(atPath: filler, contents: nil))
                 let handle = try #require(FileHandle(forWritingAtPath: filler))
                 let chunk = Data(repeating: 0x55, count: 16 * 1024)
                 while (try? handle.write(contentsOf: chunk)) != nil {}
