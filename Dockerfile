@@ -1,7 +1,9 @@
 # Build: a release binary with the Swift standard library linked statically.
 FROM swift:6.3-bookworm AS build
 WORKDIR /src
+# The manifest names the test targets, so their folders must exist for SwiftPM to load it.
 COPY Package.swift ./
+COPY Tests ./Tests
 RUN swift package resolve
 COPY Sources ./Sources
 RUN swift build -c release --static-swift-stdlib --product discreet \
