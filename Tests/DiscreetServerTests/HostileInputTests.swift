@@ -111,4 +111,52 @@ import Testing
             for c in slow { await c.close() }
         }
     }
+
+    /// SQL metacharacters in every string field of every body: stored and answered as text, never
+    /// run, never a 5xx, and the store stays whole.
+    @Test func sqlMetacharactersInEveryStringFieldAreJustText() async throws {
+        let h = try await Harness()
+        let sql = "x'); DROP TABLE consents; --\"%"
+        try await h.test { client in
+            let provider = try await client.call(
+                .put, "/v1/providers/acme", as: "admin", h,
+                json: [
+                    "kind": .string(sql),
+                    "agreements": [
+                        [
+                            "id": .string(sql), "type": .string(sql), "purposes": ["billing"], "categories": ["*"],
+                            "valid_from": "2026-01-01", "valid_until": "2027-01-01", "document_digest": .string(sql),
+                        ]
+                    ], "serves_competitors_of": [.string(sql)],
+                ])
+            #expect(provider.status == .created)
+            #expect(provider.body["kind"] == .string(sql))
+            let subject = try await client.call(
+                .put, "/v1/subjects/p-1", as: "consent-manager", h,
+                json: ["tags": [.string(sql)], "restrictions": [["provider": .string(sql), "purpose": .string(sql)]]])
+            #expect(subject.status == .created)
+            let consent = try await client.call(
+                .post, "/v1/subjects/p-1/consents", as: "consent-manager", h,
+                json: [
+                    "provider": "facturo", "purposes": ["billing"], "categories": ["health.diagnosis"],
+                    "granted_at": "2026-05-01T00:00:00Z", "expires_at": "2027-05-01T00:00:00Z", "method": "written",
+                    "evidence": ["digest": .string(sql), "reference": .string(sql)], "notice_version": .string(sql),
+                ])
+            #expect(consent.status == .created)
+            var body = Sample.disclosure(provider: sql, purpose: "billing", subject: sql).objectValue!
+            body["tags"] = [.string(sql)]
+            body["record"] = [.init(stringLiteral: sql): .string(sql), "name": .string(sql)]
+            let disclosed = try await client.call(.post, "/v1/disclosures", as: "discloser", h, json: .object(body))
+            #expect(disclosed.status == .ok)
+            let review = try await client.call(
+                .post, "/v1/exceptions/\(sql.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)/review",
+                as: "auditor", h,
+                json: ["reviewer": .string(sql), "verdict": "upheld", "comment": .string(sql)])
+            #expect(review.status == .notFound)
+            #expect(
+                try await client.call(.get, "/v1/subjects/p-1/consents", as: "consent-manager", h).body["consents"]?.arrayValue?
+                    .count == 1)
+        }
+        #expect(try await h.store.entryCount() == 1)
+    }
 }
