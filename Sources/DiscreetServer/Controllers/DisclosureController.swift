@@ -195,8 +195,9 @@ struct DisclosureController {
         } catch {
             throw Self.problem(error, active.engine.bundle)
         }
+        let receipts = Self.receiptsByConsent(input.consents)
         return .json([
-            "decisions": .array(result.decisions.map { $0.json(receipts: Self.receiptsByConsent(input.consents)) }),
+            "decisions": .array(result.decisions.map { $0.json(receipts: receipts) }),
             "notices": .array(result.notices.map(JSONValue.string)),
         ])
     }
