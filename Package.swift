@@ -43,7 +43,7 @@ let package = Package(
         ),
         .target(
             name: "DiscreetLedger",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["DiscreetJSON", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         // Floor 2: store protocols and plain values.

@@ -1,4 +1,5 @@
 import Crypto
+import DiscreetJSON
 import Foundation
 
 /// C2SP signed notes with Ed25519 (signature type 0x01): text ending in a newline, a blank line,
@@ -75,7 +76,7 @@ public struct NoteVerifierKey: Sendable, Equatable {
     public var keyID: [UInt8] { Self.keyID(name: name, publicKey: Array(publicKey.rawRepresentation)) }
 
     public var encoded: String {
-        let hex = keyID.map { String(format: "%02x", $0) }.joined()
+        let hex = ByteText.hex(keyID)
         return "\(name)+\(hex)+\((Data([0x01]) + publicKey.rawRepresentation).base64EncodedString())"
     }
 
@@ -88,7 +89,7 @@ public struct NoteVerifierKey: Sendable, Equatable {
             let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw.dropFirst())
         else { return nil }
         self.init(name: String(parts[0]), publicKey: key)
-        guard keyID.map({ String(format: "%02x", $0) }).joined() == parts[1].lowercased() else { return nil }
+        guard ByteText.hex(keyID) == parts[1].lowercased() else { return nil }
     }
 
     static func keyID(name: String, publicKey: [UInt8]) -> [UInt8] {

@@ -1,4 +1,5 @@
 import Crypto
+import DiscreetJSON
 import DiscreetStore
 import Foundation
 
@@ -8,9 +9,9 @@ public enum APIKeys {
     /// A new key and the record to store for it.
     public static func generate(roles: [Role], label: String, now: Date) -> (key: String, record: APIKeyRecord) {
         var rng = SystemRandomNumberGenerator()
-        let id = (0..<6).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
+        let id = ByteText.hex((0..<6).map { _ in UInt8.random(in: 0...255, using: &rng) })
         let secretBytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
-        let key = "dsk_\(id)_\(base64url(secretBytes))"
+        let key = "dsk_\(id)_\(ByteText.base64url(secretBytes))"
         return (key, APIKeyRecord(id: id, digest: digest(key), roles: roles, label: label, createdAt: now))
     }
 
@@ -36,10 +37,5 @@ public enum APIKeys {
         var diff: UInt8 = 0
         for i in 0..<a.count { diff |= a[i] ^ b[i] }
         return diff == 0
-    }
-
-    static func base64url(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }

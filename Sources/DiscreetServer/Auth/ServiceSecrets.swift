@@ -1,4 +1,5 @@
 import Crypto
+import DiscreetJSON
 import Foundation
 
 /// The service's own secret, from which the pseudonym keys (one per provider) and the payload
@@ -17,7 +18,7 @@ public struct ServiceSecrets: Sendable {
     /// HMAC-SHA-256 of a released payload, hex: lets the professional later prove what was sent
     /// without the service keeping it.
     public func payloadDigest(_ canonicalPayload: [UInt8]) -> String {
-        HMAC<SHA256>.authenticationCode(for: canonicalPayload, using: payloadKey).map { String(format: "%02x", $0) }.joined()
+        ByteText.hex(HMAC<SHA256>.authenticationCode(for: canonicalPayload, using: payloadKey))
     }
 
     /// Reads the secret from `path`, creating it (32 random bytes, mode 0600) when absent.

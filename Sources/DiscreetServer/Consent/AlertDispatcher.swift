@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Crypto
+import DiscreetJSON
 import DiscreetStore
 import Foundation
 import Logging
@@ -101,7 +102,6 @@ public struct AlertDispatcher: Service {
 
     /// The hex HMAC-SHA-256 of `<timestamp>.<body>`: what a receiver recomputes to trust an alert.
     public static func signature(_ body: [UInt8], timestamp: String, secret: SymmetricKey) -> String {
-        HMAC<SHA256>.authenticationCode(for: Array(timestamp.utf8) + [UInt8(ascii: ".")] + body, using: secret)
-            .map { String(format: "%02x", $0) }.joined()
+        ByteText.hex(HMAC<SHA256>.authenticationCode(for: Array(timestamp.utf8) + [UInt8(ascii: ".")] + body, using: secret))
     }
 }

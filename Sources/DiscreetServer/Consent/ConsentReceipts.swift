@@ -54,8 +54,7 @@ public final class ConsentReceipts: Sendable {
         self.publicKey = privateKey.publicKey
         self.keyID =
             "receipt-"
-            + SHA256.hash(data: privateKey.publicKey.rawRepresentation).prefix(6)
-            .map { String(format: "%02x", $0) }.joined()
+            + ByteText.hex(Array(SHA256.hash(data: privateKey.publicKey.rawRepresentation).prefix(6)))
         self.controller = controller
         self.keys = JWTKeyCollection()
         await keys.add(eddsa: EdDSA.PrivateKey(backing: privateKey), kid: JWKIdentifier(string: keyID))
@@ -94,14 +93,7 @@ public final class ConsentReceipts: Sendable {
     public var jwk: JSONValue {
         [
             "kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": .string(keyID),
-            "x": .string(publicKey.rawRepresentation.base64URLEncoded),
+            "x": .string(ByteText.base64url(publicKey.rawRepresentation)),
         ]
-    }
-}
-
-extension Data {
-    var base64URLEncoded: String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }

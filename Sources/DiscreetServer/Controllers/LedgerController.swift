@@ -26,7 +26,7 @@ struct LedgerController {
             if let key = services.ledgerKey {
                 keys.append([
                     "use": "checkpoint", "algorithm": "Ed25519", "name": .string(key.name),
-                    "key_id": .string(key.keyID.map { String(format: "%02x", $0) }.joined()),
+                    "key_id": .string(ByteText.hex(key.keyID)),
                     "verifier_key": .string(key.encoded),
                     "public_key": .string(key.publicKey.rawRepresentation.base64EncodedString()),
                 ])

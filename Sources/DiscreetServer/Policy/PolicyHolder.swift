@@ -1,4 +1,5 @@
 import Crypto
+import DiscreetJSON
 import DiscreetPolicy
 import DiscreetStore
 import Foundation
@@ -37,7 +38,7 @@ public final class PolicyHolder: Sendable {
     }
 
     public static func digest(_ source: String) -> String {
-        SHA256.hash(data: Data(source.utf8)).map { String(format: "%02x", $0) }.joined()
+        ByteText.hex(SHA256.hash(data: Data(source.utf8)))
     }
 }
 
