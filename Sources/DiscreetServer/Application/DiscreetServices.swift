@@ -43,6 +43,12 @@ public struct DiscreetServices: Sendable {
         }
     }
 
+    /// What the store holds, or 404 naming what was looked for (503 when the store fails).
+    func found<T>(_ what: String, _ load: () async throws -> T?) async throws -> T {
+        guard let value = try await storeCall(load) else { throw Problem.notFound(what) }
+        return value
+    }
+
     func activePolicy() throws -> PolicyHolder.Active {
         guard let active = policy.active else { throw Problem.policyNotLoaded }
         return active

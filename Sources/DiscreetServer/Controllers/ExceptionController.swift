@@ -30,9 +30,7 @@ struct ExceptionController {
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.auditor)
         let id = try context.parameters.id("id")
-        guard let review = try await services.storeCall({ try await services.store.exceptionReview(id: id) }) else {
-            throw Problem.notFound("exception review")
-        }
+        let review = try await services.found("exception review") { try await services.store.exceptionReview(id: id) }
         return .json(review.json)
     }
 
@@ -49,9 +47,7 @@ struct ExceptionController {
             }
             return (try r.string("reviewer"), verdict, try r.string("comment"))
         }
-        guard let existing = try await services.storeCall({ try await services.store.exceptionReview(id: id) }) else {
-            throw Problem.notFound("exception review")
-        }
+        let existing = try await services.found("exception review") { try await services.store.exceptionReview(id: id) }
         guard existing.invokedBy != principal.keyID else {
             throw Problem(
                 .forbidden, "self-review", title: "An exception is reviewed by someone else",

@@ -42,8 +42,9 @@ struct LedgerController {
 
     @Sendable func checkpoint(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.auditor)
-        guard let checkpoint = try await services.storeCall({ try await services.store.currentCheckpoint(now: services.clock()) })
-        else { throw Problem.notFound("checkpoint: this service signs none") }
+        let checkpoint = try await services.found("checkpoint: this service signs none") {
+            try await services.store.currentCheckpoint(now: services.clock())
+        }
         return Response(
             status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: checkpoint.note)))
@@ -63,9 +64,7 @@ struct LedgerController {
         else {
             throw Problem.invalidQuery("index", "a ledger index: a whole number from 0")
         }
-        guard let e = try await services.storeCall({ try await services.store.entry(index: Int64(index)) }) else {
-            throw Problem.notFound("ledger entry at that index")
-        }
+        let e = try await services.found("ledger entry at that index") { try await services.store.entry(index: Int64(index)) }
         return e
     }
 

@@ -45,9 +45,7 @@ struct ProviderController {
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.id("id")
         try context.require(.admin, .provider(id))
-        guard let provider = try await services.storeCall({ try await services.store.provider(id: id) }) else {
-            throw Problem.notFound("provider")
-        }
+        let provider = try await services.found("provider") { try await services.store.provider(id: id) }
         return .json(provider.json)
     }
 
@@ -63,10 +61,7 @@ struct ProviderController {
     func setSuspended(_ request: Request, _ context: AppRequestContext, _ suspended: Bool) async throws -> Response {
         try context.require(.admin)
         let id = try context.parameters.id("id")
-        guard let provider = try await services.storeCall({ try await services.store.setSuspended(providerID: id, suspended) })
-        else {
-            throw Problem.notFound("provider")
-        }
+        let provider = try await services.found("provider") { try await services.store.setSuspended(providerID: id, suspended) }
         return .json(provider.json)
     }
 }

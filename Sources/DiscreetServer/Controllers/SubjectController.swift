@@ -29,9 +29,7 @@ struct SubjectController {
     @Sendable func getSubject(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.consentManager)
         let id = try context.parameters.id("id")
-        guard let subject = try await services.storeCall({ try await services.store.subject(id: id) }) else {
-            throw Problem.notFound("subject")
-        }
+        let subject = try await services.found("subject") { try await services.store.subject(id: id) }
         return .json(subject.json)
     }
 
@@ -79,15 +77,13 @@ struct SubjectController {
         let subjectID = try context.parameters.id("id")
         let consentID = try context.parameters.id("cid")
         let now = services.clock()
-        guard
-            let found = try await services.storeCall({
-                try await services.store.consent(subjectID: subjectID, idOrReceiptID: consentID)
-            })
-        else { throw Problem.notFound("consent (by id or receipt id) for this subject") }
+        let found = try await services.found("consent (by id or receipt id) for this subject") {
+            try await services.store.consent(subjectID: subjectID, idOrReceiptID: consentID)
+        }
         guard found.withdrawnAt == nil else { return .json(found.json(at: now)) }
         let withdrawn = try await services.receipts.withdrawing(found, at: now)
-        guard let stored = try await services.storeCall({ try await services.store.withdraw(withdrawn) }) else {
-            throw Problem.notFound("consent (by id or receipt id) for this subject")
+        let stored = try await services.found("consent (by id or receipt id) for this subject") {
+            try await services.store.withdraw(withdrawn)
         }
         return .json(stored.json(at: now))
     }
