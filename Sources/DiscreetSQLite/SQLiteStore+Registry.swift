@@ -121,10 +121,14 @@ extension SQLiteStore {
     }
 
     public func decisionState(providerID: String, subjectID: String) async throws -> DecisionState {
-        try await pool.read { db in
+        let (hit, generation) = decisionCache.lookup(providerID: providerID, subjectID: subjectID)
+        if let hit { return hit }
+        let state = try await pool.read { db in
             DecisionState(
                 provider: try Self.provider(db, providerID), subject: try Self.subject(db, subjectID),
                 consents: try Self.consents(db, subjectID))
         }
+        decisionCache.store(state, providerID: providerID, subjectID: subjectID, generation: generation)
+        return state
     }
 }

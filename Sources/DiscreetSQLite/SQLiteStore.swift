@@ -13,6 +13,8 @@ public final class SQLiteStore: DiscreetStore {
 
     let pool: DatabasePool
     let writer: LedgerWriter
+    /// Decoded decision state, invalidated by every committed registry write.
+    let decisionCache: DecisionStateCache
     public let path: String
 
     /// Opens (creating if needed) the store in `directory` and migrates it. With a `signer`, every
@@ -32,6 +34,9 @@ public final class SQLiteStore: DiscreetStore {
             let check = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
             guard check == ["ok"] else { throw StoreDamaged(path: path, detail: check.prefix(3).joined(separator: "; ")) }
             try Self.migrator.migrate(pool)
+            let cache = DecisionStateCache()
+            pool.add(transactionObserver: RegistryChangeObserver(cache: cache), extent: .databaseLifetime)
+            self.decisionCache = cache
             self.writer = try LedgerWriter(pool: pool, signer: checkpointSigner)
         } catch let error as StoreDamaged {
             throw error
