@@ -24,8 +24,8 @@ public struct JSONWriter {
 
     public mutating func write(_ value: JSONValue) {
         switch value {
-        case .null: bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-        case .bool(let b): bytes.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
+        case .null: raw("null")
+        case .bool(let b): b ? raw("true") : raw("false")
         case .number(let n): bytes.append(contentsOf: n.utf8)
         case .string(let s): writeString(s)
         case .array(let a):
@@ -48,21 +48,49 @@ public struct JSONWriter {
         }
     }
 
+    /// Appends text that is already JSON (punctuation, a literal, a quoted key), as is. For
+    /// writers that emit known shapes directly instead of building a `JSONValue` first.
+    public mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// A string, or `null`.
+    public mutating func writeStringOrNull(_ s: String?) {
+        if let s { writeString(s) } else { raw("null") }
+    }
+
+    /// A string with RFC 8259's escapes. Runs of bytes that need none are copied at once.
     public mutating func writeString(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
-            case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
-            default: bytes.append(b)
+        var s = s
+        s.withUTF8 { utf8 in
+            var start = 0
+            for i in 0..<utf8.count {
+                let b = utf8[i]
+                guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
+                appendEscape(b)
+                start = i + 1
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendEscape(_ b: UInt8) {
+        switch b {
+        case 0x22: raw("\\\"")
+        case 0x5C: raw("\\\\")
+        case 0x0A: raw("\\n")
+        case 0x0D: raw("\\r")
+        case 0x09: raw("\\t")
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            raw("\\u00")
+            hex.withUTF8Buffer { h in
+                bytes.append(h[Int(b >> 4)])
+                bytes.append(h[Int(b & 0xF)])
+            }
+        }
     }
 }

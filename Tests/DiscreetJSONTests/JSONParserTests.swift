@@ -63,6 +63,23 @@ import Testing
         #expect(try JSONParser.parse(text) == value)
     }
 
+    @Test func writerEscapesEveryControlAndQuoteWhereverItStands() throws {
+        let cases: [(String, String)] = [
+            ("", #""""#), ("\\", #""\\""#), ("a\rb\tc", #""a\rb\tc""#), ("\u{1F}x", #""\u001fx""#),
+            ("x\u{00}", #""x\u0000""#), ("\"\"", #""\"\"""#), ("plain", #""plain""#), ("é\u{7F}", "\"é\u{7F}\""),
+        ]
+        for (value, expected) in cases {
+            #expect(JSONWriter.string(.string(value)) == expected)
+            #expect(try JSONParser.parse(expected) == .string(value))
+        }
+        #expect(JSONWriter.string([true, false, .null]) == "[true,false,null]")
+        var w = JSONWriter()
+        w.writeStringOrNull(nil)
+        w.raw(",")
+        w.writeStringOrNull("a")
+        #expect(String(decoding: w.bytes, as: UTF8.self) == #"null,"a""#)
+    }
+
     @Test func sortedKeysAreCanonical() {
         let a: JSONValue = ["b": 1, "a": ["d": 2, "c": 3]]
         let b: JSONValue = ["a": ["c": 3, "d": 2], "b": 1]

@@ -77,23 +77,26 @@ struct RecordWalk {
 
     /// `a[3].b[0]` → `a[].b[]`; a pattern passes through; nil for a malformed path.
     static func pattern(ofConcrete path: String) -> String? {
-        // Most paths hold no index: they are their own pattern.
-        if !path.utf8.contains(UInt8(ascii: "[")) { return FieldPath.isWellFormed(path) ? path : nil }
-        var out = ""
-        var i = path.startIndex
-        while i < path.endIndex {
-            let c = path[i]
-            if c == "[" {
-                guard let close = path[i...].firstIndex(of: "]") else { return nil }
-                let inner = path[path.index(after: i)..<close]
-                guard inner.allSatisfy(\.isASCII), inner.allSatisfy(\.isNumber) else { return nil }
-                out += "[]"
-                i = path.index(after: close)
-            } else {
-                out.append(c)
-                i = path.index(after: i)
+        var utf8Path = path
+        return utf8Path.withUTF8 { utf8 -> String? in
+            // Most paths hold no index: they are their own pattern.
+            guard utf8.contains(UInt8(ascii: "[")) else { return FieldPath.isWellFormed(utf8) ? path : nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(utf8.count)
+            var i = 0
+            while i < utf8.count {
+                let b = utf8[i]
+                i += 1
+                guard b == UInt8(ascii: "[") else {
+                    out.append(b)
+                    continue
+                }
+                while i < utf8.count, (0x30...0x39).contains(utf8[i]) { i += 1 }
+                guard i < utf8.count, utf8[i] == UInt8(ascii: "]") else { return nil }
+                i += 1
+                out.append(contentsOf: [UInt8(ascii: "["), UInt8(ascii: "]")])
             }
+            return out.withUnsafeBufferPointer { FieldPath.isWellFormed($0) } ? String(decoding: out, as: UTF8.self) : nil
         }
-        return FieldPath.isWellFormed(out) ? out : nil
     }
 }

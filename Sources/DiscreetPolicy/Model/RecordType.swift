@@ -44,19 +44,41 @@ public enum FieldPath {
     }
 
     /// Whether a pattern is well formed: non-empty names of letters, digits, `_`, `-`, each
-    /// optionally followed by `[]`.
+    /// optionally followed by `[]`. Checked on every path a decision request names, so it reads
+    /// bytes and builds nothing.
     public static func isWellFormed(_ path: String) -> Bool {
-        guard !path.isEmpty else { return false }
-        for part in path.split(separator: ".", omittingEmptySubsequences: false) {
-            var name = Substring(part)
-            while name.hasSuffix("[]") { name = name.dropLast(2) }
-            guard !name.isEmpty,
-                name.utf8.allSatisfy({ b in
-                    (0x61...0x7A).contains(b) || (0x41...0x5A).contains(b) || (0x30...0x39).contains(b)
-                        || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
-                })
-            else { return false }
+        var path = path
+        return path.withUTF8 { isWellFormed($0) }
+    }
+
+    static func isWellFormed(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        var nameLength = 0
+        var afterBrackets = false
+        var i = 0
+        while i < utf8.count {
+            let b = utf8[i]
+            if isNameByte(b) {
+                if afterBrackets { return false }
+                nameLength += 1
+                i += 1
+            } else if b == UInt8(ascii: "[") {
+                guard nameLength > 0, i + 1 < utf8.count, utf8[i + 1] == UInt8(ascii: "]") else { return false }
+                afterBrackets = true
+                i += 2
+            } else if b == UInt8(ascii: ".") {
+                guard nameLength > 0 else { return false }
+                nameLength = 0
+                afterBrackets = false
+                i += 1
+            } else {
+                return false
+            }
         }
-        return true
+        return nameLength > 0
+    }
+
+    static func isNameByte(_ b: UInt8) -> Bool {
+        (0x61...0x7A).contains(b) || (0x41...0x5A).contains(b) || (0x30...0x39).contains(b) || b == UInt8(ascii: "_")
+            || b == UInt8(ascii: "-")
     }
 }

@@ -121,17 +121,21 @@ struct DisclosureController {
         entry.payloadHMAC = services.secrets.payloadDigest(payload)
         let receipt = try await append(entry)
         services.metrics.recordDisclosure(result.decisions)
-        return .json([
-            "disclosure_id": .string(id),
-            "released": .object(result.released),
-            "decisions": .array(result.decisions.map { $0.json(receipts: entry.receipts) }),
-            "notices": .array(result.notices.map(JSONValue.string)),
-            "receipt": [
-                "ledger_index": .number(String(receipt.index)),
-                "leaf_hash": .string(Data(receipt.leafHash).base64EncodedString()),
-                "checkpoint": receipt.checkpoint.map(JSONValue.string) ?? .null,
-            ],
-        ])
+        var w = JSONWriter(reservingCapacity: payload.count + 512 + 200 * result.decisions.count)
+        w.raw("{\"disclosure_id\":")
+        w.writeString(id)
+        w.raw(",\"released\":")
+        w.write(.object(result.released))
+        w.raw(",")
+        w.writeDecisions(result.decisions, notices: result.notices, receipts: entry.receipts)
+        w.raw(",\"receipt\":{\"ledger_index\":")
+        w.bytes.append(contentsOf: String(receipt.index).utf8)
+        w.raw(",\"leaf_hash\":")
+        w.writeString(Data(receipt.leafHash).base64EncodedString())
+        w.raw(",\"checkpoint\":")
+        w.writeStringOrNull(receipt.checkpoint)
+        w.raw("}}")
+        return .json(bytes: w.bytes)
     }
 
     /// A justification a reviewer can weigh: at least three words and twenty characters.
@@ -195,11 +199,11 @@ struct DisclosureController {
         } catch {
             throw Self.problem(error, active.engine.bundle)
         }
-        let receipts = Self.receiptsByConsent(input.consents)
-        return .json([
-            "decisions": .array(result.decisions.map { $0.json(receipts: receipts) }),
-            "notices": .array(result.notices.map(JSONValue.string)),
-        ])
+        var w = JSONWriter(reservingCapacity: 64 + 200 * result.decisions.count)
+        w.raw("{")
+        w.writeDecisions(result.decisions, notices: result.notices, receipts: Self.receiptsByConsent(input.consents))
+        w.raw("}")
+        return .json(bytes: w.bytes)
     }
 
     /// The accounting of disclosures about a subject: JSON (every entry as hashed), CSV or a
