@@ -69,10 +69,14 @@ public struct JSONObject: Sendable, Equatable {
         }
     }
 
-    /// Appends without checking for an existing key; the parser has already proved uniqueness.
-    mutating func appendUnchecked(_ key: String, _ value: JSONValue) {
+    /// Appends without checking for an existing key. The caller guarantees the key is not there
+    /// yet: the parser has proved uniqueness, and a filter copying members of one parsed object
+    /// into another inherits that proof. Subscript assignment checks, at a cost linear in the size.
+    public mutating func appendUnchecked(_ key: String, _ value: JSONValue) {
         members.append((key, value))
     }
+
+    public mutating func reserveCapacity(_ n: Int) { members.reserveCapacity(n) }
 
     /// Objects are equal when they hold the same keys with equal values, in any order (RFC 8259 §4).
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {

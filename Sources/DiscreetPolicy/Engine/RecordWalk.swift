@@ -1,73 +1,83 @@
 import DiscreetJSON
 
-/// Walks a record against its record type, deciding each mapped field and rebuilding the record
-/// with only what passed.
+/// Walks a record down its record type's trie, deciding each mapped field and rebuilding the
+/// record with only what passed.
 ///
 /// A node whose path is mapped is one field (a scalar, or an object or array released whole).
 /// A node on the way to mapped paths is descended into. Anything else is `unmapped-field`, and so
 /// is a key holding `.`, `[` or `]`, which could otherwise pose as a nested path. Objects and
 /// arrays left empty are dropped.
 struct RecordWalk {
-    let recordType: RecordType
+    let record: CompiledRecord
     var verdicts: VerdictCache
     let pseudonymizer: Pseudonymizer
     var decisions: [FieldDecision] = []
 
-    init(recordType: RecordType, verdicts: VerdictCache, pseudonymizer: Pseudonymizer) {
-        self.recordType = recordType
+    init(record: CompiledRecord, verdicts: VerdictCache, pseudonymizer: Pseudonymizer) {
+        self.record = record
         self.verdicts = verdicts
         self.pseudonymizer = pseudonymizer
     }
 
-    mutating func object(_ object: JSONObject, concretePrefix: String, patternPrefix: String) -> JSONObject? {
+    mutating func object(_ object: JSONObject, node: Int, prefix: String) -> JSONObject? {
         var out = JSONObject()
+        out.reserveCapacity(object.count)
         for (key, value) in object.members {
-            let concrete = concretePrefix.isEmpty ? key : concretePrefix + "." + key
-            guard RecordWalk.isPlainKey(key) else {
-                decisions.append(FieldDecision(field: concrete, category: nil, outcome: .withheld, reason: .unmappedField))
+            let concrete = prefix.isEmpty ? key : prefix + "." + key
+            guard RecordWalk.isPlainKey(key), let child = record.nodes[node].children[key] else {
+                unmapped(concrete)
                 continue
             }
-            let pattern = patternPrefix.isEmpty ? key : patternPrefix + "." + key
-            if let kept = visit(value, concrete: concrete, pattern: pattern) { out[key] = kept }
+            // Keys of a parsed object are unique, so the kept ones are too.
+            if let kept = visit(value, node: child, concrete: concrete) { out.appendUnchecked(key, kept) }
         }
         return out.isEmpty ? nil : out
     }
 
-    mutating func visit(_ value: JSONValue, concrete: String, pattern: String) -> JSONValue? {
-        if let category = recordType.fields[pattern] {
-            return field(value, concrete: concrete, category: category)
-        }
-        if recordType.interiorPaths.contains(pattern) {
+    mutating func visit(_ value: JSONValue, node: Int, concrete: String) -> JSONValue? {
+        let category = record.nodes[node].category
+        if category >= 0 { return field(value, concrete: concrete, category: category) }
+        if record.nodes[node].isInterior {
             switch value {
             case .object(let o):
-                return object(o, concretePrefix: concrete, patternPrefix: pattern).map(JSONValue.object)
+                return object(o, node: node, prefix: concrete).map(JSONValue.object)
             case .array(let elements):
+                let elementNode = record.nodes[node].elements
                 var kept: [JSONValue] = []
                 for (i, e) in elements.enumerated() {
-                    if let v = visit(e, concrete: "\(concrete)[\(i)]", pattern: pattern + "[]") { kept.append(v) }
+                    let path = concrete + "[" + String(i) + "]"
+                    guard elementNode >= 0 else {
+                        unmapped(path)
+                        continue
+                    }
+                    if let v = visit(e, node: elementNode, concrete: path) { kept.append(v) }
                 }
                 return kept.isEmpty ? nil : .array(kept)
             default:
                 break
             }
         }
-        decisions.append(FieldDecision(field: concrete, category: nil, outcome: .withheld, reason: .unmappedField))
+        unmapped(concrete)
         return nil
     }
 
-    mutating func field(_ value: JSONValue, concrete: String, category: String) -> JSONValue? {
+    mutating func unmapped(_ path: String) {
+        decisions.append(FieldDecision(field: path, category: nil, outcome: .withheld, reason: .unmappedField))
+    }
+
+    mutating func field(_ value: JSONValue, concrete: String, category: Int) -> JSONValue? {
         let verdict = verdicts.verdict(for: category)
-        var decision = verdict.decision(field: concrete, category: category)
-        guard decision.outcome != .withheld, let transform = verdict.transform else {
-            decisions.append(decision)
+        guard verdict.reason == .permitted, let listed = verdict.listed else {
+            decisions.append(verdict.decision(field: concrete))
             return nil
         }
-        guard let out = TransformApplier.apply(transform, to: value, pseudonymizer: pseudonymizer) else {
-            decision = FieldDecision(field: concrete, category: category, outcome: .withheld, reason: .untransformable)
-            decisions.append(decision)
+        guard let out = TransformApplier.apply(listed.transform, to: value, pseudonymizer: pseudonymizer) else {
+            decisions.append(
+                FieldDecision(field: concrete, category: verdict.category, outcome: .withheld, reason: .untransformable))
             return nil
         }
-        decisions.append(decision)
+        decisions.append(verdict.decision(field: concrete))
+        verdicts.markReleased(category)
         return out
     }
 

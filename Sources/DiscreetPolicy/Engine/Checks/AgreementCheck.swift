@@ -3,19 +3,16 @@
 /// provider's kind is one the exception may reach. An unknown provider has no agreement.
 enum AgreementCheck: FieldCheck {
     static func evaluate(_ context: inout CheckContext) -> CheckResult {
-        let input = context.input
-        if let provider = input.provider {
-            let covering = provider.agreements.first { a in
-                a.isValid(at: input.time) && a.covers(purpose: input.purpose, category: context.category)
-                    && context.regime.acceptsAgreementType(a.type)
-            }
-            if let covering {
-                context.agreementID = covering.id
+        let scope = context.scope
+        let name = context.categoryName
+        for i in scope.agreements.indices where scope.agreements[i].categories.contains(where: { $0.matches(name) }) {
+            if scope.agreementAccepted.isEmpty || context.regimes.allSatisfy({ scope.agreementAccepted[i][$0] }) {
+                context.agreement = i
                 return .pass
             }
         }
-        if context.exceptionApplies, let exception = input.exception {
-            context.exceptionBasis = exception.basis
+        if context.exceptionApplies {
+            context.exceptionUsed = true
             return .pass
         }
         return .fail(.noAgreement)

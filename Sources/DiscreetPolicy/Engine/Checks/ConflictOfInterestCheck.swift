@@ -3,14 +3,12 @@
 /// covers this purpose and category, is in force and acknowledges the conflict.
 enum ConflictOfInterestCheck: FieldCheck {
     static func evaluate(_ context: inout CheckContext) -> CheckResult {
-        let input = context.input
-        guard context.regime.guardsCompetitors, let provider = input.provider,
-            provider.servesCompetitorsOf.contains(input.subjectID)
-        else { return .pass }
-        let acknowledged = input.consents.contains { c in
-            c.acknowledgesConflict && c.status(at: input.time) == .active
-                && c.covers(
-                    provider: provider.id, purpose: input.purpose, category: context.category, allowAnyProvider: false)
+        let scope = context.scope
+        let guards = scope.compiled.guardsCompetitors
+        guard scope.servesCompetitor, context.regimes.contains(where: { guards[$0] }) else { return .pass }
+        let name = context.categoryName
+        let acknowledged = scope.consents.contains { c in
+            c.acknowledgesConflict && c.status == .active && c.categories.contains { $0.matches(name) }
         }
         return acknowledged ? .pass : .fail(.conflictOfInterest)
     }

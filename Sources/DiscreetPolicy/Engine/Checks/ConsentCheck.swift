@@ -4,22 +4,28 @@
 /// exception the regimes admit, invoked by an exception officer, stands in for it.
 ///
 /// When nothing is in force, the reason says why: a covering consent that was withdrawn, else one
-/// that expired, else none at all.
+/// that expired, else none at all. Among consents in force, the one lasting longest is the basis
+/// (the smallest id on a tie), so the same state always gives the same basis.
 enum ConsentCheck: FieldCheck {
     static func evaluate(_ context: inout CheckContext) -> CheckResult {
-        let input = context.input
-        guard context.regime.requiresConsent(for: input.purpose) else { return .pass }
-        let allowAny = context.regime.acceptsAnyContractedProvider(for: input.purpose)
+        let scope = context.scope
+        let purpose = scope.purpose
+        guard context.regimes.contains(where: { purpose.requiresConsent[$0] }) else { return .pass }
+        let allowAny = context.regimes.allSatisfy { purpose.acceptsAnyProvider[$0] }
+        let name = context.categoryName
         var sawWithdrawn = false
         var sawExpired = false
-        var best: Consent?
-        for c in input.consents
-        where c.covers(provider: input.providerID, purpose: input.purpose, category: context.category, allowAnyProvider: allowAny)
-        {
-            switch c.status(at: input.time) {
+        var best: Int?
+        for i in scope.consents.indices {
+            let c = scope.consents[i]
+            guard c.named || (c.anyProvider && allowAny), c.categories.contains(where: { $0.matches(name) }) else { continue }
+            switch c.status {
             case .active:
-                if best == nil || c.expiresAt > best!.expiresAt || (c.expiresAt == best!.expiresAt && c.id < best!.id) {
-                    best = c
+                if let b = best {
+                    let held = scope.consents[b]
+                    if c.expiresAt > held.expiresAt || (c.expiresAt == held.expiresAt && c.id < held.id) { best = i }
+                } else {
+                    best = i
                 }
             case .withdrawn: sawWithdrawn = true
             case .expired: sawExpired = true
@@ -27,11 +33,11 @@ enum ConsentCheck: FieldCheck {
             }
         }
         if let best {
-            context.consentID = best.id
+            context.consentID = scope.consents[best].id
             return .pass
         }
-        if context.exceptionApplies, let exception = input.exception {
-            context.exceptionBasis = exception.basis
+        if context.exceptionApplies {
+            context.exceptionUsed = true
             return .pass
         }
         if sawWithdrawn { return .fail(.consentWithdrawn) }

@@ -2,10 +2,8 @@
 /// No consent or exception overrides a subject's restriction.
 enum RestrictionCheck: FieldCheck {
     static func evaluate(_ context: inout CheckContext) -> CheckResult {
-        let input = context.input
-        let hit = input.subject?.restrictions.contains {
-            $0.applies(provider: input.providerID, purpose: input.purpose, category: context.category)
-        }
-        return hit == true ? .fail(.restricted) : .pass
+        let name = context.categoryName
+        let hit = context.scope.restrictions.contains { $0?.matches(name) ?? true }
+        return hit ? .fail(.restricted) : .pass
     }
 }

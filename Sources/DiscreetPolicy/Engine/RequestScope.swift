@@ -1,0 +1,100 @@
+import Foundation
+
+/// What one request decides from, narrowed once before any field is looked at: the agreements in
+/// force for this purpose, the restrictions and consents that can concern this provider and
+/// purpose (with each consent's status at the request's instant), and the regimes the record's
+/// and subject's tags add. Each category then only matches patterns against its own name.
+///
+/// A class so that each category's checks share it without copying its arrays.
+final class RequestScope {
+    let input: DecisionInput
+    let compiled: CompiledBundle
+    let purpose: CompiledPurpose
+    /// Regime ids the tags add, first-seen in sorted tag order, each once.
+    let tagRegimes: [Int]
+    /// Agreements valid at the request's instant that name the purpose, in the provider's order.
+    let agreements: [Agreement]
+    /// For each of `agreements`, by regime id: whether the regime accepts its type (empty when no
+    /// regime restricts types).
+    let agreementAccepted: [[Bool]]
+    /// The category part of each restriction that names this provider and purpose (or neither);
+    /// nil stands for "every category".
+    let restrictions: [CategoryPattern?]
+    let consents: [ScopedConsent]
+    /// The provider declares it serves a competitor of the subject.
+    let servesCompetitor: Bool
+    /// The request's exception, when its rule may reach this provider's kind; nil otherwise.
+    let exceptionBasis: String?
+    /// By regime id, for `exceptionBasis`: whether the regime admits it.
+    let exceptionAdmitted: [Bool]
+
+    /// A consent that names this purpose and this provider (or any contracted provider).
+    struct ScopedConsent {
+        var id: String
+        var categories: [CategoryPattern]
+        var status: Consent.Status
+        var expiresAt: Date
+        /// Names the provider by its id.
+        var named: Bool
+        /// Names `*`, any contracted provider.
+        var anyProvider: Bool
+        /// Names the registered provider and acknowledges its service to competitors.
+        var acknowledgesConflict: Bool
+    }
+
+    init(input: DecisionInput, compiled: CompiledBundle, purpose: CompiledPurpose) {
+        self.input = input
+        self.compiled = compiled
+        self.purpose = purpose
+
+        var tags = input.recordTags
+        if let subjectTags = input.subject?.tags { tags.formUnion(subjectTags) }
+        var tagRegimes: [Int] = []
+        if !tags.isEmpty {
+            for tag in tags.sorted() {
+                for r in compiled.tagRegimes[tag] ?? [] where !tagRegimes.contains(r) { tagRegimes.append(r) }
+            }
+        }
+        self.tagRegimes = tagRegimes
+
+        let time = input.time
+        let purposeName = input.purpose
+        let agreements =
+            input.provider?.agreements.filter { $0.isValid(at: time) && $0.purposes.contains(purposeName) } ?? []
+        self.agreements = agreements
+        agreementAccepted =
+            compiled.restrictsAgreementTypes
+            ? agreements.map { a in compiled.regimes.map { $0.agreementTypes?.contains(a.type) ?? true } } : []
+
+        restrictions =
+            input.subject?.restrictions.compactMap { r in
+                guard !r.isEmpty, r.provider.map({ $0 == input.providerID }) ?? true,
+                    r.purpose.map({ $0 == purposeName }) ?? true
+                else { return nil }
+                return .some(r.category)
+            } ?? []
+
+        let providerID = input.providerID
+        let registeredID = input.provider?.id
+        consents = input.consents.compactMap { c in
+            let named = c.provider == providerID
+            let any = c.provider == Consent.anyProvider
+            let registered = c.provider == registeredID
+            guard named || any || registered, c.purposes.contains(purposeName) else { return nil }
+            return ScopedConsent(
+                id: c.id, categories: c.categories, status: c.status(at: time), expiresAt: c.expiresAt, named: named,
+                anyProvider: any, acknowledgesConflict: c.acknowledgesConflict && registered)
+        }
+        servesCompetitor = input.provider.map { $0.servesCompetitorsOf.contains(input.subjectID) } ?? false
+
+        if let exception = input.exception, let provider = input.provider,
+            let rule = compiled.exceptionRules[exception.basis], rule.recipientKinds.contains(provider.kind)
+        {
+            exceptionBasis = exception.basis
+            exceptionAdmitted = compiled.regimes.map { $0.exceptions.contains(exception.basis) }
+        } else {
+            exceptionBasis = nil
+            exceptionAdmitted = []
+        }
+    }
+}
