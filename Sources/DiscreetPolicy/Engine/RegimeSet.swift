@@ -19,14 +19,4 @@ struct RegimeSet {
 
     @inline(__always)
     func contains(where body: (Int) -> Bool) -> Bool { !allSatisfy { !body($0) } }
-
-    /// The notices of these regimes, in order.
-    func notices(_ regimes: [Regime]) -> [String] {
-        var out: [String] = []
-        _ = allSatisfy { r in
-            if let n = regimes[r].notice { out.append(n) }
-            return true
-        }
-        return out
-    }
 }

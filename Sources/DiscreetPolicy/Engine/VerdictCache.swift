@@ -30,6 +30,8 @@ struct VerdictCache {
     init(scope: RequestScope) {
         self.scope = scope
         slots = [Int32](repeating: -1, count: scope.compiled.categoryNames.count)
+        verdicts.reserveCapacity(16)
+        released.reserveCapacity(16)
     }
 
     mutating func verdict(for category: Int) -> CategoryVerdict {
@@ -69,9 +71,13 @@ struct VerdictCache {
     /// Notices of every regime under which a field was released, each once, in first-seen order.
     func notices() -> [String] {
         var out: [String] = []
+        let all = scope.compiled.regimes
         for category in releasedOrder {
             let regimes = RegimeSet(own: scope.compiled.ownRegime[category], tagged: scope.tagRegimes)
-            for n in regimes.notices(scope.compiled.regimes) where !out.contains(n) { out.append(n) }
+            _ = regimes.allSatisfy { r in
+                if let n = all[r].notice, !out.contains(n) { out.append(n) }
+                return true
+            }
         }
         return out
     }

@@ -6,9 +6,12 @@ public struct CategoryPattern: Sendable, Hashable, CustomStringConvertible {
     public let text: String
     /// For `prefix.*`: `prefix.` (the dot kept); nil for `*` and for a plain category.
     private let prefix: String?
+    /// `*`.
+    private let isAny: Bool
 
     public init(_ text: String) {
         self.text = text
+        self.isAny = text == "*"
         self.prefix = text != "*" && text.hasSuffix(".*") ? String(text.dropLast(1)) : nil
     }
 
@@ -16,9 +19,29 @@ public struct CategoryPattern: Sendable, Hashable, CustomStringConvertible {
 
     /// Called for every agreement and consent on every decision: compares UTF-8 lengths, which are
     /// O(1), never character counts.
+    ///
+    /// Compares bytes: names and patterns are validated to lowercase ASCII, where bytes and
+    /// characters agree, and `String.hasPrefix` compares by grapheme at many times the cost.
     public func matches(_ category: String) -> Bool {
-        if let prefix { return category.utf8.count > prefix.utf8.count && category.hasPrefix(prefix) }
-        return text == "*" || text == category
+        if let prefix { return Self.hasLongerBytePrefix(category, prefix) }
+        return isAny || text == category
+    }
+
+    /// Whether `s` is longer than `prefix` and starts with its bytes.
+    static func hasLongerBytePrefix(_ s: String, _ prefix: String) -> Bool {
+        let n = prefix.utf8.count
+        guard s.utf8.count > n else { return false }
+        let fast = s.utf8.withContiguousStorageIfAvailable { a in
+            prefix.utf8.withContiguousStorageIfAvailable { b in
+                var i = 0
+                while i < n {
+                    if a[i] != b[i] { return false }
+                    i += 1
+                }
+                return true
+            }
+        }
+        return (fast ?? nil) ?? s.utf8.starts(with: prefix.utf8)
     }
 
     public static func == (a: CategoryPattern, b: CategoryPattern) -> Bool { a.text == b.text }
