@@ -47,15 +47,7 @@ final class RequestScope {
         self.compiled = compiled
         self.purpose = purpose
 
-        var tags = input.recordTags
-        if let subjectTags = input.subject?.tags { tags.formUnion(subjectTags) }
-        var tagRegimes: [Int] = []
-        if !tags.isEmpty {
-            for tag in tags.sorted() {
-                for r in compiled.tagRegimes[tag] ?? [] where !tagRegimes.contains(r) { tagRegimes.append(r) }
-            }
-        }
-        self.tagRegimes = tagRegimes
+        self.tagRegimes = Self.tagRegimes(input.recordTags, input.subject?.tags ?? [], compiled)
 
         let time = input.time
         let purposeName = input.purpose
@@ -96,5 +88,20 @@ final class RequestScope {
             exceptionBasis = nil
             exceptionAdmitted = []
         }
+    }
+
+    /// The regimes the record's and the subject's tags add, in sorted tag order, each once.
+    static func tagRegimes(_ recordTags: Set<String>, _ subjectTags: Set<String>, _ compiled: CompiledBundle) -> [Int] {
+        if recordTags.isEmpty && subjectTags.isEmpty { return [] }
+        // Most requests carry one tag or none: no union to build.
+        let tags: [String] =
+            recordTags.isEmpty
+            ? (subjectTags.count == 1 ? [subjectTags.first!] : subjectTags.sorted())
+            : (subjectTags.isEmpty && recordTags.count == 1 ? [recordTags.first!] : recordTags.union(subjectTags).sorted())
+        var out: [Int] = []
+        for tag in tags {
+            for r in compiled.tagRegimes[tag] ?? [] where !out.contains(r) { out.append(r) }
+        }
+        return out
     }
 }

@@ -55,13 +55,12 @@ struct VerdictCache {
     /// Checks 2 to 6, in the order DESIGN §3 gives; the first failure is the reason.
     private func evaluate(_ category: Int) -> CategoryVerdict {
         var context = CheckContext(scope: scope, category: category)
-        func run(_ step: (inout CheckContext) -> CheckResult) -> ReasonCode? {
-            if case .fail(let reason) = step(&context) { return reason }
-            return nil
-        }
-        if let reason = run(RestrictionCheck.evaluate) ?? run(AgreementCheck.evaluate) ?? run(MinimumNecessaryCheck.evaluate)
-            ?? run(ConflictOfInterestCheck.evaluate) ?? run(ConsentCheck.evaluate)
-        {
+        var result = RestrictionCheck.evaluate(&context)
+        if result == .pass { result = AgreementCheck.evaluate(&context) }
+        if result == .pass { result = MinimumNecessaryCheck.evaluate(&context) }
+        if result == .pass { result = ConflictOfInterestCheck.evaluate(&context) }
+        if result == .pass { result = ConsentCheck.evaluate(&context) }
+        if case .fail(let reason) = result {
             return CategoryVerdict(reason: reason, basis: nil, listed: nil, category: context.categoryName)
         }
         return CategoryVerdict(
