@@ -94,19 +94,20 @@ final class LedgerWriter: Sendable {
         return try await pool.write { db in
             var range = start
             var receipts: [LedgerReceipt] = []
+            // Prepared once per connection, not parsed per row.
+            let insertEntry = try db.cachedStatement(
+                sql: """
+                    INSERT INTO disclosures
+                        (ledger_index, disclosure_id, subject_id, provider_id, purpose, recorded_at, entry, leaf_hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             for p in batch {
                 let index = Int64(range.size)
                 let leaf = RFC6962.leafHash(p.entry.entry)
-                try db.execute(
-                    sql: """
-                        INSERT INTO disclosures
-                            (ledger_index, disclosure_id, subject_id, provider_id, purpose, recorded_at, entry, leaf_hash)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        index, p.entry.disclosureID, p.entry.subjectID, p.entry.providerID, p.entry.purpose,
-                        RFC3339.format(p.entry.recordedAt), Data(p.entry.entry), Data(leaf),
-                    ])
+                try insertEntry.execute(arguments: [
+                    index, p.entry.disclosureID, p.entry.subjectID, p.entry.providerID, p.entry.purpose,
+                    RFC3339.format(p.entry.recordedAt), Data(p.entry.entry), Data(leaf),
+                ])
                 try Self.insert(range.append(leafHash: leaf), db)
                 if var review = p.entry.review {
                     review.ledgerIndex = index
@@ -130,10 +131,9 @@ final class LedgerWriter: Sendable {
     }
 
     static func insert(_ nodes: [(NodeID, [UInt8])], _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: "INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)")
         for (id, hash) in nodes {
-            try db.execute(
-                sql: "INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)",
-                arguments: [id.level, Int64(id.index), Data(hash)])
+            try statement.execute(arguments: [id.level, Int64(id.index), Data(hash)])
         }
     }
 

@@ -72,7 +72,7 @@ public final class ConsentReceipts: Sendable {
     /// The consent with its grant receipt.
     func granting(_ consent: Consent, at: Date) async throws -> Consent {
         var c = consent
-        let id = "rcpt-" + UUID().uuidString.lowercased()
+        let id = RecordID.make("rcpt-", at: at)
         c.receiptID = id
         c.receipt = try await keys.sign(claims(c, kind: "grant", receiptID: id, at: at), kid: JWKIdentifier(string: keyID))
         return c
@@ -82,7 +82,7 @@ public final class ConsentReceipts: Sendable {
     func withdrawing(_ consent: Consent, at: Date) async throws -> Consent {
         var c = consent
         c.withdrawnAt = at
-        let id = "rcpt-" + UUID().uuidString.lowercased()
+        let id = RecordID.make("rcpt-", at: at)
         c.withdrawalReceiptID = id
         c.withdrawalReceipt = try await keys.sign(
             claims(c, kind: "withdrawal", receiptID: id, at: at), kid: JWKIdentifier(string: keyID))

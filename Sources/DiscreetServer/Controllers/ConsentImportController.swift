@@ -69,7 +69,7 @@ struct ConsentImportController {
         let partial = mode == "partial"
         let bundle = try services.activePolicy().engine.bundle
         let providers = Set(try await services.storeCall { try await services.store.providers() }.map(\.id))
-        let importID = "imp-" + UUID().uuidString.lowercased()
+        let importID = RecordID.make("imp-", at: services.clock())
         let now = services.clock()
 
         var report = Report()
@@ -133,7 +133,7 @@ struct ConsentImportController {
                 return
             }
             switch Consent.grant(
-                id: "cns-" + UUID().uuidString.lowercased(), subject: subject,
+                id: RecordID.make("cns-", at: now), subject: subject,
                 body: body.objectValue == nil ? body : .object(object))
             {
             case .failure(let e):

@@ -95,7 +95,7 @@ struct DisclosureController {
         let active = try services.activePolicy()
         let now = services.clock()
         let input = try await input(env, now: now)
-        let id = "dsc-" + UUID().uuidString.lowercased()
+        let id = RecordID.make("dsc-", at: now)
         var entry = DisclosureEntry(
             id: id, time: now, providerID: env.provider, purpose: env.purpose, subjectID: env.subject,
             recordType: env.recordType,
@@ -148,7 +148,7 @@ struct DisclosureController {
     func reviewAndAlert(_ entry: DisclosureEntry) -> (ExceptionReview, [UInt8])? {
         guard let x = entry.exception else { return nil }
         let review = ExceptionReview(
-            id: "exc-" + UUID().uuidString.lowercased(), disclosureID: entry.id, subjectID: entry.subjectID,
+            id: RecordID.make("exc-", at: entry.time), disclosureID: entry.id, subjectID: entry.subjectID,
             providerID: entry.providerID, basis: x.basis, justification: x.justification, facts: x.facts, authority: x.authority,
             invokedBy: entry.keyID, invokedAt: entry.time)
         // The alert names the event and where to review it; the justification and facts stay in the review.

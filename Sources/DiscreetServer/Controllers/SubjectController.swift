@@ -40,7 +40,7 @@ struct SubjectController {
         let subjectID = try context.parameters.id("id")
         let body = try await request.jsonBody(limit: services.configuration.maxBodyBytes)
         let consent: Consent
-        switch Consent.grant(id: "cns-" + UUID().uuidString.lowercased(), subject: subjectID, body: body) {
+        switch Consent.grant(id: RecordID.make("cns-", at: services.clock()), subject: subjectID, body: body) {
         case .failure(let e): throw Problem.invalidConsent(e.errors.map { ($0.path, $0.message) })
         case .success(let c): consent = c
         }
