@@ -14,6 +14,10 @@ import Synchronization
 final class LedgerWriter: Sendable {
     struct Pending: Sendable {
         var entry: LedgerAppend
+        /// Hashed by the caller's task before queueing: the batch's writer, which every pending
+        /// append waits on, does only what must be serial.
+        var leaf: [UInt8]
+        var recordedAt: String
         var continuation: CheckedContinuation<LedgerReceipt, any Error>
     }
 
@@ -53,9 +57,11 @@ final class LedgerWriter: Sendable {
     var published: CompactRange { state.withLock { $0.range } }
 
     func append(_ entry: LedgerAppend) async throws -> LedgerReceipt {
-        try await withCheckedThrowingContinuation { continuation in
+        let leaf = RFC6962.leafHash(entry.entry)
+        let recordedAt = RFC3339.format(entry.recordedAt)
+        return try await withCheckedThrowingContinuation { continuation in
             let start = state.withLock { s -> Bool in
-                s.queue.append(Pending(entry: entry, continuation: continuation))
+                s.queue.append(Pending(entry: entry, leaf: leaf, recordedAt: recordedAt, continuation: continuation))
                 if s.writing { return false }
                 s.writing = true
                 return true
@@ -103,10 +109,10 @@ final class LedgerWriter: Sendable {
                     """)
             for p in batch {
                 let index = Int64(range.size)
-                let leaf = RFC6962.leafHash(p.entry.entry)
+                let leaf = p.leaf
                 try insertEntry.execute(arguments: [
-                    index, p.entry.disclosureID, p.entry.subjectID, p.entry.providerID, p.entry.purpose,
-                    RFC3339.format(p.entry.recordedAt), Data(p.entry.entry), Data(leaf),
+                    index, p.entry.disclosureID, p.entry.subjectID, p.entry.providerID, p.entry.purpose, p.recordedAt,
+                    Data(p.entry.entry), Data(leaf),
                 ])
                 try Self.insert(range.append(leafHash: leaf), db)
                 if var review = p.entry.review {

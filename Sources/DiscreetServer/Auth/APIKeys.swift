@@ -15,15 +15,44 @@ public enum APIKeys {
         return (key, APIKeyRecord(id: id, digest: digest(key), roles: roles, label: label, createdAt: now))
     }
 
-    public static func digest(_ key: String) -> [UInt8] { Array(SHA256.hash(data: Data(key.utf8))) }
+    public static func digest(_ key: String) -> [UInt8] { Array(SHA256.hash(data: Array(key.utf8))) }
 
-    /// The id part of a well-formed key, or nil.
+    /// The token of an `Authorization: Bearer <token>` header (scheme in any case, spaces and tabs
+    /// around the token trimmed), or nil. Runs on every request: reads bytes, no Foundation.
+    static func bearerToken(_ header: String) -> String? {
+        let bytes = Array(header.utf8)
+        let scheme = Array("bearer ".utf8)
+        guard bytes.count > scheme.count else { return nil }
+        for i in 0..<scheme.count {
+            let b = bytes[i]
+            let lower = (0x41...0x5A).contains(b) ? b | 0x20 : b
+            guard lower == scheme[i] else { return nil }
+        }
+        func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        var start = scheme.count
+        var end = bytes.count
+        while start < end, isBlank(bytes[start]) { start += 1 }
+        while end > start, isBlank(bytes[end - 1]) { end -= 1 }
+        guard start < end else { return nil }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    /// The id part of a well-formed key (`dsk_`, 12 hex digits, `_`, 43 base64url characters), or nil.
     public static func keyID(of key: String) -> String? {
-        let parts = key.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "dsk", parts[1].count == 12, parts[2].count == 43,
-            parts[1].allSatisfy(\.isHexDigit)
+        let bytes = Array(key.utf8)
+        guard bytes.count == 60, bytes[0..<4].elementsEqual("dsk_".utf8), bytes[16] == UInt8(ascii: "_"),
+            bytes[4..<16].allSatisfy(isHexDigit), bytes[17...].allSatisfy(isBase64URL)
         else { return nil }
-        return String(parts[1])
+        return String(decoding: bytes[4..<16], as: UTF8.self)
+    }
+
+    static func isHexDigit(_ b: UInt8) -> Bool {
+        (0x30...0x39).contains(b) || (0x61...0x66).contains(b) || (0x41...0x46).contains(b)
+    }
+
+    static func isBase64URL(_ b: UInt8) -> Bool {
+        (0x30...0x39).contains(b) || (0x61...0x7A).contains(b) || (0x41...0x5A).contains(b) || b == UInt8(ascii: "-")
+            || b == UInt8(ascii: "_")
     }
 
     /// Whether `key` is the key `record` was made for, compared in constant time.

@@ -1,6 +1,8 @@
 import Crypto
 import DiscreetJSON
+import DiscreetPolicy
 import Foundation
+import Synchronization
 
 /// The service's own secret, from which the pseudonym keys (one per provider) and the payload
 /// digest key are derived. Lost, it makes old pseudonyms unreproducible; leaked, it makes them
@@ -8,11 +10,17 @@ import Foundation
 public struct ServiceSecrets: Sendable {
     public let master: SymmetricKey
     let payloadKey: SymmetricKey
+    private let pseudonymizers = PseudonymizerCache()
 
     public init(master: SymmetricKey) {
         self.master = master
         self.payloadKey = SymmetricKey(
             data: Data(HMAC<SHA256>.authenticationCode(for: Data("discreet/payload-digest/v1".utf8), using: master)))
+    }
+
+    /// The pseudonymizer for a provider; its key is derived once, not on every disclosure.
+    func pseudonymizer(for providerID: String) -> Pseudonymizer {
+        pseudonymizers.get(providerID) { Pseudonymizer(serviceSecret: master, providerID: providerID) }
     }
 
     /// HMAC-SHA-256 of a released payload, hex: lets the professional later prove what was sent
@@ -47,5 +55,20 @@ public struct ServiceSecrets: Sendable {
             case .cannotWrite(let p): "cannot write the secret file \(p)"
             }
         }
+    }
+}
+
+/// Derived pseudonym keys by provider id, bounded (provider ids come from requests).
+final class PseudonymizerCache: Sendable {
+    private let entries = Mutex<[String: Pseudonymizer]>([:])
+
+    func get(_ providerID: String, make: () -> Pseudonymizer) -> Pseudonymizer {
+        if let hit = entries.withLock({ $0[providerID] }) { return hit }
+        let made = make()
+        entries.withLock { e in
+            if e.count >= 1_000 { e.removeAll() }
+            e[providerID] = made
+        }
+        return made
     }
 }

@@ -105,7 +105,7 @@ struct DisclosureController {
         do {
             result = try active.engine.disclose(
                 record: record, input: input,
-                pseudonymizer: Pseudonymizer(serviceSecret: services.secrets.master, providerID: env.provider))
+                pseudonymizer: services.secrets.pseudonymizer(for: env.provider))
         } catch .providerSuspended(let provider) {
             // A refused request is an audit event too: record it, then refuse.
             entry.refused = "provider-suspended"

@@ -10,11 +10,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
     {
-        guard let header = request.headers[.authorization], header.count > 7,
-            header.prefix(7).lowercased() == "bearer "
+        guard let header = request.headers[.authorization], let key = APIKeys.bearerToken(header),
+            let id = APIKeys.keyID(of: key)
         else { throw Problem.unauthorized }
-        let key = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        guard let id = APIKeys.keyID(of: key) else { throw Problem.unauthorized }
         let record: APIKeyRecord?
         do {
             record = try await cache.record(id: id) { try await keys.key(id: id) }
