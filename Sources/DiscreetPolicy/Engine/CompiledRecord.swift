@@ -29,6 +29,14 @@ struct CompiledRecord: Sendable {
         }
     }
 
+    /// The category of a concrete path (`treatments[0].code`) or a pattern, or nil when unmapped.
+    /// A path without an index is its own pattern: one lookup, no string built.
+    func category(ofConcrete path: String) -> Int? {
+        if let hit = fields[path] { return hit }
+        guard path.utf8.contains(UInt8(ascii: "[")), let pattern = RecordWalk.pattern(ofConcrete: path) else { return nil }
+        return fields[pattern]
+    }
+
     private mutating func child(of node: Int, _ segment: String) -> Int {
         if segment == "[]" {
             if nodes[node].elements < 0 {

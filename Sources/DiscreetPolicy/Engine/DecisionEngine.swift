@@ -40,13 +40,11 @@ public struct DecisionEngine: Sendable {
         var decisions: [FieldDecision] = []
         decisions.reserveCapacity(fields.count)
         for field in fields {
-            guard let pattern = RecordWalk.pattern(ofConcrete: field), let category = compiledRecord.fields[pattern] else {
+            guard let category = compiledRecord.category(ofConcrete: field) else {
                 decisions.append(FieldDecision(field: field, category: nil, outcome: .withheld, reason: .unmappedField))
                 continue
             }
-            let decision = verdicts.verdict(for: category).decision(field: field)
-            if decision.outcome != .withheld { verdicts.markReleased(category) }
-            decisions.append(decision)
+            decisions.append(verdicts.decision(field: field, category: category))
         }
         return DecisionResult(decisions: decisions, notices: verdicts.notices())
     }

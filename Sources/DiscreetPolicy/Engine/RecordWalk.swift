@@ -66,18 +66,17 @@ struct RecordWalk {
     }
 
     mutating func field(_ value: JSONValue, concrete: String, category: Int) -> JSONValue? {
-        let verdict = verdicts.verdict(for: category)
-        guard verdict.reason == .permitted, let listed = verdict.listed else {
-            decisions.append(verdict.decision(field: concrete))
+        guard let transform = verdicts.permittedTransform(category) else {
+            decisions.append(verdicts.decision(field: concrete, category: category))
             return nil
         }
-        guard let out = TransformApplier.apply(listed.transform, to: value, pseudonymizer: pseudonymizer) else {
+        guard let out = TransformApplier.apply(transform, to: value, pseudonymizer: pseudonymizer) else {
             decisions.append(
-                FieldDecision(field: concrete, category: verdict.category, outcome: .withheld, reason: .untransformable))
+                FieldDecision(
+                    field: concrete, category: verdicts.categoryName(category), outcome: .withheld, reason: .untransformable))
             return nil
         }
-        decisions.append(verdict.decision(field: concrete))
-        verdicts.markReleased(category)
+        decisions.append(verdicts.decision(field: concrete, category: category))
         return out
     }
 

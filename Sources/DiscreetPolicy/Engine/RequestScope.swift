@@ -7,7 +7,6 @@ import Foundation
 ///
 /// A class so that each category's checks share it without copying its arrays.
 final class RequestScope {
-    let input: DecisionInput
     let compiled: CompiledBundle
     let purpose: CompiledPurpose
     /// Regime ids the tags add, first-seen in sorted tag order, each once.
@@ -43,7 +42,6 @@ final class RequestScope {
     }
 
     init(input: DecisionInput, compiled: CompiledBundle, purpose: CompiledPurpose) {
-        self.input = input
         self.compiled = compiled
         self.purpose = purpose
 
@@ -68,15 +66,21 @@ final class RequestScope {
 
         let providerID = input.providerID
         let registeredID = input.provider?.id
-        consents = input.consents.compactMap { c in
-            let named = c.provider == providerID
-            let any = c.provider == Consent.anyProvider
-            let registered = c.provider == registeredID
-            guard named || any || registered, c.purposes.contains(purposeName) else { return nil }
-            return ScopedConsent(
-                id: c.id, categories: c.categories, status: c.status(at: time), expiresAt: c.expiresAt, named: named,
-                anyProvider: any, acknowledgesConflict: c.acknowledgesConflict && registered)
+        // Fields are read in place: a consent (a dozen references) is never copied whole.
+        let all = input.consents
+        var consents: [ScopedConsent] = []
+        for i in all.indices {
+            let named = all[i].provider == providerID
+            let any = all[i].provider == Consent.anyProvider
+            let registered = all[i].provider == registeredID
+            guard named || any || registered, all[i].purposes.contains(purposeName) else { continue }
+            consents.append(
+                ScopedConsent(
+                    id: all[i].id, categories: all[i].categories, status: all[i].status(at: time),
+                    expiresAt: all[i].expiresAt, named: named, anyProvider: any,
+                    acknowledgesConflict: all[i].acknowledgesConflict && registered))
         }
+        self.consents = consents
         servesCompetitor = input.provider.map { $0.servesCompetitorsOf.contains(input.subjectID) } ?? false
 
         if let exception = input.exception, let provider = input.provider,

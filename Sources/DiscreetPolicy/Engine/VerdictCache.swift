@@ -6,6 +6,8 @@ struct CategoryVerdict {
     /// The purpose's transform, when permitted.
     var listed: CompiledPurpose.Listed?
     var category: String
+    /// Whether a field of this category has left in this request (for notices).
+    var released = false
 
     func decision(field: String) -> FieldDecision {
         guard reason == .permitted, let listed else {
@@ -24,31 +26,42 @@ struct VerdictCache {
     /// By category id: the index of its verdict in `verdicts`, or -1 before it is evaluated.
     private var slots: [Int32]
     private var verdicts: [CategoryVerdict] = []
-    private var released: [Bool] = []
     private var releasedOrder: [Int] = []
 
     init(scope: RequestScope) {
         self.scope = scope
         slots = [Int32](repeating: -1, count: scope.compiled.categoryNames.count)
         verdicts.reserveCapacity(16)
-        released.reserveCapacity(16)
     }
 
-    mutating func verdict(for category: Int) -> CategoryVerdict {
+    /// The transform a permitted category gets, or nil when its fields are withheld.
+    mutating func permittedTransform(_ category: Int) -> Transform? {
+        let i = slot(category)
+        return verdicts[i].reason == .permitted ? verdicts[i].listed?.transform : nil
+    }
+
+    func categoryName(_ category: Int) -> String { scope.compiled.categoryNames[category] }
+
+    /// The decision for a field of `category`, straight from the stored verdict.
+    mutating func decision(field: String, category: Int) -> FieldDecision {
+        let i = slot(category)
+        let d = verdicts[i].decision(field: field)
+        if d.outcome != .withheld { markReleased(slot: i, category: category) }
+        return d
+    }
+
+    private mutating func slot(_ category: Int) -> Int {
         let slot = slots[category]
-        if slot >= 0 { return verdicts[Int(slot)] }
-        let v = evaluate(category)
-        slots[category] = Int32(verdicts.count)
-        verdicts.append(v)
-        released.append(false)
-        return v
+        if slot >= 0 { return Int(slot) }
+        let i = verdicts.count
+        verdicts.append(evaluate(category))
+        slots[category] = Int32(i)
+        return i
     }
 
-    /// Records that a field of `category` left (released or transformed); call after `verdict(for:)`.
-    mutating func markReleased(_ category: Int) {
-        let slot = Int(slots[category])
-        guard !released[slot] else { return }
-        released[slot] = true
+    private mutating func markReleased(slot: Int, category: Int) {
+        guard !verdicts[slot].released else { return }
+        verdicts[slot].released = true
         releasedOrder.append(category)
     }
 

@@ -16,14 +16,17 @@ enum ConsentCheck: FieldCheck {
         var sawWithdrawn = false
         var sawExpired = false
         var best: Int?
-        for i in scope.consents.indices {
-            let c = scope.consents[i]
-            guard c.named || (c.anyProvider && allowAny), c.categories.contains(where: { $0.matches(name) }) else { continue }
-            switch c.status {
+        let consents = scope.consents
+        // Fields read in place: a consent is not copied to be looked at.
+        for i in consents.indices {
+            guard consents[i].named || (consents[i].anyProvider && allowAny),
+                consents[i].categories.contains(where: { $0.matches(name) })
+            else { continue }
+            switch consents[i].status {
             case .active:
                 if let b = best {
-                    let held = scope.consents[b]
-                    if c.expiresAt > held.expiresAt || (c.expiresAt == held.expiresAt && c.id < held.id) { best = i }
+                    let (e, held) = (consents[i].expiresAt, consents[b].expiresAt)
+                    if e > held || (e == held && consents[i].id < consents[b].id) { best = i }
                 } else {
                     best = i
                 }
