@@ -44,4 +44,40 @@ import Testing
             #expect(ok == .ok)
         }
     }
+
+    /// The timer is per connection, not per request: a later head on a kept-alive connection gets
+    /// its full timeout from its own first byte, and heads finished in time are never cut.
+    @Test func eachHeadGetsItsOwnTimeoutOnAKeptAliveConnection() async throws {
+        let h = try await Harness(headerTimeoutSeconds: 1, port: 0)
+        try await h.app.test(.live) { client in
+            let port = try #require(client.port)
+            let c = try await RawConnection.open(port: port)
+            let request = "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            // Quick requests spread over twice the timeout: all answered on the same connection.
+            for _ in 0..<4 {
+                #expect(await c.send(request))
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            #expect(c.isActive)
+            #expect(c.received.components(separatedBy: "HTTP/1.1 200").count - 1 == 4)
+            await c.close()
+            // On a fresh connection: one quick request starts the timer; 0.7 s later a head is
+            // trickled. When the timer fires, that head is 0.3 s old: it must be given its full
+            // second, not be cut with the first request's deadline.
+            let d = try await RawConnection.open(port: port)
+            #expect(await d.send(request))
+            try await Task.sleep(for: .milliseconds(700))
+            let start = ContinuousClock.now
+            for byte in Array("GET /health HTTP/1.1\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 40) {
+                guard await d.send([byte]), d.isActive else { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let elapsed = ContinuousClock.now - start
+            #expect(d.received.hasPrefix("HTTP/1.1 200"))
+            #expect(!d.isActive)
+            #expect(elapsed >= .milliseconds(900))
+            #expect(elapsed < .seconds(3))
+            await d.close()
+        }
+    }
 }

@@ -56,21 +56,46 @@ final class HeadByteObserver: ChannelInboundHandler, RemovableChannelHandler {
 }
 
 /// The state both handlers share; touched only on the channel's event loop.
+///
+/// One timer per connection at a time, not one per request: a head's start is noted, and the timer
+/// (set when none is pending) closes the connection if the head it finds in progress is overdue,
+/// or sets itself again for the head's own deadline. Keep-alive requests that each finish their
+/// head in time never create or cancel a timer of their own.
 final class HeadClock {
     let timeout: TimeAmount
     private var waitingForHead = true
+    /// When the current head's first byte arrived; nil between heads.
+    private var headStartedAt: NIODeadline?
     private var pending: Scheduled<Void>?
 
     init(timeout: TimeAmount) { self.timeout = timeout }
 
     func bytesArrived(channel: any Channel, eventLoop: any EventLoop) {
-        guard waitingForHead, pending == nil else { return }
-        pending = eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+        guard waitingForHead, headStartedAt == nil else { return }
+        let now = NIODeadline.now()
+        headStartedAt = now
+        if pending == nil { schedule(at: now + timeout, channel: channel, eventLoop: eventLoop) }
+    }
+
+    private func schedule(at deadline: NIODeadline, channel: any Channel, eventLoop: any EventLoop) {
+        let clock = NIOLoopBound(self, eventLoop: eventLoop)
+        pending = eventLoop.scheduleTask(deadline: deadline) { clock.value.fire(channel: channel, eventLoop: eventLoop) }
+    }
+
+    private func fire(channel: any Channel, eventLoop: any EventLoop) {
+        pending = nil
+        guard waitingForHead, let started = headStartedAt else { return }
+        let deadline = started + timeout
+        if deadline <= NIODeadline.now() {
+            channel.close(promise: nil)
+        } else {
+            schedule(at: deadline, channel: channel, eventLoop: eventLoop)
+        }
     }
 
     func headArrived() {
         waitingForHead = false
-        stop()
+        headStartedAt = nil
     }
 
     func responseEnded() { waitingForHead = true }
