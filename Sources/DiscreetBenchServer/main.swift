@@ -97,8 +97,9 @@ for provider in try BundleParser.parse(DemoPolicy.source).fixtures.providers.val
 let (apiKey, record) = APIKeys.generate(roles: [.discloser, .auditor, .consentManager], label: "bench", now: Date())
 try await sqlite.insertKey(record)
 FileHandle.standardOutput.write(Data("\(apiKey)\n".utf8))
-var logger = Logger(label: "bench")
-logger.logLevel = .error
+// Logged as `discreet serve` logs by default: a text line a request at info, on standard error.
+var logger = Logger(label: "bench") { LineLogHandler(label: $0, format: .text) }
+logger.logLevel = .info
 let services = DiscreetServices(
     store: store, policy: holder, secrets: ServiceSecrets(master: SymmetricKey(size: .bits256)),
     receipts: await ConsentReceipts(privateKey: .init(), controller: "bench"),

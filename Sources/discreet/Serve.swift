@@ -23,6 +23,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds before an idle connection is closed.") var idleTimeout: Int = 60
     @Option(help: "Connections served at once.") var maxConnections: Int = 1024
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
+    @Option(help: "text, or json (one JSON object a line, for a log shipper).") var logFormat: String = "text"
     @Option(help: "Address of the metrics listener (GET /metrics, no key): keep it internal.") var metricsHost: String =
         "127.0.0.1"
     @Option(help: "Port of the metrics listener.") var metricsPort: Int = 9464
@@ -39,10 +40,12 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("timeouts and --max-connections must be positive")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level") }
+        guard LineLogHandler.Format(rawValue: logFormat) != nil else { throw ValidationError("--log-format is text or json") }
     }
 
     func run() async throws {
-        var logger = Logger(label: "discreet")
+        let format = LineLogHandler.Format(rawValue: logFormat) ?? .text
+        var logger = Logger(label: "discreet") { LineLogHandler(label: $0, format: format) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let (store, ledgerKey) = try data.openStore()
         let secrets = try ServiceSecrets.loadOrCreate(at: data.secretPath)

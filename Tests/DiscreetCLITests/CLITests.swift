@@ -95,10 +95,14 @@ import Testing
         let port = Int.random(in: 20_000...40_000)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
-        p.arguments = ["serve", "--demo", "--data-dir", dir, "--port", String(port), "--no-metrics", "--log-level", "warning"]
+        p.arguments = [
+            "serve", "--demo", "--data-dir", dir, "--port", String(port), "--no-metrics", "--log-level", "info", "--log-format",
+            "json",
+        ]
         let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
+        p.standardError = err
         try p.run()
         defer { if p.isRunning { p.terminate() } }
         var printed = ""
@@ -131,6 +135,15 @@ import Testing
         #expect(released["diagnosis"] == nil)
         p.terminate()
         p.waitUntilExit()
+        // Its log: JSON lines, one of them the disclosure's access line, none holding a value sent.
+        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let lines = log.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        for line in lines {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "not a JSON line: \(line)")
+        }
+        #expect(lines.contains { $0.contains(#""route":"/v1/disclosures""#) && $0.contains(#""status":"200""#) })
+        #expect(!log.contains("Ana Souza"))
         let again = try Self.run(["keys", "create", "--role", "auditor", "--data-dir", dir])
         #expect(again.status == 0)
 

@@ -1,0 +1,101 @@
+import DiscreetJSON
+import DiscreetPolicy
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Log records for operators, one line each on standard error: readable text, or JSON lines for a
+/// log shipper (`--log-format json`).
+///
+/// Metadata is kept as given and formatted only when a line is written. Hummingbird sets a request
+/// id on every request's logger, and swift-log's `StreamLogHandler` formats all of its metadata on
+/// each change, for every request, whether or not anything is logged. A line is one `write(2)`, so
+/// lines from concurrent requests do not interleave.
+public struct LineLogHandler: LogHandler {
+    public enum Format: String, Sendable, CaseIterable {
+        case text, json
+    }
+
+    let label: String
+    let format: Format
+    let clock: @Sendable () -> Date
+    let sink: @Sendable ([UInt8]) -> Void
+    public var logLevel: Logger.Level = .info
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+
+    public init(
+        label: String, format: Format, clock: @escaping @Sendable () -> Date = { Date() },
+        sink: @escaping @Sendable ([UInt8]) -> Void = LineLogHandler.standardError
+    ) {
+        self.label = label
+        self.format = format
+        self.clock = clock
+        self.sink = sink
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var all = metadata
+        if let provided = metadataProvider?.get() { all.merge(provided) { _, new in new } }
+        if let given = event.metadata { all.merge(given) { _, new in new } }
+        sink(line(time: clock(), level: event.level, message: event.message.description, metadata: all))
+    }
+
+    func line(time: Date, level: Logger.Level, message: String, metadata: Logger.Metadata) -> [UInt8] {
+        let keys = metadata.keys.sorted()
+        switch format {
+        case .json:
+            var o = JSONObject()
+            o.appendUnchecked("time", .string(RFC3339.format(time)))
+            o.appendUnchecked("level", .string(level.rawValue))
+            o.appendUnchecked("label", .string(label))
+            o.appendUnchecked("message", .string(message))
+            for k in keys where !["time", "level", "label", "message"].contains(k) { o[k] = Self.json(metadata[k]!) }
+            var w = JSONWriter(reservingCapacity: 256)
+            w.write(.object(o))
+            w.raw("\n")
+            return w.bytes
+        case .text:
+            var s = "\(RFC3339.format(time)) \(level.rawValue) \(label): \(message)"
+            for k in keys { s += " \(k)=\(metadata[k]!)" }
+            s += "\n"
+            return Array(s.utf8)
+        }
+    }
+
+    static func json(_ value: Logger.Metadata.Value) -> JSONValue {
+        switch value {
+        case .string(let s): .string(s)
+        case .stringConvertible(let c): .string(c.description)
+        case .array(let a): .array(a.map(json))
+        case .dictionary(let d): .object(JSONObject(d.keys.sorted().map { ($0, json(d[$0]!)) }))
+        }
+    }
+
+    /// Writes a line to file descriptor 2 in one call (retrying a short write).
+    public static let standardError: @Sendable ([UInt8]) -> Void = { bytes in
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(2, buffer.baseAddress! + offset, buffer.count - offset)
+                if n > 0 {
+                    offset += n
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return
+                }
+            }
+        }
+    }
+}
