@@ -47,31 +47,49 @@ public struct LineLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var all = metadata
         if let provided = metadataProvider?.get() { all.merge(provided) { _, new in new } }
-        if let given = event.metadata { all.merge(given) { _, new in new } }
+        if let given = event.metadata {
+            if all.isEmpty { all = given } else { all.merge(given) { _, new in new } }
+        }
         sink(line(time: clock(), level: event.level, message: event.message.description, metadata: all))
     }
 
     func line(time: Date, level: Logger.Level, message: String, metadata: Logger.Metadata) -> [UInt8] {
         let keys = metadata.keys.sorted()
+        var w = JSONWriter(reservingCapacity: 160 + 32 * keys.count)
         switch format {
         case .json:
-            var o = JSONObject()
-            o.appendUnchecked("time", .string(RFC3339.format(time)))
-            o.appendUnchecked("level", .string(level.rawValue))
-            o.appendUnchecked("label", .string(label))
-            o.appendUnchecked("message", .string(message))
-            for k in keys where !["time", "level", "label", "message"].contains(k) { o[k] = Self.json(metadata[k]!) }
-            var w = JSONWriter(reservingCapacity: 256)
-            w.write(.object(o))
-            w.raw("\n")
-            return w.bytes
+            w.raw("{\"time\":")
+            w.writeString(RFC3339.format(time))
+            w.raw(",\"level\":")
+            w.writeString(level.rawValue)
+            w.raw(",\"label\":")
+            w.writeString(label)
+            w.raw(",\"message\":")
+            w.writeString(message)
+            for k in keys where !Self.reserved.contains(k) {
+                w.raw(",")
+                w.writeString(k)
+                w.raw(":")
+                w.write(Self.json(metadata[k]!))
+            }
+            w.raw("}\n")
         case .text:
-            var s = "\(RFC3339.format(time)) \(level.rawValue) \(label): \(message)"
-            for k in keys { s += " \(k)=\(metadata[k]!)" }
-            s += "\n"
-            return Array(s.utf8)
+            for part in [RFC3339.format(time), " ", level.rawValue, " ", label, ": ", message] {
+                w.bytes.append(contentsOf: part.utf8)
+            }
+            for k in keys {
+                w.raw(" ")
+                w.bytes.append(contentsOf: k.utf8)
+                w.raw("=")
+                w.bytes.append(contentsOf: metadata[k]!.description.utf8)
+            }
+            w.raw("\n")
         }
+        return w.bytes
     }
+
+    /// The members every JSON line has; metadata cannot replace them.
+    static let reserved: Set<String> = ["time", "level", "label", "message"]
 
     static func json(_ value: Logger.Metadata.Value) -> JSONValue {
         switch value {
