@@ -33,6 +33,13 @@ import Testing
             #expect(
                 spec.check(method: "GET", path: "/metrics", status: 200, contentType: "text/plain", body: .string(text)).isEmpty)
             for value in Sample.values { #expect(!text.contains(value)) }
+            // Another method on the path is 405 with Allow, as on the main listener; another path 404.
+            try await client.execute(uri: "/metrics", method: .post) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET")
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
+            try await client.execute(uri: "/v1/disclosures", method: .get) { #expect($0.status == .notFound) }
         }
     }
 }

@@ -52,8 +52,13 @@ public func buildApplication(_ services: DiscreetServices, logger: Logger) -> so
 
 /// The metrics listener: `GET /metrics` alone, for an internal address.
 public func buildMetricsRouter(_ services: DiscreetServices) -> Router<AppRequestContext> {
+    let table = Router(context: AppRequestContext.self)
+    MetricsController(metrics: services.metrics).addRoutes(to: table)
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: ProblemMiddleware(maxBodyBytes: services.configuration.maxBodyBytes))
+    router.add(
+        middleware: ProblemMiddleware(
+            maxBodyBytes: services.configuration.maxBodyBytes,
+            routes: table.routes.map { ("\($0.path)", $0.method.rawValue) }))
     MetricsController(metrics: services.metrics).addRoutes(to: router)
     return router
 }
