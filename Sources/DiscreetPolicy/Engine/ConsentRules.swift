@@ -1,35 +1,31 @@
+import DiscreetJSON
 import Foundation
 
 /// What makes a consent valid before it is recorded, against the bundle (42 CFR 2.31, GDPR art. 7,
-/// HIPAA 164.508): known purposes and categories, a future expiry, "any contracted provider" only
+/// HIPAA 164.508): a registered provider, known purposes and categories, a future expiry, "any contracted provider" only
 /// where every regime of its categories allows it, and no wildcard over a category whose regime
 /// wants a named recipient and so a specific scope (substance use, psychotherapy notes).
 ///
-/// Pure: every problem is returned, each with the member it concerns, so that one answer names
-/// everything to fix.
+/// Pure: every problem is returned, each with the member of the grant it concerns, so that one
+/// answer names everything to fix. Whether the provider is registered is the caller's to find out
+/// (it is in the store); ignored for `*`.
 public enum ConsentRules {
-    public struct Issue: Sendable, Equatable, CustomStringConvertible {
-        public var field: String
-        public var message: String
-
-        public init(field: String, message: String) {
-            self.field = field
-            self.message = message
+    public static func check(_ consent: Consent, bundle: PolicyBundle, now: Date, providerRegistered: Bool)
+        -> [JSONFieldError]
+    {
+        var issues: [JSONFieldError] = []
+        if consent.provider != Consent.anyProvider, !providerRegistered {
+            issues.append(JSONFieldError(path: "/provider", message: "unknown provider '\(consent.provider)'"))
         }
-
-        public var description: String { "\(field): \(message)" }
-    }
-
-    public static func check(_ consent: Consent, bundle: PolicyBundle, now: Date) -> [Issue] {
-        var issues: [Issue] = []
         for p in consent.purposes.sorted() where bundle.purposes[p] == nil {
-            issues.append(Issue(field: "/purposes", message: "unknown purpose '\(p)'"))
+            issues.append(JSONFieldError(path: "/purposes", message: "unknown purpose '\(p)'"))
         }
         var covered: [String] = []
         for (i, pattern) in consent.categories.enumerated() {
             let matched = bundle.categories.keys.filter(pattern.matches).sorted()
             if matched.isEmpty {
-                issues.append(Issue(field: "/categories/\(i)", message: "'\(pattern.text)' names no category of the policy"))
+                issues.append(
+                    JSONFieldError(path: "/categories/\(i)", message: "'\(pattern.text)' names no category of the policy"))
                 continue
             }
             covered += matched
@@ -39,8 +35,8 @@ public enum ConsentRules {
                         regime.consent == .required
                     else { continue }
                     issues.append(
-                        Issue(
-                            field: "/categories/\(i)",
+                        JSONFieldError(
+                            path: "/categories/\(i)",
                             message:
                                 "'\(pattern.text)' covers \(c), whose regime '\(regime.name)' needs its categories named one by one"
                         ))
@@ -53,8 +49,8 @@ public enum ConsentRules {
                 for purpose in consent.purposes.sorted() where bundle.purposes[purpose] != nil {
                     if !regime.acceptsAnyContractedProvider(for: purpose) {
                         issues.append(
-                            Issue(
-                                field: "/provider",
+                            JSONFieldError(
+                                path: "/provider",
                                 message: "'*' (any contracted provider) is not allowed for \(c) for \(purpose): name the provider"
                             ))
                     }
@@ -63,7 +59,8 @@ public enum ConsentRules {
         }
         if consent.expiresAt <= now {
             issues.append(
-                Issue(field: "/expires_at", message: "must be in the future: a consent that has already expired grants nothing"))
+                JSONFieldError(
+                    path: "/expires_at", message: "must be in the future: a consent that has already expired grants nothing"))
         }
         return issues
     }

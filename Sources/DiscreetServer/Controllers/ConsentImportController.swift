@@ -34,13 +34,10 @@ struct ConsentImportController {
         var refused = 0
         var errors: [JSONValue] = []
 
-        mutating func refuse(line: Int, _ issues: [(field: String, message: String)]) {
+        mutating func refuse(line: Int, _ issues: [JSONFieldError]) {
             refused += 1
             guard errors.count < ConsentImportController.reportLimit else { return }
-            errors.append([
-                "line": .number(String(line)),
-                "errors": .array(issues.map { ["field": .string($0.field), "message": .string($0.message)] }),
-            ])
+            errors.append(["line": .number(String(line)), "errors": .array(issues.map(\.json))])
         }
 
         func json(mode: String) -> JSONValue {
@@ -69,8 +66,8 @@ struct ConsentImportController {
         let partial = mode == "partial"
         let bundle = try services.activePolicy().engine.bundle
         let providers = Set(try await services.storeCall { try await services.store.providers() }.map(\.id))
-        let importID = RecordID.make("imp-", at: services.clock())
         let now = services.clock()
+        let importID = RecordID.make("imp-", at: now)
 
         var report = Report()
         var batch: [Consent] = []
@@ -103,12 +100,12 @@ struct ConsentImportController {
                 do {
                     body = try JSONParser.parse(bytes)
                 } catch {
-                    report.refuse(line: number, [("/", "not valid JSON: \(error.description)")])
+                    report.refuse(line: number, [JSONFieldError(path: "/", message: "not valid JSON: \(error.description)")])
                     return
                 }
             case .csv:
                 guard let text = String(validating: bytes, as: UTF8.self), let fields = CSVRecord.fields(text) else {
-                    report.refuse(line: number, [("/", "not a valid CSV line")])
+                    report.refuse(line: number, [JSONFieldError(path: "/", message: "not a valid CSV line")])
                     return
                 }
                 if header == nil {
@@ -129,7 +126,8 @@ struct ConsentImportController {
             let subject = object["subject"]?.stringValue ?? ""
             object["subject"] = nil
             guard !subject.isEmpty, subject.utf8.count <= 200 else {
-                report.refuse(line: number, [("/subject", "required: the professional's id for the person")])
+                report.refuse(
+                    line: number, [JSONFieldError(path: "/subject", message: "required: the professional's id for the person")])
                 return
             }
             switch Consent.grant(
@@ -137,12 +135,10 @@ struct ConsentImportController {
                 body: body.objectValue == nil ? body : .object(object))
             {
             case .failure(let e):
-                report.refuse(line: number, e.errors.map { ($0.path, $0.message) })
+                report.refuse(line: number, e.errors)
             case .success(let consent):
-                var issues = ConsentRules.check(consent, bundle: bundle, now: now).map { ($0.field, $0.message) }
-                if consent.provider != Consent.anyProvider, !providers.contains(consent.provider) {
-                    issues.insert(("/provider", "unknown provider '\(consent.provider)'"), at: 0)
-                }
+                let issues = ConsentRules.check(
+                    consent, bundle: bundle, now: now, providerRegistered: providers.contains(consent.provider))
                 guard issues.isEmpty else {
                     report.refuse(line: number, issues)
                     return

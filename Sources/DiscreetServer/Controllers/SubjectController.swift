@@ -39,19 +39,19 @@ struct SubjectController {
         try context.require(.consentManager)
         let subjectID = try context.parameters.id("id")
         let body = try await request.jsonBody(limit: services.configuration.maxBodyBytes)
+        let now = services.clock()
         let consent: Consent
-        switch Consent.grant(id: RecordID.make("cns-", at: services.clock()), subject: subjectID, body: body) {
-        case .failure(let e): throw Problem.invalidConsent(e.errors.map { ($0.path, $0.message) })
+        switch Consent.grant(id: RecordID.make("cns-", at: now), subject: subjectID, body: body) {
+        case .failure(let e): throw Problem.invalidConsent(e.errors)
         case .success(let c): consent = c
         }
         let bundle = try services.activePolicy().engine.bundle
-        var issues = ConsentRules.check(consent, bundle: bundle, now: services.clock()).map { ($0.field, $0.message) }
+        var registered = true
         if consent.provider != Consent.anyProvider {
-            let known = try await services.storeCall { try await services.store.provider(id: consent.provider) }
-            if known == nil { issues.insert(("/provider", "unknown provider '\(consent.provider)'"), at: 0) }
+            registered = try await services.storeCall { try await services.store.provider(id: consent.provider) } != nil
         }
+        let issues = ConsentRules.check(consent, bundle: bundle, now: now, providerRegistered: registered)
         guard issues.isEmpty else { throw Problem.invalidConsent(issues) }
-        let now = services.clock()
         let receipted = try await services.receipts.granting(consent, at: now)
         try await services.storeCall { try await services.store.insertConsent(receipted) }
         return .json(receipted.json(at: now), status: .created)

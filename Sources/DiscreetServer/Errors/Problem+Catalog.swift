@@ -29,17 +29,11 @@ extension Problem {
             detail: "\(error.path): \(error.message).", extensions: [("field", .string(error.path))])
     }
 
-    static func invalidConsent(_ issues: [(field: String, message: String)]) -> Problem {
+    static func invalidConsent(_ errors: [JSONFieldError]) -> Problem {
         Problem(
             .unprocessableContent, "invalid-consent", title: "The consent is not valid",
-            detail:
-                "\(issues.count) problem(s), nothing was recorded. \(issues.map { "\($0.field): \($0.message)" }.joined(separator: "; ")).",
-            extensions: [
-                (
-                    "errors",
-                    .array(issues.map { .object(JSONObject([("field", .string($0.field)), ("message", .string($0.message))])) })
-                )
-            ])
+            detail: "\(errors.count) problem(s), nothing was recorded. \(errors.map(\.description).joined(separator: "; ")).",
+            extensions: [("errors", .array(errors.map(\.json)))])
     }
 
     static func unknownName(_ what: String, _ name: String, field: String, known: [String]) -> Problem {
@@ -125,4 +119,9 @@ extension BundleTestRunner.CaseResult {
             JSONObject([("name", .string(name)), ("passed", .bool(passed)), ("failures", .array(failures.map(JSONValue.string)))])
         )
     }
+}
+
+extension JSONFieldError {
+    /// `{"field": <JSON Pointer>, "message": …}`, as problem and import reports list them.
+    var json: JSONValue { .object(JSONObject([("field", .string(path)), ("message", .string(message))])) }
 }
