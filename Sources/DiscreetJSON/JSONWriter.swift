@@ -85,12 +85,9 @@ public struct JSONWriter {
         case 0x0D: raw("\\r")
         case 0x09: raw("\\t")
         default:
-            let hex: StaticString = "0123456789abcdef"
             raw("\\u00")
-            hex.withUTF8Buffer { h in
-                bytes.append(h[Int(b >> 4)])
-                bytes.append(h[Int(b & 0xF)])
-            }
+            bytes.append(ByteText.hexDigits[Int(b >> 4)])
+            bytes.append(ByteText.hexDigits[Int(b & 0xF)])
         }
     }
 }

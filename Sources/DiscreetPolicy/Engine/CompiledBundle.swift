@@ -6,11 +6,9 @@
 /// hold the engine to a plain reference of the rule).
 final class CompiledBundle: Sendable {
     let categoryNames: [String]
-    let categoryIDs: [String: Int]
     /// Each category's own regime id, or -1 when its regime is not in the bundle.
     let ownRegime: [Int]
     let regimes: [Regime]
-    let regimeIDs: [String: Int]
     let guardsCompetitors: [Bool]
     /// Whether any regime restricts agreement types (most bundles: none, and that check is skipped).
     let restrictsAgreementTypes: Bool
@@ -25,7 +23,6 @@ final class CompiledBundle: Sendable {
         regimes = regimeNames.map { bundle.regimes[$0]! }
         var regimeIDs: [String: Int] = [:]
         for (i, n) in regimeNames.enumerated() { regimeIDs[n] = i }
-        self.regimeIDs = regimeIDs
         guardsCompetitors = regimes.map(\.guardsCompetitors)
         restrictsAgreementTypes = regimes.contains { $0.agreementTypes != nil }
 
@@ -34,7 +31,6 @@ final class CompiledBundle: Sendable {
         self.categoryNames = categoryNames
         var categoryIDs: [String: Int] = [:]
         for (i, n) in categoryNames.enumerated() { categoryIDs[n] = i }
-        self.categoryIDs = categoryIDs
         ownRegime = categoryNames.map { c in bundle.categories[c].flatMap { regimeIDs[$0] } ?? -1 }
 
         var tagRegimes: [String: [Int]] = [:]
@@ -43,7 +39,7 @@ final class CompiledBundle: Sendable {
 
         var purposes: [String: CompiledPurpose] = [:]
         for (name, p) in bundle.purposes {
-            purposes[name] = CompiledPurpose(name: name, purpose: p, categoryIDs: categoryIDs, regimes: regimes)
+            purposes[name] = CompiledPurpose(p, named: name, categoryIDs: categoryIDs, regimes: regimes)
         }
         self.purposes = purposes
         var records: [String: CompiledRecord] = [:]
@@ -61,7 +57,6 @@ struct CompiledPurpose: Sendable {
         var name: String?
     }
 
-    let name: String
     /// By category id; nil when the purpose does not list the category (`not-needed`).
     let listed: [Listed?]
     /// By regime id: the regime requires consent for this purpose.
@@ -69,16 +64,14 @@ struct CompiledPurpose: Sendable {
     /// By regime id: the regime lets a consent to "any contracted provider" stand for this purpose.
     let acceptsAnyProvider: [Bool]
 
-    init(name: String, purpose: Purpose, categoryIDs: [String: Int], regimes: [Regime]) {
-        self.name = name
+    /// `name` is the purpose's key in the bundle, the name requests use.
+    init(_ purpose: Purpose, named name: String, categoryIDs: [String: Int], regimes: [Regime]) {
         var listed = [Listed?](repeating: nil, count: categoryIDs.count)
         for (category, t) in purpose.transforms {
             if let id = categoryIDs[category] { listed[id] = Listed(transform: t, name: t.name) }
         }
         self.listed = listed
-        requiresConsent = regimes.map { $0.consent == .required && !$0.consentExemptPurposes.contains(name) }
-        acceptsAnyProvider = regimes.map { r in
-            r.consent != .required || r.consentExemptPurposes.contains(name) || r.recipient == .anyContracted
-        }
+        requiresConsent = regimes.map { $0.requiresConsent(for: name) }
+        acceptsAnyProvider = regimes.map { $0.acceptsAnyContractedProvider(for: name) }
     }
 }

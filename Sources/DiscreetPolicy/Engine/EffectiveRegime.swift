@@ -9,14 +9,10 @@ public struct EffectiveRegime: Sendable, Equatable {
 
     public init(_ regimes: [Regime]) { self.regimes = regimes }
 
-    public func requiresConsent(for purpose: String) -> Bool {
-        regimes.contains { $0.consent == .required && !$0.consentExemptPurposes.contains(purpose) }
-    }
+    public func requiresConsent(for purpose: String) -> Bool { regimes.contains { $0.requiresConsent(for: purpose) } }
 
     public func acceptsAnyContractedProvider(for purpose: String) -> Bool {
-        regimes.allSatisfy { r in
-            r.consent != .required || r.consentExemptPurposes.contains(purpose) || r.recipient == .anyContracted
-        }
+        regimes.allSatisfy { $0.acceptsAnyContractedProvider(for: purpose) }
     }
 
     public func admitsException(_ basis: String) -> Bool {
@@ -36,13 +32,9 @@ extension PolicyBundle {
     /// The regimes that apply to `category` for a subject and record with these tags, in a
     /// stable order (the category's own first). Names the bundle does not know add nothing.
     public func effectiveRegime(category: String, tags: Set<String>) -> EffectiveRegime {
-        effectiveRegime(category: category, sortedTags: tags.sorted())
-    }
-
-    func effectiveRegime(category: String, sortedTags: [String]) -> EffectiveRegime {
         var names: [String] = []
         if let own = categories[category] { names.append(own) }
-        for tag in sortedTags {
+        for tag in tags.sorted() {
             for name in self.tags[tag] ?? [] where !names.contains(name) { names.append(name) }
         }
         return EffectiveRegime(names.compactMap { regimes[$0] })

@@ -57,12 +57,8 @@ final class RequestScope {
             ? agreements.map { a in compiled.regimes.map { $0.agreementTypes?.contains(a.type) ?? true } } : []
 
         restrictions =
-            input.subject?.restrictions.compactMap { r in
-                guard !r.isEmpty, r.provider.map({ $0 == input.providerID }) ?? true,
-                    r.purpose.map({ $0 == purposeName }) ?? true
-                else { return nil }
-                return .some(r.category)
-            } ?? []
+            input.subject?.restrictions.filter { $0.concerns(provider: input.providerID, purpose: purposeName) }
+            .map(\.category) ?? []
 
         let providerID = input.providerID
         let registeredID = input.provider?.id

@@ -17,11 +17,9 @@ public struct CategoryPattern: Sendable, Hashable, CustomStringConvertible {
 
     public var isWildcard: Bool { text == "*" || prefix != nil }
 
-    /// Called for every agreement and consent on every decision: compares UTF-8 lengths, which are
-    /// O(1), never character counts.
-    ///
-    /// Compares bytes: names and patterns are validated to lowercase ASCII, where bytes and
-    /// characters agree, and `String.hasPrefix` compares by grapheme at many times the cost.
+    /// Called for every agreement and consent on every decision, so it compares UTF-8 bytes and
+    /// lengths: names and patterns are validated to lowercase ASCII, where bytes and characters
+    /// agree, and `String.hasPrefix` and character counts cost many times more.
     public func matches(_ category: String) -> Bool {
         if let prefix { return Self.hasLongerBytePrefix(category, prefix) }
         return isAny || text == category

@@ -38,6 +38,17 @@ public struct Regime: Sendable, Equatable {
         self.guardsCompetitors = guardsCompetitors
         self.agreementTypes = agreementTypes
     }
+
+    /// Whether a disclosure for `purpose` needs the subject's consent under this regime.
+    public func requiresConsent(for purpose: String) -> Bool {
+        consent == .required && !consentExemptPurposes.contains(purpose)
+    }
+
+    /// Whether a consent to "any contracted provider" may stand for `purpose` under this regime:
+    /// always where no consent is needed.
+    public func acceptsAnyContractedProvider(for purpose: String) -> Bool {
+        !requiresConsent(for: purpose) || recipient == .anyContracted
+    }
 }
 
 /// Which kinds of recipient a legal exception may reach.

@@ -29,10 +29,14 @@ public struct Restriction: Sendable, Equatable {
     public var isEmpty: Bool { provider == nil && purpose == nil && category == nil }
 
     public func applies(provider p: String, purpose u: String, category c: String) -> Bool {
+        concerns(provider: p, purpose: u) && (category?.matches(c) ?? true)
+    }
+
+    /// Whether the restriction can apply to this provider and purpose, whatever the category.
+    public func concerns(provider p: String, purpose u: String) -> Bool {
         guard !isEmpty else { return false }
         if let provider, provider != p { return false }
         if let purpose, purpose != u { return false }
-        if let category, !category.matches(c) { return false }
         return true
     }
 }
