@@ -15,28 +15,15 @@ public enum SigningKeyFile {
             }
             return try .init(rawRepresentation: seed)
         }
-        let fm = FileManager.default
-        if let seed = fm.contents(atPath: path) {
-            guard seed.count == 32 else { throw KeyFileError.badLength(path) }
-            return try .init(rawRepresentation: seed)
-        }
-        try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let key = Curve25519.Signing.PrivateKey()
-        guard fm.createFile(atPath: path, contents: key.rawRepresentation, attributes: [.posixPermissions: 0o600]) else {
-            throw KeyFileError.cannotWrite(path)
-        }
-        return key
+        let seed = try SecretFile.loadOrCreate(path: path, noun: "key") { Curve25519.Signing.PrivateKey().rawRepresentation }
+        return try .init(rawRepresentation: seed)
     }
 
     public enum KeyFileError: Error, CustomStringConvertible {
-        case badLength(String)
-        case cannotWrite(String)
         case badEnvironment(String)
 
         public var description: String {
             switch self {
-            case .badLength(let p): "the key file \(p) must hold exactly 32 bytes"
-            case .cannotWrite(let p): "cannot write the key file \(p)"
             case .badEnvironment(let v): "\(v) must be the base64 of 32 bytes"
             }
         }

@@ -31,30 +31,10 @@ public struct ServiceSecrets: Sendable {
 
     /// Reads the secret from `path`, creating it (32 random bytes, mode 0600) when absent.
     public static func loadOrCreate(at path: String) throws -> ServiceSecrets {
-        let fm = FileManager.default
-        if let data = fm.contents(atPath: path) {
-            guard data.count == 32 else { throw SecretFileError.badLength(path) }
-            return ServiceSecrets(master: SymmetricKey(data: data))
+        let data = try SecretFile.loadOrCreate(path: path, noun: "secret") {
+            SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
         }
-        try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let key = SymmetricKey(size: .bits256)
-        let data = key.withUnsafeBytes { Data($0) }
-        guard fm.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw SecretFileError.cannotWrite(path)
-        }
-        return ServiceSecrets(master: key)
-    }
-
-    public enum SecretFileError: Error, CustomStringConvertible {
-        case badLength(String)
-        case cannotWrite(String)
-
-        public var description: String {
-            switch self {
-            case .badLength(let p): "the secret file \(p) must hold exactly 32 bytes"
-            case .cannotWrite(let p): "cannot write the secret file \(p)"
-            }
-        }
+        return ServiceSecrets(master: SymmetricKey(data: data))
     }
 }
 
