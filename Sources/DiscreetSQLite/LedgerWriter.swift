@@ -151,12 +151,9 @@ final class LedgerWriter: Sendable {
 
     static func hashes(_ ids: [NodeID], _ db: Database) throws -> [NodeID: [UInt8]] {
         var out: [NodeID: [UInt8]] = [:]
+        let select = try db.cachedStatement(sql: "SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?")
         for id in ids {
-            if let h = try Data.fetchOne(
-                db, sql: "SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?", arguments: [id.level, Int64(id.index)])
-            {
-                out[id] = Array(h)
-            }
+            if let h = try Data.fetchOne(select, arguments: [id.level, Int64(id.index)]) { out[id] = Array(h) }
         }
         return out
     }
