@@ -73,14 +73,7 @@ extension SQLiteStore {
         try document(db, .subjects, id).map(Subject.init(stored:))
     }
 
-    public func insertConsent(_ consent: Consent) async throws {
-        let doc = Self.encode(consent.storedJSON)
-        try await pool.write { db in
-            try db.execute(
-                sql: "INSERT INTO consents (id, subject_id, receipt_id, doc) VALUES (?, ?, ?, ?)",
-                arguments: [consent.id, consent.subject, consent.receiptID, doc])
-        }
-    }
+    public func insertConsent(_ consent: Consent) async throws { try await insertConsents([consent]) }
 
     public func consents(subjectID: String) async throws -> [Consent] {
         try await pool.read { db in try Self.consents(db, subjectID) }
