@@ -8,15 +8,18 @@ import NIOCore
 public func buildRouter(_ services: DiscreetServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: AccessLogMiddleware(metrics: services.metrics))
-    router.add(middleware: ProblemMiddleware(maxBodyBytes: services.configuration.maxBodyBytes, routes: routeTable(services)))
+    router.add(
+        middleware: ProblemMiddleware(
+            maxBodyBytes: services.configuration.maxBodyBytes, routes: routeTable { addRoutes(to: $0, services) }))
     addRoutes(to: router, services)
     return router
 }
 
-/// Every route of the API (without middleware): the table the problem middleware answers 405 from.
-func routeTable(_ services: DiscreetServices) -> [(path: String, method: String)] {
+/// The routes `addRoutes` registers (on a scratch router, without middleware): the table a problem
+/// middleware answers 405 with `Allow` from. It must exist before the routes it guards are added.
+func routeTable(_ addRoutes: (Router<AppRequestContext>) -> Void) -> [(path: String, method: String)] {
     let router = Router(context: AppRequestContext.self)
-    addRoutes(to: router, services)
+    addRoutes(router)
     return router.routes.map { ("\($0.path)", $0.method.rawValue) }
 }
 
@@ -52,14 +55,10 @@ public func buildApplication(_ services: DiscreetServices, logger: Logger) -> so
 
 /// The metrics listener: `GET /metrics` alone, for an internal address.
 public func buildMetricsRouter(_ services: DiscreetServices) -> Router<AppRequestContext> {
-    let table = Router(context: AppRequestContext.self)
-    MetricsController(metrics: services.metrics).addRoutes(to: table)
+    let addRoutes = { (router: Router<AppRequestContext>) in MetricsController(metrics: services.metrics).addRoutes(to: router) }
     let router = Router(context: AppRequestContext.self)
-    router.add(
-        middleware: ProblemMiddleware(
-            maxBodyBytes: services.configuration.maxBodyBytes,
-            routes: table.routes.map { ("\($0.path)", $0.method.rawValue) }))
-    MetricsController(metrics: services.metrics).addRoutes(to: router)
+    router.add(middleware: ProblemMiddleware(maxBodyBytes: services.configuration.maxBodyBytes, routes: routeTable(addRoutes)))
+    addRoutes(router)
     return router
 }
 
