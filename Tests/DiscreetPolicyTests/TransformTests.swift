@@ -50,6 +50,37 @@ import Testing
         #expect(Generalization.band(input, width: 10) == nil)
     }
 
+    /// The band's bounds are checked arithmetic: a number at Int's edges, or a width near it,
+    /// gives nil (the field is withheld), never a trap that stops the service.
+    @Test(arguments: [
+        ("9223372036854775807", 100), ("-9223372036854775808", 100), ("9223372036854775807", 3),
+        ("-9223372036854775808", 3), ("-9223372036854775808", Int.max),
+    ])
+    func bandAtIntsEdgesIsRefusedNotTrapped(_ input: String, _ width: Int) {
+        #expect(Generalization.band(input, width: width) == nil)
+    }
+
+    @Test(arguments: [
+        ("9223372036854775806", 1, "9223372036854775806-9223372036854775806"),
+        ("-9223372036854775808", 1, "-9223372036854775808--9223372036854775808"),
+        ("9223372036854775806", 2, "9223372036854775806-9223372036854775807"),
+        ("9223372036854775807", 2, "9223372036854775806-9223372036854775807"),
+        ("-9223372036854775808", 2, "-9223372036854775808--9223372036854775807"),
+        ("5", Int.max, "0-9223372036854775806"), ("-1", Int.max, "-9223372036854775807--1"), ("-0", 10, "0-9"),
+        ("-0.5", 10, "-10--1"), ("1e3", 100, "1000-1099"),
+    ])
+    func bandJustInsideIntsEdges(_ input: String, _ width: Int, _ expected: String) {
+        #expect(Generalization.band(input, width: width) == expected)
+    }
+
+    @Test(arguments: ["9223372036854775807", "-9223372036854775808", "1e308", "-1e308"])
+    func anUnbandableNumberIsWithheldThroughTheEngine(_ number: String) throws {
+        let (d, v) = try F.decide("balance", .number(number), F.input())
+        #expect(d.outcome == .withheld)
+        #expect(d.reason == .untransformable)
+        #expect(v == nil)
+    }
+
     @Test func prefixKeepsTheFirstCharacters() throws {
         #expect(try F.decide("zip", "69003", F.input()).1 == "690")
         #expect(try F.decide("zip", "69", F.input()).1 == "69")

@@ -10,19 +10,33 @@ public enum Generalization {
     }
 
     /// `37` with width 10 → `30-39`; `-3` → `-10--1`. The band is [lower, lower + width) written
-    /// with integer bounds. Gives nil for text that is not a number or too large to band.
+    /// with integer bounds. Gives nil for text that is not a number, or whose band has a bound
+    /// outside `Int` (`9223372036854775807` with width 100): the value comes from a request, so
+    /// every step is checked, and the engine withholds what cannot be banded.
     public static func band(_ text: String, width: Int) -> String? {
         guard width > 0 else { return nil }
-        if let n = Int(text) {
-            let lower = n >= 0 ? n / width * width : -((-n + width - 1) / width) * width
-            return "\(lower)-\(lower + width - 1)"
-        }
+        if let n = Int(text) { return band(floorQuotient: floorDivide(n, by: width), width: width) }
         guard let x = Double(text), x.isFinite, abs(x) < 1e15,
             text.utf8.allSatisfy({
                 ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D || $0 == 0x2B || $0 == 0x65 || $0 == 0x45
-            })
+            }),
+            let q = Int(exactly: (x / Double(width)).rounded(.down))
         else { return nil }
-        let lower = Int((x / Double(width)).rounded(.down)) * width
-        return "\(lower)-\(lower + width - 1)"
+        return band(floorQuotient: q, width: width)
+    }
+
+    /// `n / width` rounded toward negative infinity; never overflows for `width > 0`.
+    static func floorDivide(_ n: Int, by width: Int) -> Int {
+        let q = n / width
+        // For width 1 the remainder is 0; for width >= 2, q >= Int.min / 2, so q - 1 fits.
+        return n % width < 0 ? q - 1 : q
+    }
+
+    /// `lower-upper` for the band of index `q`, or nil when either bound leaves `Int`.
+    static func band(floorQuotient q: Int, width: Int) -> String? {
+        let (lower, overflowLow) = q.multipliedReportingOverflow(by: width)
+        let (upper, overflowHigh) = lower.addingReportingOverflow(width - 1)
+        guard !overflowLow, !overflowHigh else { return nil }
+        return "\(lower)-\(upper)"
     }
 }
