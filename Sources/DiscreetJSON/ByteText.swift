@@ -4,7 +4,7 @@ import Foundation
 /// implementation for digests, key ids, pseudonyms and JWK members; the payload digest and the
 /// pseudonyms are on every disclosure's path, where `String(format:)` and string replacing cost.
 public enum ByteText {
-    static let hexDigits = Array("0123456789abcdef".utf8)
+    public static let hexDigits = Array("0123456789abcdef".utf8)
     static let base64urlAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     public static func hex(_ bytes: some ContiguousBytes) -> String {

@@ -58,4 +58,22 @@ import Testing
         let o = try #require(try JSONParser.parse(Array(line.utf8.dropLast())).objectValue)
         #expect(o["level"] == "warning")
     }
+
+    /// A text line is one record whatever a logged string holds: a newline, a carriage return or
+    /// an escape sequence is written escaped, and a value cannot pose as a further `key=value`.
+    @Test func aStringCannotForgeALineOrAFieldInText() {
+        let lines = Lines()
+        logger(.text, lines).warning(
+            "x\n2026-05-28T20:26:40.250Z critical discreet: forged\r\u{1B}[2J\\n",
+            metadata: ["route": "/a status=200", "k\ney": "v\n"])
+        #expect(lines.all.count == 1)
+        let line = lines.all[0]
+        #expect(line.filter { $0 == "\n" || $0 == "\r" }.count == 1)
+        #expect(line.hasSuffix("\n"))
+        #expect(!line.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        #expect(
+            line
+                == "2026-05-28T20:26:40.250Z warning discreet: x\\n2026-05-28T20:26:40.250Z critical discreet: forged\\r\\u001b[2J\\\\n"
+                + " hb.request.id=r-1 k\\ney=\"v\\n\" route=\"/a status=200\"\n")
+    }
 }

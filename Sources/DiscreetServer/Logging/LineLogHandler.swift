@@ -74,18 +74,48 @@ public struct LineLogHandler: LogHandler {
             }
             w.raw("}\n")
         case .text:
-            for part in [RFC3339.format(time), " ", level.rawValue, " ", label, ": ", message] {
-                w.bytes.append(contentsOf: part.utf8)
-            }
+            for part in [RFC3339.format(time), " ", level.rawValue, " "] { w.bytes.append(contentsOf: part.utf8) }
+            Self.appendEscaped(label, to: &w.bytes)
+            w.raw(": ")
+            Self.appendEscaped(message, to: &w.bytes)
             for k in keys {
                 w.raw(" ")
-                w.bytes.append(contentsOf: k.utf8)
+                Self.appendEscaped(k, to: &w.bytes)
                 w.raw("=")
-                w.bytes.append(contentsOf: metadata[k]!.description.utf8)
+                let value = metadata[k]!.description
+                if Self.needsQuotes(value) { w.writeString(value) } else { w.bytes.append(contentsOf: value.utf8) }
             }
             w.raw("\n")
         }
         return w.bytes
+    }
+
+    /// A text line is one record: a control character or a backslash in a logged string is
+    /// written as its escape (`\n`, `\u001b`, `\\`), so no string can end the line early and
+    /// start a forged one, or move the terminal's cursor.
+    static func appendEscaped(_ text: String, to bytes: inout [UInt8]) {
+        for b in text.utf8 {
+            switch b {
+            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
+            case 0x00..<0x20, 0x7F:
+                bytes.append(contentsOf: Array("\\u00".utf8))
+                bytes.append(ByteText.hexDigits[Int(b >> 4)])
+                bytes.append(ByteText.hexDigits[Int(b & 0x0F)])
+            default: bytes.append(b)
+            }
+        }
+    }
+
+    /// A metadata value that holds a space, `=`, a quote, a backslash or a control character (or
+    /// nothing) is written as a JSON string, so it cannot pose as a further `key=value`.
+    static func needsQuotes(_ value: String) -> Bool {
+        value.isEmpty
+            || value.utf8.contains {
+                $0 <= 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "\"") || $0 == 0x5C
+            }
     }
 
     /// The members every JSON line has; metadata cannot replace them.
