@@ -1,32 +1,86 @@
 import Foundation
 
-/// A file of exactly 32 secret bytes, created at mode 0600 on first use: the service secret and
-/// the signing keys are kept this way in the data directory.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A file of exactly 32 secret bytes: the service secret and the signing keys are kept this way in
+/// the data directory.
+///
+/// A new file is created with `open(O_CREAT | O_EXCL, 0600)`: it never exists with wider
+/// permissions, even for an instant, and a file planted at the path (or a symbolic link) is never
+/// written through. An existing file is refused when its group or others may read or write it: a
+/// key another account could read is no longer a secret, and saying so beats serving with it.
 enum SecretFile {
     /// The file's bytes, or `make()`'s, written to a new file when there is none. `noun` names the
     /// file in errors ("key", "secret").
     static func loadOrCreate(path: String, noun: String, make: () -> Data) throws -> Data {
-        let fm = FileManager.default
-        if let data = fm.contents(atPath: path) {
-            guard data.count == 32 else { throw Failure.badLength(path, noun) }
-            return data
-        }
-        try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        if let data = try load(path: path, noun: noun) { return data }
+        let directory = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let data = make()
-        guard fm.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else {
+            // Another process created it between our look and our open: use theirs.
+            if errno == EEXIST, let theirs = try load(path: path, noun: noun) { return theirs }
+            throw Failure.cannotWrite(path, noun)
+        }
+        defer { close(fd) }
+        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == data.count, fsync(fd) == 0 else {
+            unlink(path)
             throw Failure.cannotWrite(path, noun)
         }
         return data
     }
 
-    enum Failure: Error, CustomStringConvertible {
+    /// The file's 32 bytes, or nil when there is no file. Creates nothing.
+    static func load(path: String, noun: String) throws -> Data? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else {
+            if errno == ENOENT { return nil }
+            throw Failure.cannotRead(path, noun)
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { throw Failure.cannotRead(path, noun) }
+        let mode = info.st_mode & 0o777
+        guard mode & 0o077 == 0 else { throw Failure.tooOpen(path, noun, mode: UInt32(mode)) }
+        var buffer = [UInt8](repeating: 0, count: 33)
+        var count = 0
+        while count < buffer.count {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
+            if n > 0 {
+                count += n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else if n < 0 {
+                throw Failure.cannotRead(path, noun)
+            } else {
+                break
+            }
+        }
+        guard count == 32 else { throw Failure.badLength(path, noun) }
+        return Data(buffer[0..<32])
+    }
+
+    enum Failure: Error, CustomStringConvertible, Equatable {
         case badLength(String, String)
         case cannotWrite(String, String)
+        case cannotRead(String, String)
+        case tooOpen(String, String, mode: UInt32)
 
         var description: String {
             switch self {
             case .badLength(let p, let noun): "the \(noun) file \(p) must hold exactly 32 bytes"
             case .cannotWrite(let p, let noun): "cannot write the \(noun) file \(p)"
+            case .cannotRead(let p, let noun): "cannot read the \(noun) file \(p) (it must be a regular file)"
+            case .tooOpen(let p, let noun, let mode):
+                "the \(noun) file \(p) may be read or written by other accounts (mode \(String(mode, radix: 8))): "
+                    + "run chmod 600 \(p) after checking who has read it"
             }
         }
     }
