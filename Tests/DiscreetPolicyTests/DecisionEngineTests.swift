@@ -32,6 +32,52 @@ import Testing
         #expect(try F.decide("name", "Ana", F.input(provider: authority)).0.reason == .noAgreement)
     }
 
+    /// DESIGN §3, step 3: the exception stands in for a missing agreement when the recipient's
+    /// kind is one it may reach; whether the field's regime lists it is asked only at step 6.
+    static let stepThree = try! BundleParser.parse(
+        """
+        version: step3
+        regimes:
+          plain: { consent: not-required }
+          guarded: { consent: required, recipient: named }
+        exceptions:
+          legal-obligation: { recipient-kinds: [court] }
+        categories:
+          identity.name: plain
+          health.diagnosis: guarded
+        records:
+          file: { name: identity.name, diagnosis: health.diagnosis }
+        purposes:
+          litigation: { identity.name: release, health.diagnosis: release }
+        """)
+
+    func stepThreeDecisions(kind: String, exception: Bool) throws -> [String: FieldDecision] {
+        let engine = DecisionEngine(bundle: Self.stepThree)
+        let court = Provider(id: "tgi", kind: kind, agreements: [])
+        let input = DecisionInput(
+            providerID: "tgi", purpose: "litigation", subjectID: "s-1", recordType: "file", recordTags: [], provider: court,
+            subject: nil, consents: [],
+            exception: exception
+                ? ExceptionInvocation(basis: "legal-obligation", justification: "A court order to produce.", facts: "Order.")
+                : nil,
+            time: F.now)
+        let r = try engine.disclose(record: ["name": "Ana", "diagnosis": "F32"], input: input, pseudonymizer: F.secret)
+        return Dictionary(uniqueKeysWithValues: r.decisions.map { ($0.field, $0) })
+    }
+
+    @Test func anExceptionReachingTheRecipientsKindStandsInForTheAgreementWhateverTheRegimeLists() throws {
+        let d = try stepThreeDecisions(kind: "court", exception: true)
+        #expect(d["name"]?.reason == .permitted)
+        #expect(d["name"]?.basis == "exception:legal-obligation")
+        // Past step 3, the regime that requires consent and lists no exception still withholds.
+        #expect(d["diagnosis"]?.reason == .noConsent)
+    }
+
+    @Test func anExceptionNotReachingTheRecipientsKindLeavesNoAgreement() throws {
+        #expect(try stepThreeDecisions(kind: "authority", exception: true)["name"]?.reason == .noAgreement)
+        #expect(try stepThreeDecisions(kind: "court", exception: false)["name"]?.reason == .noAgreement)
+    }
+
     @Test func exceptionStandsInForConsentOnlyWhereTheRegimeAdmitsIt() throws {
         let medic = F.provider(kind: "medical-personnel")
         let sud = try F.engine.disclose(
@@ -77,11 +123,34 @@ import Testing
         let r = try F.engine.disclose(record: record, input: F.input(purpose: "billing"), pseudonymizer: F.secret)
         #expect(r.released == ["name": "Ana", "diagnosis": "F32", "address": "690"])
         let byField = Dictionary(uniqueKeysWithValues: r.decisions.map { ($0.field, $0.reason) })
-        #expect(byField["nickname"] == .unmappedField)
+        #expect(byField[F.secret.memberDigest(of: "nickname")] == .unmappedField)
         #expect(byField["visits[0].sud"] == .noConsent)
         #expect(byField["visits[1].sud"] == .noConsent)
-        #expect(byField["visits[1].extra"] == .unmappedField)
+        #expect(byField["visits[1]." + F.secret.memberDigest(of: "extra")] == .unmappedField)
         #expect(r.decisions.count == 7)
+    }
+
+    /// Values never rest: a member the record type does not name is recorded by the mapped path
+    /// that leads to it and a keyed digest of its name, so a record keyed by a person's name or
+    /// e-mail leaves neither in the decisions nor, through them, in the ledger.
+    @Test func anUnmappedMembersNameIsRecordedOnlyAsAKeyedDigest() throws {
+        let names = ["ana.souza@example.org", "Ana Souza", "a[0]", ""]
+        var record: JSONObject = ["visits": [["sud": "x", "Ana Souza": 1]]]
+        for n in names { record[n] = "v" }
+        let r = try F.engine.disclose(record: record, input: F.input(), pseudonymizer: F.secret)
+        let fields = r.decisions.map(\.field)
+        for n in names where !n.isEmpty { #expect(!fields.contains { $0.contains(n) }) }
+        #expect(!fields.contains { $0.contains("Ana") })
+        for n in names { #expect(fields.contains(F.secret.memberDigest(of: n))) }
+        #expect(fields.contains("visits[0]." + F.secret.memberDigest(of: "Ana Souza")))
+        // 16 hex digits after '#', stable for one provider, unlinkable across providers.
+        let digest = F.secret.memberDigest(of: "Ana Souza")
+        #expect(digest.count == 17 && digest.first == "#")
+        #expect(digest.dropFirst().allSatisfy { $0.isHexDigit })
+        #expect(digest == F.secret.memberDigest(of: "Ana Souza"))
+        let other = Pseudonymizer(serviceSecret: .init(data: Data(repeating: 7, count: 32)), providerID: "other")
+        #expect(other.memberDigest(of: "Ana Souza") != digest)
+        #expect(F.secret.memberDigest(of: "Ana Souza") != F.secret.pseudonym(of: "Ana Souza"))
     }
 
     @Test func nestedObjectsAndArraysWhereAScalarIsExpected() throws {

@@ -98,12 +98,14 @@ struct ReferenceEngine {
             var agreementID: String?
             var consentID: String?
             var exceptionBasis: String?
-            var exceptionApplies: Bool {
+            // DESIGN §3: at step 3 only the recipient's kind matters; a regime's list gates step 6.
+            var exceptionReachesRecipient: Bool {
                 guard let exception = input.exception, let provider = input.provider,
                     let rule = bundle.exceptions[exception.basis]
                 else { return false }
-                return regime.admitsException(exception.basis) && rule.recipientKinds.contains(provider.kind)
+                return rule.recipientKinds.contains(provider.kind)
             }
+            var exceptionApplies: Bool { exceptionReachesRecipient && regime.admitsException(input.exception!.basis) }
             func fail(_ r: ReasonCode) -> Verdict { Verdict(reason: r, basis: nil, transform: nil, notices: []) }
             // 2. restricted
             if input.subject?.restrictions.contains(where: {
@@ -117,7 +119,7 @@ struct ReferenceEngine {
                     && regime.acceptsAgreementType(a.type)
             }) {
                 agreementID = covering.id
-            } else if exceptionApplies, let e = input.exception {
+            } else if exceptionReachesRecipient, let e = input.exception {
                 exceptionBasis = e.basis
             } else {
                 return fail(.noAgreement)
@@ -184,11 +186,16 @@ struct ReferenceEngine {
             var out = JSONObject()
             for (key, value) in object.members {
                 let concrete = concretePrefix.isEmpty ? key : concretePrefix + "." + key
-                guard !key.isEmpty, !key.contains("."), !key.contains("["), !key.contains("]") else {
-                    decisions.append(FieldDecision(field: concrete, category: nil, outcome: .withheld, reason: .unmappedField))
+                let pattern = patternPrefix.isEmpty ? key : patternPrefix + "." + key
+                // A member the record type does not name is recorded by its keyed digest, not its text.
+                guard !key.isEmpty, !key.contains("."), !key.contains("["), !key.contains("]"),
+                    recordType.fields[pattern] != nil || recordType.interiorPaths.contains(pattern)
+                else {
+                    let digest = pseudonymizer.memberDigest(of: key)
+                    let field = concretePrefix.isEmpty ? digest : concretePrefix + "." + digest
+                    decisions.append(FieldDecision(field: field, category: nil, outcome: .withheld, reason: .unmappedField))
                     continue
                 }
-                let pattern = patternPrefix.isEmpty ? key : patternPrefix + "." + key
                 if let kept = visit(value, concrete: concrete, pattern: pattern) { out[key] = kept }
             }
             return out.isEmpty ? nil : out

@@ -1,6 +1,8 @@
 /// Step 3, `no-agreement`: an agreement valid now, of a type every regime of the field accepts,
-/// must cover this purpose and category. An exception the regimes admit stands in for it when the
-/// provider's kind is one the exception may reach. An unknown provider has no agreement.
+/// must cover this purpose and category. A request's exception stands in for it when the
+/// provider's kind is one the exception may reach (DESIGN §3): at this step only the recipient's
+/// kind matters. Whether each regime admits the exception is asked at step 6, where it stands in
+/// for consent. An unknown provider has no agreement.
 enum AgreementCheck: FieldCheck {
     static func evaluate(_ context: inout CheckContext) -> CheckResult {
         let scope = context.scope
@@ -11,7 +13,7 @@ enum AgreementCheck: FieldCheck {
                 return .pass
             }
         }
-        if context.exceptionApplies {
+        if context.scope.exceptionBasis != nil {
             context.exceptionUsed = true
             return .pass
         }
