@@ -18,13 +18,41 @@ public struct JSONObjectReader {
 
     public func member(_ key: String) -> String { path + "/" + key }
 
-    /// Refuses members not in `allowed`.
+    /// Refuses members not in `allowed`. A member is named only when its name is one of the API's
+    /// own (`vocabulary`: misplaced, not mistyped); any other is named by its position, for a
+    /// body's member names may themselves be values (a record keyed by a person's e-mail) and an
+    /// error never echoes a value.
     public func rejectUnknown(_ allowed: Set<String>) throws(JSONFieldError) {
-        for key in object.keys where !allowed.contains(key) {
-            throw JSONFieldError(
-                path: member(key), message: "unknown member; expected one of: \(allowed.sorted().joined(separator: ", "))")
-        }
+        if let first = unknownMembers(allowed).first { throw first }
     }
+
+    /// One error for each member not in `allowed`, in the body's order, named as `rejectUnknown`
+    /// names them.
+    public func unknownMembers(_ allowed: Set<String>) -> [JSONFieldError] {
+        var errors: [JSONFieldError] = []
+        for (position, key) in object.keys.enumerated() where !allowed.contains(key) {
+            let expected = "expected one of: \(allowed.sorted().joined(separator: ", "))"
+            if Self.vocabulary.contains(key) {
+                errors.append(JSONFieldError(path: member(key), message: "not allowed here; \(expected)"))
+            } else {
+                errors.append(
+                    JSONFieldError(
+                        path: path.isEmpty ? "/" : path,
+                        message: "member \(position + 1) of this object has a name that is not allowed here; \(expected)"))
+            }
+        }
+        return errors
+    }
+
+    /// Every member name of the API's request bodies (openapi.yaml's request schemas; a test
+    /// holds the two equal).
+    public static let vocabulary: Set<String> = [
+        "acknowledges_conflict", "agreements", "authority", "basis", "categories", "category", "comment", "digest",
+        "document_digest", "evidence", "exception", "expires_at", "facts", "fields", "granted_at", "id", "justification",
+        "kind", "method", "notice_version", "provider", "purpose", "purposes", "record", "record_type", "reference",
+        "restrictions", "reviewer", "serves_competitors_of", "subject", "tags", "type", "valid_from", "valid_until",
+        "verdict",
+    ]
 
     public func required(_ key: String) throws(JSONFieldError) -> JSONValue {
         guard let v = object[key], v != .null else { throw JSONFieldError(path: member(key), message: "required") }

@@ -34,7 +34,9 @@ import Testing
     }
 
     @Test(arguments: [
-        (["kind": "service-provider", "colour": "red"] as JSONValue, "/colour"),
+        // Not one of the API's names: named by position, never echoed.
+        (["kind": "service-provider", "colour": "red"] as JSONValue, "/"),
+        (["kind": "service-provider", "subject": "p-1"] as JSONValue, "/subject"),
         (["agreements": []] as JSONValue, "/kind"),
         (["kind": 3] as JSONValue, "/kind"),
         (["kind": "x", "agreements": [["type": "BAA"]]] as JSONValue, "/agreements/0/valid_from"),

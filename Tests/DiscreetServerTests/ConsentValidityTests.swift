@@ -46,7 +46,10 @@ import Testing
         Case(name: "evidence without its reference", body: with([("evidence", ["digest": "x"])]), field: "/evidence/reference"),
         Case(name: "evidence without its digest", body: with([("evidence", ["reference": "x"])]), field: "/evidence/digest"),
         Case(name: "no notice version", body: with([("notice_version", nil)]), field: "/notice_version"),
-        Case(name: "an unknown member", body: with([("shoe_size", 44)]), field: "/shoe_size"),
+        // Not one of the API's names: named by its position, since a name can be a value.
+        Case(name: "an unknown member", body: with([("shoe_size", 44)]), field: "/"),
+        // One of the API's names, in the wrong place: named.
+        Case(name: "a misplaced member", body: with([("record_type", "patient")]), field: "/record_type"),
     ]
 
     @Test(arguments: refusals)

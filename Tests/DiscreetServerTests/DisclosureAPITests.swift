@@ -119,8 +119,18 @@ import Testing
             extra["Valognes"] = "431.77"
             let unknown = try await client.call(.post, "/v1/disclosures", as: "discloser", h, json: .object(extra))
             #expect(unknown.status == .unprocessableContent)
+            #expect(!String(decoding: JSONWriter.encode(unknown.body), as: UTF8.self).contains("Valognes"))
+            #expect(unknown.body["field"] == "/")
+            // A record member the record type does not name: recorded as a keyed digest, never its name.
+            var keyed = Sample.disclosure().objectValue!
+            var record = keyed["record"]!.objectValue!
+            record["Marguerite Valognes"] = "x"
+            keyed["record"] = .object(record)
+            let digested = try await client.call(.post, "/v1/disclosures", as: "discloser", h, json: .object(keyed))
+            #expect(digested.status == .ok)
+            #expect(!String(decoding: JSONWriter.encode(digested.body), as: UTF8.self).contains("Marguerite"))
         }
-        #expect(try await h.store.entryCount() == 3)
+        #expect(try await h.store.entryCount() == 4)
         var stored = Data()
         for suffix in ["", "-wal", "-shm"] {
             stored.append(FileManager.default.contents(atPath: h.store.path + suffix) ?? Data())
@@ -128,7 +138,7 @@ import Testing
         #expect(stored.count > 0)
         let logs = h.logs.text
         #expect(logs.contains("/v1/disclosures"))
-        for value in Sample.values {
+        for value in Sample.values + ["Marguerite"] {
             #expect(stored.range(of: Data(value.utf8)) == nil, "the store holds \(value)")
             #expect(!logs.contains(value), "the logs hold \(value)")
         }

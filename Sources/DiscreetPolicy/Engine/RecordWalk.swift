@@ -7,6 +7,10 @@ import DiscreetJSON
 /// A node on the way to mapped paths is descended into. Anything else is `unmapped-field`, and so
 /// is a key holding `.`, `[` or `]`, which could otherwise pose as a nested path. Objects and
 /// arrays left empty are dropped.
+///
+/// An unmapped member is named by the mapped path that leads to it (names from the bundle) and
+/// the keyed digest of its own name (`address.#5f0c…`), never by its text: see
+/// `Pseudonymizer.memberDigest(of:)`.
 struct RecordWalk {
     let record: CompiledRecord
     var verdicts: VerdictCache
@@ -23,11 +27,12 @@ struct RecordWalk {
         var out = JSONObject()
         out.reserveCapacity(object.count)
         for (key, value) in object.members {
-            let concrete = prefix.isEmpty ? key : prefix + "." + key
             guard RecordWalk.isPlainKey(key), let child = record.nodes[node].children[key] else {
-                unmapped(concrete)
+                let digest = pseudonymizer.memberDigest(of: key)
+                unmapped(prefix.isEmpty ? digest : prefix + "." + digest)
                 continue
             }
+            let concrete = prefix.isEmpty ? key : prefix + "." + key
             // Keys of a parsed object are unique, so the kept ones are too.
             if let kept = visit(value, node: child, concrete: concrete) { out.appendUnchecked(key, kept) }
         }

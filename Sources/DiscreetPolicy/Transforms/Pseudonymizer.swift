@@ -14,6 +14,22 @@ public struct Pseudonymizer: Sendable {
         self.key = SymmetricKey(data: Data(mac))
     }
 
+    /// How an unmapped record member is named in decisions and in the ledger: `#` and 16 hex
+    /// digits of an HMAC of its name, under this provider's key in a domain of its own.
+    ///
+    /// Values never rest: a member's name can itself be a value (a record keyed by a person's
+    /// name or e-mail), and ledger entries can never be deleted, so its text is never recorded.
+    /// The professional, who holds the service secret, recomputes the digest of a name to find
+    /// which member it was; for anyone else it is opaque.
+    public func memberDigest(of name: String) -> String {
+        var message = Array(Self.memberDomain)
+        message.append(contentsOf: name.utf8)
+        let mac = HMAC<SHA256>.authenticationCode(for: message, using: key)
+        return "#" + ByteText.hex(Array(mac.prefix(8)))
+    }
+
+    static let memberDomain = "discreet/member/v1\u{0}".utf8
+
     /// The pseudonym of a value's text, as unpadded base64url (43 characters).
     public func pseudonym(of text: String) -> String {
         var text = text

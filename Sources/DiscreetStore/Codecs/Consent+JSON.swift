@@ -28,9 +28,7 @@ extension Consent {
                 return nil
             }
         }
-        for key in r.object.keys.sorted() where !grantMembers.contains(key) {
-            errors.append(JSONFieldError(path: r.member(key), message: "unknown member"))
-        }
+        errors.append(contentsOf: r.unknownMembers(grantMembers))
         let provider = read { () throws(JSONFieldError) in try r.string("provider") }
         let purposes = read { () throws(JSONFieldError) in try r.nonEmptyStrings("purposes") }
         let categories = read { () throws(JSONFieldError) in try r.categoryPatterns("categories") }

@@ -22,6 +22,29 @@ import Testing
         #expect(routes.count == 30)
     }
 
+    /// An unknown member is named in an error only when its name is one of the API's request
+    /// members: that list and the spec's request schemas are the same set of names.
+    @Test func theReadersVocabularyIsTheSpecsRequestMemberNames() throws {
+        let spec = try OpenAPISpec.load()
+        var names = Set<String>()
+        var seen = Set<String>()
+        func walk(_ value: JSONValue) {
+            if case .string(let ref)? = value.objectValue?["$ref"] {
+                guard seen.insert(ref).inserted else { return }
+                return walk(spec.resolve(value))
+            }
+            if let properties = value.objectValue?["properties"]?.objectValue { names.formUnion(properties.keys) }
+            for (_, v) in value.objectValue?.members ?? [] { walk(v) }
+            for v in value.arrayValue ?? [] { walk(v) }
+        }
+        for (_, item) in spec.document["paths"]?.objectValue?.members ?? [] {
+            for (_, operation) in item.objectValue?.members ?? [] {
+                if let body = operation.objectValue?["requestBody"] { walk(body) }
+            }
+        }
+        #expect(names == JSONObjectReader.vocabulary, "\(names.symmetricDifference(JSONObjectReader.vocabulary).sorted())")
+    }
+
     /// One call: the concrete URI, the spec's path template, who calls, and what it sends.
     struct Call: Sendable {
         var method: HTTPRequest.Method
