@@ -1,6 +1,9 @@
+import DiscreetJSON
+
 /// Recomputes a ledger from its entries and checks it against what the log recorded: the stored
 /// leaf hashes, the stored subtree hashes and every signed checkpoint. The first disagreement is
-/// located and named: an entry edited, removed, inserted or reordered.
+/// located and named: an entry edited, removed, inserted or reordered, or a column the store finds
+/// it by (its subject, provider, ...) no longer matching it.
 ///
 /// Pure: the caller reads a consistent snapshot of the store and hands it in.
 public struct LedgerAudit {
@@ -8,11 +11,55 @@ public struct LedgerAudit {
         public var index: Int64
         public var entry: [UInt8]
         public var storedLeafHash: [UInt8]
+        /// The columns the store keeps beside the entry to find it (by subject, provider, ...);
+        /// nil where the store keeps none.
+        public var columns: IndexColumns?
 
-        public init(index: Int64, entry: [UInt8], storedLeafHash: [UInt8]) {
+        public init(index: Int64, entry: [UInt8], storedLeafHash: [UInt8], columns: IndexColumns? = nil) {
             self.index = index
             self.entry = entry
             self.storedLeafHash = storedLeafHash
+            self.columns = columns
+        }
+    }
+
+    /// What a store indexes an entry by. These are not hashed, so each is checked against the
+    /// hashed entry: a row moved to another subject would otherwise vanish from that person's
+    /// accounting while the tree still verifies.
+    public struct IndexColumns: Sendable, Equatable {
+        public var disclosureID: String
+        public var subjectID: String
+        public var providerID: String
+        public var purpose: String
+        public var recordedAt: String
+
+        public init(disclosureID: String, subjectID: String, providerID: String, purpose: String, recordedAt: String) {
+            self.disclosureID = disclosureID
+            self.subjectID = subjectID
+            self.providerID = providerID
+            self.purpose = purpose
+            self.recordedAt = recordedAt
+        }
+
+        /// The columns as the entry itself states them; nil when the entry is not a JSON object
+        /// holding each of them as a string.
+        public init?(entry: [UInt8]) {
+            guard let o = (try? JSONParser.parse(entry))?.objectValue,
+                let id = o["id"]?.stringValue, let subject = o["subject"]?.stringValue,
+                let provider = o["provider"]?.stringValue, let purpose = o["purpose"]?.stringValue,
+                let time = o["time"]?.stringValue
+            else { return nil }
+            self.init(disclosureID: id, subjectID: subject, providerID: provider, purpose: purpose, recordedAt: time)
+        }
+
+        /// The name of the first column that differs from `other`'s, or nil.
+        public func firstDifference(from other: IndexColumns) -> String? {
+            if disclosureID != other.disclosureID { return "disclosure_id" }
+            if subjectID != other.subjectID { return "subject_id" }
+            if providerID != other.providerID { return "provider_id" }
+            if purpose != other.purpose { return "purpose" }
+            if recordedAt != other.recordedAt { return "recorded_at" }
+            return nil
         }
     }
 
@@ -36,10 +83,16 @@ public struct LedgerAudit {
         case checkpointUnsigned(size: UInt64)
         case checkpointMismatch(size: UInt64)
         case checkpointBeyondLog(size: UInt64)
+        /// The entry hashes as recorded but is not a readable entry.
+        case unreadableEntry(index: UInt64)
+        /// A column the store finds the entry by disagrees with the hashed entry.
+        case columnMismatch(index: UInt64, column: String)
 
         public var index: UInt64? {
             switch self {
-            case .edited(let i), .removed(let i), .inserted(let i), .reordered(let i): i
+            case .edited(let i), .removed(let i), .inserted(let i), .reordered(let i), .unreadableEntry(let i),
+                .columnMismatch(let i, _):
+                i
             case .subtreeMismatch(let id): id.leaves.lowerBound
             default: nil
             }
@@ -56,6 +109,9 @@ public struct LedgerAudit {
             case .checkpointUnsigned(let s): "the checkpoint of size \(s) is not signed by the ledger key"
             case .checkpointMismatch(let s): "the signed checkpoint of size \(s) does not match the entries before it"
             case .checkpointBeyondLog(let s): "the signed checkpoint of size \(s) covers more entries than the log holds"
+            case .unreadableEntry(let i): "entry \(i) hashes as recorded but is not a readable ledger entry"
+            case .columnMismatch(let i, let column):
+                "entry \(i)'s stored \(column) was changed: it no longer matches the hashed entry"
             }
         }
     }
@@ -87,6 +143,14 @@ public struct LedgerAudit {
                 finding = row.index > Int64(i) ? .removed(index: position) : .inserted(index: position)
             } else if leaves[i] != row.storedLeafHash || leaves[i] != leafNodes[position] {
                 finding = classify(at: i, leaves: leaves, recorded: leafNodes)
+            } else if let stored = row.columns {
+                if let hashed = IndexColumns(entry: row.entry) {
+                    if let column = stored.firstDifference(from: hashed) {
+                        finding = .columnMismatch(index: position, column: column)
+                    }
+                } else {
+                    finding = .unreadableEntry(index: position)
+                }
             }
         }
         if finding == nil, let extra = leafNodes.keys.filter({ $0 >= UInt64(rows.count) }).min() {

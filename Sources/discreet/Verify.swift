@@ -13,6 +13,10 @@ struct Verify: ParsableCommand {
     var verifierKey: String?
 
     func run() throws {
+        // Read-only: nothing is created, not even a key, when the directory is not a store.
+        guard data.hasStore else {
+            throw ValidationError("no ledger in \(data.dataDir): pass the --data-dir the service uses")
+        }
         let verifier: NoteVerifierKey
         if let verifierKey {
             guard let key = NoteVerifierKey(encoded: verifierKey) else {
@@ -20,9 +24,15 @@ struct Verify: ParsableCommand {
             }
             verifier = key
         } else {
-            verifier = try data.ledgerKey().verifier
+            verifier = try data.ledgerKey(create: false).verifier
         }
-        let report = try LedgerSnapshot.audit(directory: data.dataDir, verifier: verifier)
+        let report: LedgerAudit.Report
+        do {
+            report = try LedgerSnapshot.audit(directory: data.dataDir, verifier: verifier)
+        } catch let damage as LedgerSnapshot.SnapshotError {
+            print("FAILED: \(damage)")
+            throw ExitCode(1)
+        }
         print("entries:      \(report.entries)")
         print("subtrees:     \(report.subtreesChecked) recomputed and compared")
         print("checkpoints:  \(report.checkpointsChecked) signatures and roots checked (key \(verifier.name))")

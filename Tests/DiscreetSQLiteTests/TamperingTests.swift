@@ -1,5 +1,6 @@
 import Crypto
 import DiscreetLedger
+import DiscreetPolicy
 import DiscreetSQLite
 import DiscreetStore
 import Foundation
@@ -13,18 +14,25 @@ import Testing
         try Checkpoint(origin: "t/ledger", size: size, root: root).signed(with: key)
     }
 
+    static let t0 = Date(timeIntervalSince1970: 1_780_000_000)
+
+    /// An entry as the service writes one: the columns the store indexes it by are in it.
+    static func entry(_ n: Int, subject: String = "s") -> [UInt8] {
+        Array(
+            #"{"id":"d-\#(n)","n":\#(n),"provider":"p","purpose":"u","subject":"\#(subject)","time":"\#(RFC3339.format(t0))"}"#
+                .utf8)
+    }
+
     /// A ledger of 20 entries with checkpoints at sizes 1 and 20.
     static func ledger() async throws -> String {
         let dir = NSTemporaryDirectory() + "discreet-tamper-" + UUID().uuidString
         let store = try SQLiteStore(directory: dir, checkpointSigner: signer)
-        let t0 = Date(timeIntervalSince1970: 1_780_000_000)
         for i in 0..<20 {
             _ = try await store.append(
                 LedgerAppend(
-                    disclosureID: "d-\(i)", subjectID: "s", providerID: "p", purpose: "u", recordedAt: t0,
-                    entry: Array("{\"n\":\(i)}".utf8)))
+                    disclosureID: "d-\(i)", subjectID: "s", providerID: "p", purpose: "u", recordedAt: t0, entry: entry(i)))
         }
-        _ = try await store.currentCheckpoint(now: t0)
+        _ = try await store.currentCheckpoint(now: Self.t0)
         return dir
     }
 
@@ -61,12 +69,14 @@ import Testing
 
     @Test func anEditedEntryWithItsLeafHashRewrittenIsStillLocated() async throws {
         let dir = try await Self.ledger()
-        let forged = Data(RFC6962.leafHash(Array("{\"n\":999}".utf8)))
+        // A well-formed entry of the same row, saying something else.
+        let text = String(decoding: Self.entry(7), as: UTF8.self).replacingOccurrences(of: "\"n\":7", with: "\"n\":999")
+        let forged = Data(RFC6962.leafHash(Array(text.utf8)))
         let hex = forged.map { String(format: "%02X", $0) }.joined()
         try Self.tamper(
             dir,
             """
-            UPDATE disclosures SET entry = CAST('{"n":999}' AS BLOB), leaf_hash = X'\(hex)' WHERE ledger_index = 7;
+            UPDATE disclosures SET entry = CAST('\(text)' AS BLOB), leaf_hash = X'\(hex)' WHERE ledger_index = 7;
             UPDATE merkle_nodes SET hash = X'\(hex)' WHERE level = 0 AND idx = 7;
             """)
         let finding = try #require(try Self.audit(dir).finding)
@@ -140,7 +150,62 @@ import Testing
             "UPDATE checkpoints SET note = 'x'", "DELETE FROM checkpoints",
         ]
         for sql in statements {
-            #expect(throws: (any Error).self, "\(sql)") { try db.write { db in try db.execute(sql: sql) } }
+            let error = #expect(throws: DatabaseError.self, "\(sql)") { try db.write { db in try db.execute(sql: sql) } }
+            #expect(error?.message?.contains("append-only") == true, "\(sql): \(String(describing: error))")
+        }
+    }
+
+    /// The columns the accounting finds entries by are not hashed: each is checked against the
+    /// entry, so a row moved to another subject (or provider, purpose, time, id) is located.
+    @Test(arguments: [
+        ("subject_id", "'someone-else'"), ("provider_id", "'q'"), ("purpose", "'v'"),
+        ("recorded_at", "'2020-01-01T00:00:00.000Z'"), ("disclosure_id", "'d-x'"),
+    ])
+    func aChangedIndexColumnIsLocated(_ column: String, _ value: String) async throws {
+        let dir = try await Self.ledger()
+        try Self.tamper(dir, "UPDATE disclosures SET \(column) = \(value) WHERE ledger_index = 11")
+        #expect(try Self.audit(dir).finding == .columnMismatch(index: 11, column: column))
+    }
+
+    @Test func anEntryThatHashesButIsNoEntryIsReported() async throws {
+        let dir = try await Self.ledger()
+        let text = "not an entry"
+        let hex = Data(RFC6962.leafHash(Array(text.utf8))).map { String(format: "%02X", $0) }.joined()
+        // The level-0 node is rewritten too, so that only the entry's own reading can fail.
+        try Self.tamper(
+            dir,
+            """
+            UPDATE disclosures SET entry = CAST('\(text)' AS BLOB), leaf_hash = X'\(hex)' WHERE ledger_index = 19;
+            UPDATE merkle_nodes SET hash = X'\(hex)' WHERE level = 0 AND idx = 19;
+            """)
+        #expect(try Self.audit(dir).finding == .unreadableEntry(index: 19))
+    }
+
+    /// The table rebuilt without its constraints, as a hand-edited file may be.
+    static func loosened(_ table: String) -> String {
+        "CREATE TABLE loose AS SELECT * FROM \(table); DROP TABLE \(table); ALTER TABLE loose RENAME TO \(table);"
+    }
+
+    /// A damaged file is reported as damage, never a trap: a NULL or a text where the schema has
+    /// a number or a blob, a negative index, an impossible level.
+    @Test(arguments: [
+        loosened("disclosures") + "UPDATE disclosures SET leaf_hash = NULL WHERE ledger_index = 3",
+        loosened("disclosures") + "UPDATE disclosures SET ledger_index = NULL WHERE ledger_index = 3",
+        loosened("disclosures") + "UPDATE disclosures SET subject_id = NULL WHERE ledger_index = 3",
+        "UPDATE merkle_nodes SET idx = -5 WHERE level = 0 AND idx = 3",
+        "UPDATE merkle_nodes SET level = 'abc' WHERE level = 0 AND idx = 3",
+        "UPDATE merkle_nodes SET level = 9999 WHERE level = 0 AND idx = 3",
+        "DROP TRIGGER checkpoints_append_only_update; UPDATE checkpoints SET size = -1 WHERE size = 1",
+        "DROP TRIGGER checkpoints_append_only_update;" + loosened("checkpoints")
+            + "UPDATE checkpoints SET note = NULL WHERE size = 1",
+    ])
+    func aDamagedFileIsReportedNotTrapped(_ sql: String) async throws {
+        let dir = try await Self.ledger()
+        try Self.tamper(dir, sql)
+        let error = #expect(throws: LedgerSnapshot.SnapshotError.self) { try Self.audit(dir) }
+        guard case .damaged? = error else {
+            Issue.record("expected damage, got \(String(describing: error))")
+            return
         }
     }
 }

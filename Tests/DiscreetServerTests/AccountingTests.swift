@@ -2,6 +2,7 @@ import DiscreetJSON
 import DiscreetLedger
 import DiscreetPolicy
 import Foundation
+import GRDB
 import HummingbirdTesting
 import Testing
 
@@ -18,6 +19,52 @@ import Testing
         h.advance(seconds: 2 * 86_400)
         _ = try await client.call(
             .post, "/v1/disclosures", as: "discloser", h, json: Sample.disclosure(provider: "facturo", purpose: "billing"))
+    }
+
+    /// Edits the store behind the service's back, its append-only triggers dropped.
+    static func tamper(_ h: Harness, _ sql: String) throws {
+        let db = try DatabaseQueue(path: h.store.path)
+        try db.write { db in
+            try db.execute(sql: "DROP TRIGGER disclosures_append_only_update")
+            try db.execute(sql: sql)
+        }
+    }
+
+    /// The accounting trusts only what it can check: a row moved to this subject from another,
+    /// or an entry edited, refuses the answer (`ledger-damaged`) rather than show or drop it.
+    @Test(arguments: [
+        "UPDATE disclosures SET subject_id = 'p-1' WHERE subject_id = 'p-2'",
+        "UPDATE disclosures SET entry = CAST('{}' AS BLOB) WHERE ledger_index = 1",
+        "UPDATE disclosures SET entry = CAST('not json' AS BLOB) WHERE ledger_index = 0",
+    ])
+    func aTamperedEntryRefusesTheAccountingWhole(_ sql: String) async throws {
+        let h = try await Harness()
+        try await h.test { client in
+            try await Self.populate(h, client)
+            _ = try await client.call(.post, "/v1/disclosures", as: "discloser", h, json: Sample.disclosure(subject: "p-2"))
+            #expect(try await client.call(.get, "/v1/subjects/p-1/disclosures", as: "auditor", h).status == .ok)
+            try Self.tamper(h, sql)
+            for format in ["json", "csv", "html"] {
+                let r = try await client.call(.get, "/v1/subjects/p-1/disclosures?format=\(format)", as: "auditor", h)
+                #expect(r.status == .serviceUnavailable, "\(format)")
+                #expect(r.body["type"] == "urn:discreet:problem:ledger-damaged", "\(format)")
+            }
+        }
+    }
+
+    /// An entry read alone, or matched against a payload, is checked the same way.
+    @Test func aTamperedEntryIsNeverServedAsNullOrAsNoMatch() async throws {
+        let h = try await Harness()
+        try await h.test { client in
+            try await Self.populate(h, client)
+            try Self.tamper(h, "UPDATE disclosures SET entry = CAST('not json' AS BLOB) WHERE ledger_index = 0")
+            let entry = try await client.call(.get, "/v1/ledger/entries/0", as: "auditor", h)
+            #expect(entry.status == .serviceUnavailable)
+            #expect(entry.body["type"] == "urn:discreet:problem:ledger-damaged")
+            let match = try await client.call(.post, "/v1/ledger/entries/0/match", as: "auditor", h, json: ["name": "x"])
+            #expect(match.status == .serviceUnavailable)
+            #expect(try await client.call(.get, "/v1/ledger/entries/1", as: "auditor", h).status == .ok)
+        }
     }
 
     @Test func jsonCarriesTheCheckpointAndHonoursScopeAndDates() async throws {

@@ -220,11 +220,10 @@ struct DisclosureController {
         let bundle = services.policy.active?.engine.bundle
         var rows: [(LedgerEntry, JSONValue, AccountingRow)] = []
         for e in entries {
-            let leaf = Data(e.leafHash).base64EncodedString()
-            guard let json = try? JSONParser.parse(e.entry), let row = AccountingRow(index: e.index, leafHash: leaf, entry: json),
-                query.includes(row, bundle: bundle)
-            else { continue }
-            rows.append((e, json, row))
+            let json = JSONValue.object(try e.checked(subjectID: subjectID))
+            guard let row = AccountingRow(index: e.index, leafHash: Data(e.leafHash).base64EncodedString(), entry: json)
+            else { throw Problem.ledgerDamaged(index: e.index) }
+            if query.includes(row, bundle: bundle) { rows.append((e, json, row)) }
         }
         switch format {
         case "csv":

@@ -92,6 +92,16 @@ extension Problem {
             "The ledger entry could not be written, so nothing was released. Retry later; operators: check the data directory.",
         headers: [.retryAfter: "1"])
 
+    /// A stored entry that is not what the ledger recorded: the answer is refused whole rather
+    /// than given without it, for an accounting that silently drops an entry is a false one.
+    static func ledgerDamaged(index: Int64) -> Problem {
+        Problem(
+            .serviceUnavailable, "ledger-damaged", title: "The ledger's store is damaged",
+            detail:
+                "The stored entry at index \(index) does not match what the ledger recorded, so this answer cannot be given. "
+                + "Operators: run 'discreet verify' on the data directory.")
+    }
+
     static let storeUnavailable = Problem(
         .serviceUnavailable, "store-unavailable", title: "The store is unavailable",
         detail: "The store could not be read or written. Retry later.", headers: [.retryAfter: "1"])
