@@ -31,6 +31,9 @@ struct NoopLedgerStore: DiscreetStore {
     }
     func isWritable() async -> Bool { await base.isWritable() }
     func putProvider(_ p: Provider) async throws -> Bool { try await base.putProvider(p) }
+    func replaceProviderKeepingSuspension(_ p: Provider) async throws -> (provider: Provider, created: Bool) {
+        try await base.replaceProviderKeepingSuspension(p)
+    }
     func provider(id: String) async throws -> Provider? { try await base.provider(id: id) }
     func providers() async throws -> [Provider] { try await base.providers() }
     func deleteProvider(id: String) async throws -> Bool { try await base.deleteProvider(id: id) }

@@ -31,6 +31,18 @@ extension SQLiteStore {
         try await upsert(.providers, id: provider.id, provider.json)
     }
 
+    public func replaceProviderKeepingSuspension(_ provider: Provider) async throws -> (provider: Provider, created: Bool) {
+        try await pool.write { db in
+            var stored = provider
+            let existing = try Self.provider(db, provider.id)
+            stored.suspended = existing?.suspended ?? false
+            try db.execute(
+                sql: "INSERT INTO providers (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
+                arguments: [provider.id, Self.encode(stored.json)])
+            return (stored, existing == nil)
+        }
+    }
+
     public func provider(id: String) async throws -> Provider? {
         try await pool.read { db in try Self.provider(db, id) }
     }

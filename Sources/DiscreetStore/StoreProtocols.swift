@@ -6,6 +6,10 @@ import Foundation
 public protocol ProviderStore: Sendable {
     /// Creates or replaces; returns true when the provider is new.
     func putProvider(_ provider: Provider) async throws -> Bool
+    /// Creates or replaces a provider's kind, agreements and competitors in one transaction,
+    /// keeping the suspension the store holds (a new provider starts unsuspended): a suspend that
+    /// lands while a replacement is in flight is never undone. Returns the provider as stored.
+    func replaceProviderKeepingSuspension(_ provider: Provider) async throws -> (provider: Provider, created: Bool)
     func provider(id: String) async throws -> Provider?
     func providers() async throws -> [Provider]
     /// Returns false when there was no such provider.

@@ -114,6 +114,29 @@ import Testing
         #expect(try await store.currentPolicy() == p2)
     }
 
+    /// A replacement keeps the suspension the store holds at the moment it writes: a suspend
+    /// that landed after the administrator read the provider is not undone.
+    @Test func replacingAProviderKeepsTheStoredSuspension() async throws {
+        let store = try SQLiteStore(directory: directory)
+        var provider = Provider(id: "acme", kind: "service-provider", agreements: [])
+        let (created, isNew) = try await store.replaceProviderKeepingSuspension(provider)
+        #expect(isNew)
+        #expect(created.suspended == false)
+        _ = try await store.setSuspended(providerID: "acme", true)
+        // The body says nothing of suspension (or says it is not suspended): the store's word holds.
+        provider.kind = "authority"
+        provider.suspended = false
+        let (replaced, again) = try await store.replaceProviderKeepingSuspension(provider)
+        #expect(again == false)
+        #expect(replaced.suspended == true)
+        #expect(replaced.kind == "authority")
+        #expect(try await store.provider(id: "acme") == replaced)
+        // A new provider starts unsuspended even when the value says otherwise.
+        var fresh = Provider(id: "new", kind: "service-provider", agreements: [])
+        fresh.suspended = true
+        #expect(try await store.replaceProviderKeepingSuspension(fresh).provider.suspended == false)
+    }
+
     @Test func reopeningKeepsEverythingAndMigratesOnce() async throws {
         do {
             let store = try SQLiteStore(directory: directory)

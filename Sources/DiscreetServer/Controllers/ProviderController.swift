@@ -25,7 +25,7 @@ struct ProviderController {
     @Sendable func put(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
         let id = try context.parameters.id("id")
-        var provider = try await request.decode(limit: services.configuration.maxBodyBytes) { body throws(JSONFieldError) in
+        let provider = try await request.decode(limit: services.configuration.maxBodyBytes) { body throws(JSONFieldError) in
             try Provider(id: id, body: body)
         }
         if let bundle = services.policy.active?.engine.bundle {
@@ -36,10 +36,10 @@ struct ProviderController {
                 }
             }
         }
-        let existing = try await services.storeCall { try await services.store.provider(id: id) }
-        provider.suspended = existing?.suspended ?? false
-        let created = try await services.storeCall { try await services.store.putProvider(provider) }
-        return .json(provider.json, status: created ? .created : .ok)
+        let (stored, created) = try await services.storeCall {
+            try await services.store.replaceProviderKeepingSuspension(provider)
+        }
+        return .json(stored.json, status: created ? .created : .ok)
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -19,9 +19,17 @@ public final class PolicyHolder: Sendable {
 
     public var active: Active? { current.withLock { $0 } }
 
-    public func activate(_ bundle: PolicyBundle, stored: StoredPolicy) {
+    /// Puts `bundle` in force unless a newer revision already is, and returns what this call
+    /// built. Revisions are numbered by the store in the order they were saved, so two uploads
+    /// that race end with the later-saved one in force, whichever finishes first.
+    @discardableResult
+    public func activate(_ bundle: PolicyBundle, stored: StoredPolicy) -> Active {
         let active = Active(engine: DecisionEngine(bundle: bundle), stored: stored)
-        current.withLock { $0 = active }
+        current.withLock { current in
+            if let c = current, c.stored.revision > stored.revision { return }
+            current = active
+        }
+        return active
     }
 
     /// Validates `source`, runs its tests at `now`, stores it as a new revision and puts it in
@@ -33,8 +41,8 @@ public final class PolicyHolder: Sendable {
         let results = BundleTestRunner.run(bundle, now: now)
         if results.contains(where: { !$0.passed }) { throw BundleTestsFailed(results: results) }
         let stored = try await store.savePolicy(label: bundle.version, digest: Self.digest(source), source: source, at: now)
-        activate(bundle, stored: stored)
-        return (active!, results)
+        // This upload's own revision, even when a newer one raced past it and stays in force.
+        return (activate(bundle, stored: stored), results)
     }
 
     public static func digest(_ source: String) -> String {
