@@ -26,13 +26,15 @@ struct DataDirectoryOption: ParsableArguments {
 
     var secretPath: String { (dataDir as NSString).appendingPathComponent("secrets/service.key") }
 
-    /// The checkpoint signing key, from DISCREET_LEDGER_KEY, the key file, or created.
-    func ledgerKey() throws -> NoteSigningKey {
+    /// The checkpoint signing key, from DISCREET_LEDGER_KEY, the key file, or created (unless
+    /// `create` is false: read-only commands leave nothing behind).
+    func ledgerKey(create: Bool = true) throws -> NoteSigningKey {
         guard NoteVerifierKey.isValidName(ledgerOrigin) else {
             throw ValidationError("--ledger-origin must be non-empty, without spaces or '+'")
         }
         let path = ledgerKeyFile ?? (dataDir as NSString).appendingPathComponent("secrets/ledger.key")
-        return try LedgerSigningKey.load(path: path, name: ledgerOrigin, environment: ProcessInfo.processInfo.environment)
+        return try LedgerSigningKey.load(
+            path: path, name: ledgerOrigin, environment: ProcessInfo.processInfo.environment, create: create)
     }
 
     /// The consent receipt signer (DISCREET_RECEIPT_KEY, or <data-dir>/secrets/receipt.key).
@@ -41,6 +43,11 @@ struct DataDirectoryOption: ParsableArguments {
             path: (dataDir as NSString).appendingPathComponent("secrets/receipt.key"),
             environmentVariable: ConsentReceipts.environmentVariable, environment: ProcessInfo.processInfo.environment)
         return await ConsentReceipts(privateKey: key, controller: ledgerOrigin)
+    }
+
+    /// Whether the data directory holds a store.
+    var hasStore: Bool {
+        FileManager.default.fileExists(atPath: (dataDir as NSString).appendingPathComponent(SQLiteStore.fileName))
     }
 
     /// The store, signing checkpoints with the ledger key.

@@ -17,6 +17,10 @@ struct Keys: AsyncParsableCommand {
             help: "A role: admin, consent-manager, discloser, exception-officer, auditor or provider:<id>. Repeat for several.")
         var roles: [String]
         @Option(help: "A label saying who holds the key.") var label: String = ""
+        @Flag(
+            name: .customLong("init"),
+            help: "Create the data directory's store if it has none (otherwise a directory with no store is refused).")
+        var initialize = false
 
         func validate() throws {
             guard !roles.isEmpty else { throw ValidationError("name at least one --role") }
@@ -26,6 +30,11 @@ struct Keys: AsyncParsableCommand {
         }
 
         func run() async throws {
+            // A key made into a new store that no server reads would be refused by the running one.
+            guard data.hasStore || initialize else {
+                throw ValidationError(
+                    "no store in \(data.dataDir): pass the --data-dir the service uses, or --init to start a new one")
+            }
             let (store, _) = try data.openStore()
             let (key, record) = APIKeys.generate(roles: roles.compactMap(Role.init), label: label, now: Date())
             try await store.insertKey(record)
@@ -42,7 +51,7 @@ extension Keys {
         @OptionGroup var data: DataDirectoryOption
 
         func run() throws {
-            print(try data.ledgerKey().verifier.encoded)
+            print(try data.ledgerKey(create: false).verifier.encoded)
         }
     }
 }

@@ -77,7 +77,7 @@ import Testing
     @Test func keysCreateStoresADigestAndPrintsTheKeyOnce() throws {
         let dir = Self.temporary()
         let r = try Self.run([
-            "keys", "create", "--role", "discloser", "--role", "auditor", "--label", "billing app", "--data-dir", dir,
+            "keys", "create", "--init", "--role", "discloser", "--role", "auditor", "--label", "billing app", "--data-dir", dir,
         ])
         #expect(r.status == 0)
         let key = r.out.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -88,6 +88,23 @@ import Testing
         let bad = try Self.run(["keys", "create", "--role", "superuser", "--data-dir", dir])
         #expect(bad.status != 0)
         #expect(bad.err.contains("unknown role 'superuser'"))
+    }
+
+    /// Commands in the wrong place create nothing: `keys create` refuses a directory with no store
+    /// unless told `--init`; `verify` and `keys show` never write.
+    @Test func commandsInTheWrongDirectoryCreateNothing() throws {
+        let dir = Self.temporary()
+        let create = try Self.run(["keys", "create", "--role", "admin", "--data-dir", dir])
+        #expect(create.status != 0)
+        #expect(create.err.contains("no store in \(dir)"), "\(create.err)")
+        #expect(create.out.isEmpty)
+        let verify = try Self.run(["verify", "--data-dir", dir])
+        #expect(verify.status != 0)
+        #expect(verify.err.contains("no ledger in \(dir)"), "\(verify.err)")
+        let show = try Self.run(["keys", "show", "--data-dir", dir])
+        #expect(show.status != 0)
+        #expect(show.err.contains("no key at \(dir)/secrets/ledger.key"), "\(show.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir))
     }
 
     @Test func serveDemoPrintsAKeyAndACurlLineThatWorks() async throws {
@@ -169,7 +186,7 @@ import Testing
 
     @Test func aCorruptedStoreIsNeverServedFrom() throws {
         let dir = Self.temporary()
-        #expect(try Self.run(["keys", "create", "--role", "admin", "--data-dir", dir]).status == 0)
+        #expect(try Self.run(["keys", "create", "--init", "--role", "admin", "--data-dir", dir]).status == 0)
         // Overwrite one page in the middle of the database file with garbage.
         let path = dir + "/discreet.sqlite"
         let handle = try #require(FileHandle(forUpdatingAtPath: path))

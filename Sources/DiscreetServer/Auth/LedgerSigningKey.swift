@@ -6,8 +6,10 @@ import Foundation
 /// An Ed25519 signing key kept as 32 raw bytes: created on first start at mode 0600, or read from
 /// a file, or from an environment variable holding its base64.
 public enum SigningKeyFile {
-    public static func load(path: String, environmentVariable: String, environment: [String: String]) throws
-        -> Curve25519.Signing.PrivateKey
+    /// - Parameter create: whether a missing file is made; read-only commands (`verify`,
+    ///   `keys show`) pass false and are told `missing` instead of leaving a new key behind.
+    public static func load(path: String, environmentVariable: String, environment: [String: String], create: Bool = true)
+        throws -> Curve25519.Signing.PrivateKey
     {
         if let encoded = environment[environmentVariable] {
             guard let seed = Data(base64Encoded: encoded), seed.count == 32 else {
@@ -15,16 +17,24 @@ public enum SigningKeyFile {
             }
             return try .init(rawRepresentation: seed)
         }
-        let seed = try SecretFile.loadOrCreate(path: path, noun: "key") { Curve25519.Signing.PrivateKey().rawRepresentation }
+        let seed: Data
+        if create {
+            seed = try SecretFile.loadOrCreate(path: path, noun: "key") { Curve25519.Signing.PrivateKey().rawRepresentation }
+        } else {
+            guard let existing = try SecretFile.load(path: path, noun: "key") else { throw KeyFileError.missing(path) }
+            seed = existing
+        }
         return try .init(rawRepresentation: seed)
     }
 
     public enum KeyFileError: Error, CustomStringConvertible {
         case badEnvironment(String)
+        case missing(String)
 
         public var description: String {
             switch self {
             case .badEnvironment(let v): "\(v) must be the base64 of 32 bytes"
+            case .missing(let p): "no key at \(p): is --data-dir the service's data directory?"
             }
         }
     }
@@ -35,10 +45,13 @@ public enum SigningKeyFile {
 public enum LedgerSigningKey {
     public static let environmentVariable = "DISCREET_LEDGER_KEY"
 
-    public static func load(path: String, name: String, environment: [String: String]) throws -> NoteSigningKey {
+    public static func load(path: String, name: String, environment: [String: String], create: Bool = true) throws
+        -> NoteSigningKey
+    {
         NoteSigningKey(
             name: name,
-            privateKey: try SigningKeyFile.load(path: path, environmentVariable: environmentVariable, environment: environment))
+            privateKey: try SigningKeyFile.load(
+                path: path, environmentVariable: environmentVariable, environment: environment, create: create))
     }
 
     /// The store's signer for this key and log origin.
