@@ -116,7 +116,7 @@ let package = Package(
         .testTarget(name: "DiscreetPolicyTests", dependencies: ["DiscreetPolicy", "DiscreetJSON"], swiftSettings: strict),
         .testTarget(
             name: "DiscreetLedgerTests", dependencies: ["DiscreetLedger", .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: strict
+            exclude: ["Fixtures"], swiftSettings: strict
         ),
         .testTarget(
             name: "DiscreetSQLiteTests",
