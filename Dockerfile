@@ -10,13 +10,18 @@ RUN swift build -c release --static-swift-stdlib --product discreet \
  && install -D "$(swift build -c release --show-bin-path)/discreet" /out/discreet
 
 # Run: a slim Debian with only what the binary and the health check need, as a non-root user.
+# The packages are listed in docker/runtime-packages.txt, which scripts/check-runtime-root also
+# installs into a debootstrapped root to start the service in CI: the two cannot drift.
+# (libsqlite3-0: GRDB links the system SQLite; --static-swift-stdlib makes only Swift's own
+# libraries static.)
 FROM debian:bookworm-slim
+COPY docker/runtime-packages.txt /tmp/runtime-packages.txt
 # Unpinned on purpose: bookworm's archive drops superseded versions, so a pin breaks the build at
 # the next security update; the base image tag fixes the release.
 # hadolint ignore=DL3008
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates curl libstdc++6 tzdata \
- && rm -rf /var/lib/apt/lists/* \
+ && xargs -a /tmp/runtime-packages.txt apt-get install -y --no-install-recommends \
+ && rm -rf /var/lib/apt/lists/* /tmp/runtime-packages.txt \
  && groupadd --system --gid 10001 discreet \
  && useradd --system --uid 10001 --gid 10001 --home-dir /data --shell /usr/sbin/nologin discreet \
  && install -d -o discreet -g discreet -m 0700 /data

@@ -47,12 +47,17 @@ struct Serve: AsyncParsableCommand {
         let format = LineLogHandler.Format(rawValue: logFormat) ?? .text
         var logger = Logger(label: "discreet") { LineLogHandler(label: $0, format: format) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        // Both addresses are checked before anything is written or printed: a second `serve` on a
+        // busy port must not store a key nobody will use, and must say which address is taken.
+        try ListenAddress.ensureFree(host: host, port: port, flag: "--port")
+        if !noMetrics { try ListenAddress.ensureFree(host: metricsHost, port: metricsPort, flag: "--metrics-port") }
         let (store, ledgerKey) = try data.openStore()
         let secrets = try ServiceSecrets.loadOrCreate(at: data.secretPath)
         let holder = PolicyHolder()
         let now = Date()
         try await loadPolicy(holder, store: store, now: now)
-        if demo { try await seedDemo(store: store, now: now) }
+        if demo { try await seedDemo(store: store) }
+        try await bootstrapKey(store: store, now: now)
         let services = DiscreetServices(
             store: store, policy: holder, secrets: secrets, receipts: try await data.receipts(),
             configuration: ServiceConfiguration(
@@ -118,28 +123,42 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
-    /// Registers the demo providers when there are none, and prints a one-time key when the store
-    /// has no key yet.
-    func seedDemo(store: SQLiteStore, now: Date) async throws {
-        if try await store.providers().isEmpty {
-            let bundle = try BundleParser.parse(DemoPolicy.source)
-            for provider in bundle.fixtures.providers.values { _ = try await store.putProvider(provider) }
-        }
+    /// Registers the demo providers when there are none.
+    func seedDemo(store: SQLiteStore) async throws {
+        guard try await store.providers().isEmpty else { return }
+        let bundle = try BundleParser.parse(DemoPolicy.source)
+        for provider in bundle.fixtures.providers.values { _ = try await store.putProvider(provider) }
+    }
+
+    /// The way in: when the store has no key, in every mode, a one-time bootstrap key is made and
+    /// printed (an operator reads it in the container's log); otherwise the log says how to make
+    /// another.
+    func bootstrapKey(store: SQLiteStore, now: Date) async throws {
+        let create = "discreet keys create --data-dir \(data.dataDir) --role ROLE"
         guard try await store.keyCount() == 0 else {
-            announce("discreet: keys already exist in \(data.dataDir); create another with: discreet keys create --role admin")
+            announce("discreet: keys already exist in \(data.dataDir); create another with: \(create)")
             return
         }
-        let (key, record) = APIKeys.generate(
-            roles: [.admin, .consentManager, .discloser, .auditor], label: "demo admin", now: now)
+        let roles: [Role] = demo ? [.admin, .consentManager, .discloser, .auditor] : [.admin]
+        let (key, record) = APIKeys.generate(roles: roles, label: demo ? "demo admin" : "bootstrap admin", now: now)
         try await store.insertKey(record)
-        let base = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
-        announce(
-            """
+        let names = roles.map(\.description).joined(separator: ", ")
+        let shown = """
 
-            discreet demo: a one-time admin key (roles admin, consent-manager, discloser, auditor).
+            discreet: no API key existed in \(data.dataDir), so here is a one-time admin key (roles \(names)).
             It is shown only now; only its digest is stored.
 
                 export DISCREET_KEY=\(key)
+
+            """
+        guard demo else {
+            announce(shown + "Keys for apps and people: \(create) (roles: \(Role.named.joined(separator: ", "))).\n")
+            return
+        }
+        let base = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+        announce(
+            shown
+                + """
 
             A first disclosure, to the debt collector 'recouvra':
 

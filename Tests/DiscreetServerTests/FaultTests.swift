@@ -7,7 +7,16 @@ import Testing
 /// Real faults on a real data directory: a tmpfs that fills up, one remounted read-only. Mounting
 /// needs root, as developers and CI are here.
 @Suite(.serialized) struct FaultTests {
-    static let canMount: Bool = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/mount")
+    /// Root with mount(8): a real tmpfs can fill up. Where it cannot, the tests are skipped and
+    /// the skip names why; under CI (`CI=true`, which runs as root) they must run, so there a
+    /// missing capability fails the run instead of skipping silently.
+    static let canMount: Bool = {
+        let can = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/mount")
+        if !can && ProcessInfo.processInfo.environment["CI"] == "true" {
+            fatalError("CI must run the fault tests as root with /usr/bin/mount")
+        }
+        return can
+    }()
 
     @discardableResult
     static func run(_ tool: String, _ arguments: [String]) throws -> Int32 {
@@ -35,7 +44,9 @@ import Testing
         try run("/usr/bin/umount", ["-l", dir])
     }
 
-    @Test(.enabled(if: canMount)) func aFullDiskAnswers503ReleasesNothingAndRecovers() async throws {
+    @Test(.enabled(if: canMount, "needs root and mount(8) for a real tmpfs")) func aFullDiskAnswers503ReleasesNothingAndRecovers()
+        async throws
+    {
         try await Self.withTmpfs(size: "4m") { dir in
             let h = try await Harness(directory: dir + "/data")
             try await h.test { client in
@@ -72,7 +83,8 @@ import Testing
 
     /// A running store cannot be remounted read-only (the kernel refuses while its files are open);
     /// a store on a read-only filesystem must then refuse to open rather than half-work.
-    @Test(.enabled(if: canMount)) func aStoreOnAReadOnlyDiskDoesNotOpen() async throws {
+    @Test(.enabled(if: canMount, "needs root and mount(8) for a real tmpfs")) func aStoreOnAReadOnlyDiskDoesNotOpen() async throws
+    {
         try await Self.withTmpfs(size: "8m") { dir in
             do {
                 let store = try SQLiteStore(directory: dir + "/data")
