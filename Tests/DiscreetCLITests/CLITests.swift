@@ -107,6 +107,57 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir))
     }
 
+    /// Outside `--demo` there is a way in: with no key in the store, `serve --policy` prints a
+    /// one-time admin key. A second `serve` on the same port names the port and the flag, and
+    /// writes and prints nothing first.
+    @Test func servePrintsABootstrapKeyAndABusyPortIsNamedBeforeAnythingIsWritten() async throws {
+        let dir = Self.temporary()
+        let policy = Self.temporary() + ".yaml"
+        try Self.run(["policy", "demo"]).out.write(toFile: policy, atomically: true, encoding: .utf8)
+        let port = Int.random(in: 20_000...40_000)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = ["serve", "--policy", policy, "--data-dir", dir, "--port", String(port), "--no-metrics"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = Pipe()
+        try p.run()
+        defer { if p.isRunning { p.terminate() } }
+        var printed = ""
+        while !printed.contains("Keys for apps and people") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            printed += String(decoding: chunk, as: UTF8.self)
+        }
+        #expect(printed.contains("one-time admin key (roles admin)"), "\(printed)")
+        #expect(printed.contains("discreet keys create --data-dir \(dir) --role ROLE"))
+        let key = try #require(printed.split(separator: "\n").first { $0.contains("export DISCREET_KEY=") })
+            .split(separator: "=").last.map(String.init)
+        // The server listens once it has printed; wait for it, counting tries, not time.
+        var status: Int?
+        for _ in 0..<200 where status == nil {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/policy")!)
+            request.setValue("Bearer \(key ?? "")", forHTTPHeaderField: "Authorization")
+            if let (_, response) = try? await URLSession.shared.data(for: request) {
+                status = (response as? HTTPURLResponse)?.statusCode
+            } else {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        #expect(status == 200)
+
+        let keysBefore = try await DatabaseQueue(path: dir + "/discreet.sqlite").read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_keys")
+        }
+        let other = Self.temporary()
+        let second = try Self.run(["serve", "--policy", policy, "--data-dir", other, "--port", String(port), "--no-metrics"])
+        #expect(second.status != 0)
+        #expect(second.err.contains("cannot listen on 127.0.0.1:\(port): it is already in use; choose another with --port"))
+        #expect(!second.out.contains("DISCREET_KEY"))
+        #expect(!FileManager.default.fileExists(atPath: other))
+        #expect(keysBefore == 1)
+    }
+
     @Test func serveDemoPrintsAKeyAndACurlLineThatWorks() async throws {
         let dir = Self.temporary()
         let port = Int.random(in: 20_000...40_000)
