@@ -160,13 +160,13 @@ struct Serve: AsyncParsableCommand {
             shown
                 + """
 
-            A first disclosure, to the debt collector 'recouvra':
+                A first disclosure, to the debt collector 'recouvra':
 
-                curl -s -X POST \(base)/v1/disclosures -H "Authorization: Bearer $DISCREET_KEY" \\
-                  -H 'Content-Type: application/json' \\
-                  -d '{"provider":"recouvra","purpose":"debt-collection","subject":"p-1","record_type":"patient","record":{"name":"Ana Souza","birth_date":"1984-02-29","phone":"+33612345678","address":{"street":"12 rue des Lilas","city":"Lyon","postal_code":"69003"},"amount_due":120.5,"diagnosis":"F32.1"}}'
+                    curl -s -X POST \(base)/v1/disclosures -H "Authorization: Bearer $DISCREET_KEY" \\
+                      -H 'Content-Type: application/json' \\
+                      -d '{"provider":"recouvra","purpose":"debt-collection","subject":"p-1","record_type":"patient","record":{"name":"Ana Souza","birth_date":"1984-02-29","phone":"+33612345678","address":{"street":"12 rue des Lilas","city":"Lyon","postal_code":"69003"},"amount_due":120.5,"diagnosis":"F32.1"}}'
 
-            """)
+                """)
     }
 }
 
