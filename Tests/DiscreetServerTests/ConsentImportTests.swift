@@ -37,6 +37,38 @@ import Testing
         }
     }
 
+    /// An import with no consent is refused, not reported as a success of nothing.
+    @Test(arguments: [
+        ("", "application/x-ndjson"), ("\n\n", "application/x-ndjson"), ("", "text/csv"),
+        (
+            "subject,provider,purposes,categories,granted_at,expires_at,method,evidence_digest,evidence_reference,notice_version\n",
+            "text/csv"
+        ),
+    ])
+    func anImportWithNoConsentIsRefused(_ body: String, _ type: String) async throws {
+        let h = try await Harness()
+        try await h.test { client in
+            let (status, problem) = try await Self.post(client, h, body, type: type)
+            #expect(status == .unprocessableContent)
+            #expect(problem["type"] == "urn:discreet:problem:invalid-import")
+            #expect(problem["title"] == "No consent in the body")
+        }
+    }
+
+    /// A line's missing subject is named with its other problems, in the same report.
+    @Test func aLinesProblemsAreNamedTogether() async throws {
+        let h = try await Harness()
+        try await h.test { client in
+            var line = try JSONParser.parse(Self.line("p-1")).objectValue!
+            line["subject"] = nil
+            line["purposes"] = ["golf"]
+            let (status, problem) = try await Self.post(client, h, JSONWriter.string(.object(line)), type: "application/x-ndjson")
+            #expect(status == .unprocessableContent)
+            let fields = problem["report"]?["errors"]?[0]?["errors"]?.arrayValue?.compactMap { $0["field"]?.stringValue } ?? []
+            #expect(Set(fields) == ["/subject", "/purposes"], "\(problem)")
+        }
+    }
+
     @Test func allOrNothingRefusesWholeAndNamesTheLines() async throws {
         let h = try await Harness()
         try await h.test { client in

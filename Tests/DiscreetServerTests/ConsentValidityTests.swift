@@ -65,6 +65,26 @@ import Testing
         }
     }
 
+    /// Problems of form and of policy come in one answer, not in rounds: a missing method, an
+    /// unknown provider, an unknown purpose and a wildcard over substance use, all at once.
+    @Test func problemsOfFormAndOfPolicyAreNamedInOneAnswer() async throws {
+        let h = try await Harness()
+        try await h.test { client in
+            let body = Self.with([
+                ("method", nil), ("provider", "nobody"), ("purposes", ["golf"]), ("categories", ["health.*"]),
+                ("expires_at", "2026-01-01T00:00:00Z"),
+            ])
+            let r = try await client.call(.post, "/v1/subjects/p-1/consents", as: "consent-manager", h, json: body)
+            #expect(r.status == .unprocessableContent)
+            let errors = r.body["errors"]?.arrayValue ?? []
+            let fields = errors.compactMap { $0["field"]?.stringValue }
+            #expect(Set(fields) == ["/method", "/provider", "/purposes", "/categories/0", "/expires_at"], "\(fields)")
+            let messages = errors.compactMap { $0["message"]?.stringValue }
+            #expect(messages.contains("unknown purpose 'golf'"))
+            #expect(messages.contains { $0.contains("needs its categories named one by one") })
+        }
+    }
+
     @Test func everyMissingPartIsNamedAtOnce() async throws {
         let h = try await Harness()
         try await h.test { client in

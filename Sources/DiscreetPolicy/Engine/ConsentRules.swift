@@ -13,15 +13,27 @@ public enum ConsentRules {
     public static func check(_ consent: Consent, bundle: PolicyBundle, now: Date, providerRegistered: Bool)
         -> [JSONFieldError]
     {
+        check(
+            provider: consent.provider, purposes: consent.purposes, categories: consent.categories,
+            expiresAt: consent.expiresAt, bundle: bundle, now: now, providerRegistered: providerRegistered)
+    }
+
+    /// The same rules over the parts of a grant that could be read: a part that is missing (nil)
+    /// is not checked here, for its reader already named it. So a grant's problems of form and of
+    /// policy come in one answer, not in rounds.
+    public static func check(
+        provider: String?, purposes: Set<String>?, categories: [CategoryPattern]?, expiresAt: Date?, bundle: PolicyBundle,
+        now: Date, providerRegistered: Bool
+    ) -> [JSONFieldError] {
         var issues: [JSONFieldError] = []
-        if consent.provider != Consent.anyProvider, !providerRegistered {
-            issues.append(JSONFieldError(path: "/provider", message: "unknown provider '\(consent.provider)'"))
+        if let provider, provider != Consent.anyProvider, !providerRegistered {
+            issues.append(JSONFieldError(path: "/provider", message: "unknown provider '\(provider)'"))
         }
-        for p in consent.purposes.sorted() where bundle.purposes[p] == nil {
+        for p in (purposes ?? []).sorted() where bundle.purposes[p] == nil {
             issues.append(JSONFieldError(path: "/purposes", message: "unknown purpose '\(p)'"))
         }
         var covered: [String] = []
-        for (i, pattern) in consent.categories.enumerated() {
+        for (i, pattern) in (categories ?? []).enumerated() {
             let matched = bundle.categories.keys.filter(pattern.matches).sorted()
             if matched.isEmpty {
                 issues.append(
@@ -43,10 +55,10 @@ public enum ConsentRules {
                 }
             }
         }
-        if consent.provider == Consent.anyProvider {
+        if provider == Consent.anyProvider, let purposes {
             for c in Set(covered).sorted() {
                 let regime = bundle.effectiveRegime(category: c, tags: [])
-                for purpose in consent.purposes.sorted() where bundle.purposes[purpose] != nil {
+                for purpose in purposes.sorted() where bundle.purposes[purpose] != nil {
                     if !regime.acceptsAnyContractedProvider(for: purpose) {
                         issues.append(
                             JSONFieldError(
@@ -57,7 +69,7 @@ public enum ConsentRules {
                 }
             }
         }
-        if consent.expiresAt <= now {
+        if let expiresAt, expiresAt <= now {
             issues.append(
                 JSONFieldError(
                     path: "/expires_at", message: "must be in the future: a consent that has already expired grants nothing"))

@@ -125,22 +125,24 @@ struct ConsentImportController {
             var object = body.objectValue ?? JSONObject()
             let subject = object["subject"]?.stringValue ?? ""
             object["subject"] = nil
-            guard !subject.isEmpty, subject.utf8.count <= 200 else {
-                report.refuse(
-                    line: number, [JSONFieldError(path: "/subject", message: "required: the professional's id for the person")])
-                return
-            }
+            // Named with the line's other problems, not before them.
+            let subjectErrors =
+                !subject.isEmpty && subject.utf8.count <= 200
+                ? [] : [JSONFieldError(path: "/subject", message: "required: the professional's id for the person")]
             switch Consent.grant(
                 id: RecordID.make("cns-", at: now), subject: subject,
-                body: body.objectValue == nil ? body : .object(object))
+                body: body.objectValue == nil ? body : .object(object),
+                rules: { provider, purposes, categories, expires in
+                    ConsentRules.check(
+                        provider: provider, purposes: purposes, categories: categories, expiresAt: expires, bundle: bundle,
+                        now: now, providerRegistered: provider.map(providers.contains) ?? false)
+                })
             {
             case .failure(let e):
-                report.refuse(line: number, e.errors)
+                report.refuse(line: number, subjectErrors + e.errors)
             case .success(let consent):
-                let issues = ConsentRules.check(
-                    consent, bundle: bundle, now: now, providerRegistered: providers.contains(consent.provider))
-                guard issues.isEmpty else {
-                    report.refuse(line: number, issues)
+                guard subjectErrors.isEmpty else {
+                    report.refuse(line: number, subjectErrors)
                     return
                 }
                 // All or nothing, and already refused: keep checking lines, keep nothing.
@@ -169,6 +171,12 @@ struct ConsentImportController {
                 for line in lines { try await handle(line) }
             }
             if let last = splitter.finish() { try await handle(last) }
+            guard report.lines > 0 else {
+                throw Problem(
+                    .unprocessableContent, "invalid-import", title: "No consent in the body",
+                    detail:
+                        "The body holds no consent: send one grant a line (NDJSON), or a CSV header line and one consent a line.")
+            }
             if !partial && report.refused > 0 {
                 try? await services.store.discardStagedConsents(importID: importID)
                 throw Problem(

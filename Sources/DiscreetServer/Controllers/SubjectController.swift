@@ -40,18 +40,23 @@ struct SubjectController {
         let subjectID = try context.parameters.id("id")
         let body = try await request.jsonBody(limit: services.configuration.maxBodyBytes)
         let now = services.clock()
+        let bundle = try services.activePolicy().engine.bundle
+        var registered = true
+        if case .string(let provider)? = body.objectValue?["provider"], provider != Consent.anyProvider {
+            registered = try await services.storeCall { try await services.store.provider(id: provider) } != nil
+        }
         let consent: Consent
-        switch Consent.grant(id: RecordID.make("cns-", at: now), subject: subjectID, body: body) {
+        switch Consent.grant(
+            id: RecordID.make("cns-", at: now), subject: subjectID, body: body,
+            rules: { provider, purposes, categories, expires in
+                ConsentRules.check(
+                    provider: provider, purposes: purposes, categories: categories, expiresAt: expires, bundle: bundle, now: now,
+                    providerRegistered: registered)
+            })
+        {
         case .failure(let e): throw Problem.invalidConsent(e.errors)
         case .success(let c): consent = c
         }
-        let bundle = try services.activePolicy().engine.bundle
-        var registered = true
-        if consent.provider != Consent.anyProvider {
-            registered = try await services.storeCall { try await services.store.provider(id: consent.provider) } != nil
-        }
-        let issues = ConsentRules.check(consent, bundle: bundle, now: now, providerRegistered: registered)
-        guard issues.isEmpty else { throw Problem.invalidConsent(issues) }
         let receipted = try await services.receipts.granting(consent, at: now)
         try await services.storeCall { try await services.store.insertConsent(receipted) }
         return .json(receipted.json(at: now), status: .created)

@@ -12,9 +12,17 @@ extension Consent {
         "acknowledges_conflict",
     ]
 
+    /// The policy's word on a grant's parts (`ConsentRules.check` over what could be read).
+    public typealias GrantRules = (
+        _ provider: String?, _ purposes: Set<String>?, _ categories: [CategoryPattern]?, _ expiresAt: Date?
+    ) -> [JSONFieldError]
+
     /// Reads a `POST /v1/subjects/{id}/consents` body, collecting every missing or invalid member
-    /// rather than stopping at the first, so that one answer names everything to fix.
-    public static func grant(id: String, subject: String, body: JSONValue) -> Result<Consent, JSONFieldErrors> {
+    /// rather than stopping at the first, and, with `rules`, every problem of policy with the
+    /// parts that could be read: one answer names everything to fix.
+    public static func grant(id: String, subject: String, body: JSONValue, rules: GrantRules? = nil) -> Result<
+        Consent, JSONFieldErrors
+    > {
         let r: JSONObjectReader
         do {
             r = try JSONObjectReader(body)
@@ -59,6 +67,7 @@ extension Consent {
         if let granted, let expires, expires <= granted {
             errors.append(JSONFieldError(path: r.member("expires_at"), message: "must be after granted_at"))
         }
+        if let rules { errors += rules(provider, purposes.map(Set.init), categories, expires) }
         guard errors.isEmpty, let provider, let purposes, let categories, let granted, let expires, let method, let evidence,
             let notice, let acknowledges
         else { return .failure(JSONFieldErrors(errors)) }
