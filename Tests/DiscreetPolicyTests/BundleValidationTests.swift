@@ -127,12 +127,54 @@ import Testing
         #expect(i.first?.line != nil)
     }
 
-    @Test func billionLaughsIsRefusedNotExpanded() {
-        var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
-        for n in 1...9 { text += "a\(n): &a\(n) [" + Array(repeating: "*a\(n - 1)", count: 10).joined(separator: ", ") + "]\n" }
-        text += "version: 1\nregimes: {}\ncategories: {}\nrecords:\n  r: { f: *a9 }\npurposes: {}\n"
+    /// Ten levels of aliases, each repeating the one before ten times (10^10 nodes once expanded),
+    /// placed where the reader walks every node (a test's record): the node budget refuses it,
+    /// with its own message, before anything is expanded.
+    @Test func billionLaughsIsRefusedByTheNodeBudget() {
+        var record = "          a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for n in 1...9 {
+            record += "          a\(n): &a\(n) [" + Array(repeating: "*a\(n - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        let text =
+            Self.base + """
+
+                tests:
+                  - name: laughs
+                    request:
+                      provider: x
+                      purpose: billing
+                      subject: s
+                      record_type: patient
+                      record:
+                """ + "\n" + record + """
+                    expect: { name: released }
+                """
         let i = issues(text)
-        #expect(!i.isEmpty)
+        #expect(
+            i.first?.message
+                == "the document expands to more than \(200_000) nodes (too large, or aliases that repeat too much)")
+    }
+
+    /// The same document with two levels fits the budget and is read (so the test above is
+    /// refused for its size, not its shape).
+    @Test func aFewAliasesFitTheBudget() throws {
+        let text =
+            Self.base + """
+
+                tests:
+                  - name: aliases
+                    request:
+                      provider: x
+                      purpose: billing
+                      subject: s
+                      record_type: patient
+                      record:
+                        a0: &a0 [x, x]
+                        a1: [*a0, *a0]
+                        name: Ana
+                    expect: { name: released }
+                """
+        #expect(issues(text).isEmpty, "\(issues(text))")
     }
 
     @Test func jsonBundlesAreReadToo() throws {

@@ -36,14 +36,17 @@ import Testing
         #expect(try await store.entryCount() == 3)
         // The database itself refuses edits and deletions of ledger rows.
         let raw = try DatabaseQueue(path: store.path)
-        await #expect(throws: (any Error).self) {
+        let update = await #expect(throws: DatabaseError.self) {
             try await raw.write { db in try db.execute(sql: "UPDATE disclosures SET subject_id = 'x' WHERE ledger_index = 0") }
         }
-        await #expect(throws: (any Error).self) {
+        #expect(update?.message == "the disclosure ledger is append-only")
+        let delete = await #expect(throws: DatabaseError.self) {
             try await raw.write { db in try db.execute(sql: "DELETE FROM disclosures WHERE ledger_index = 0") }
         }
+        #expect(delete?.message == "the disclosure ledger is append-only")
         // A disclosure id is recorded once.
-        await #expect(throws: (any Error).self) { _ = try await append(store, 0) }
+        let duplicate = await #expect(throws: DatabaseError.self) { _ = try await append(store, 0) }
+        #expect(duplicate?.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE)
         #expect(try await store.entryCount() == 3)
     }
 

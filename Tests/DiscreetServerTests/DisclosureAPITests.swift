@@ -25,7 +25,20 @@ import Testing
             #expect(reasons["national_id"] == "not-needed")
             #expect(reasons["treatments[0].substance_program"] == "no-agreement")
             #expect(reasons["name"] == "permitted")
-            #expect(decisions.allSatisfy { $0["outcome"] != nil && $0["basis"] != nil && $0["category"] != nil })
+            // Every decision has its members, and a basis exactly when something left: a released or
+            // transformed field names its agreement, consent or exception; a withheld one has null.
+            for d in decisions {
+                let field = d["field"]?.stringValue ?? "?"
+                #expect(["released", "transformed", "withheld"].contains(d["outcome"]?.stringValue ?? ""), "\(field)")
+                #expect(d["category"]?.stringValue != nil || d["reason"] == "unmapped-field", "\(field)")
+                if d["outcome"] == "withheld" {
+                    #expect(d["basis"] == .null, "\(field)")
+                } else {
+                    let basis = d["basis"]?.stringValue ?? ""
+                    #expect(["agreement:", "consent:", "exception:"].contains { basis.hasPrefix($0) }, "\(field): \(basis)")
+                }
+            }
+            #expect(decisions.contains { $0["outcome"] == "withheld" } && decisions.contains { $0["outcome"] != "withheld" })
             #expect(r.body["receipt"]?["ledger_index"] == 0)
             #expect(r.body["receipt"]?["leaf_hash"]?.stringValue?.count == 44)
             let again = try await client.call(.post, "/v1/disclosures", as: "discloser", h, json: Sample.disclosure())

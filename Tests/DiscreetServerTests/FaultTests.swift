@@ -1,6 +1,7 @@
 import DiscreetJSON
 import DiscreetSQLite
 import Foundation
+import GRDB
 import HummingbirdTesting
 import Testing
 
@@ -91,7 +92,10 @@ import Testing
                 _ = try await store.savePolicy(label: "v", digest: "d", source: "s", at: Date())
             }
             try #require(try Self.run("/usr/bin/mount", ["-o", "remount,ro", dir]) == 0)
-            #expect(throws: (any Error).self) { _ = try SQLiteStore(directory: dir + "/data") }
+            let error = #expect(throws: DatabaseError.self) { _ = try SQLiteStore(directory: dir + "/data") }
+            #expect(
+                [ResultCode.SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_IOERR].contains(error?.resultCode),
+                "\(String(describing: error))")
             try #require(try Self.run("/usr/bin/mount", ["-o", "remount,rw", dir]) == 0)
             #expect(try await SQLiteStore(directory: dir + "/data").currentPolicy()?.label == "v")
         }
