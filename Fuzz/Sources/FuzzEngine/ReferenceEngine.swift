@@ -1,0 +1,1 @@
+../../../Tests/DiscreetPolicyTests/Reference/ReferenceEngine.swift
