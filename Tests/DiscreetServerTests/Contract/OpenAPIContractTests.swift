@@ -1,5 +1,6 @@
 import DiscreetJSON
 import DiscreetServer
+import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Synchronization
@@ -199,6 +200,7 @@ import Testing
         let spec = try OpenAPISpec.load()
         let h = try await Harness()
         let seen = Mutex<Set<String>>([])
+        let answers = Mutex<[String]>([])
         try await h.test { client in
             for call in Self.tour {
                 let r = try await client.call(
@@ -209,11 +211,24 @@ import Testing
                     contentType: r.headers[.contentType], body: r.body)
                 #expect(problems.isEmpty, "\(problems)")
                 seen.withLock { _ = $0.insert("\(call.method.rawValue) \(call.template)") }
+                answers.withLock {
+                    $0.append(
+                        JSONWriter.string([
+                            "method": .string(call.method.rawValue), "path": .string(call.template),
+                            "status": .number(String(r.status.code)),
+                            "content_type": r.headers[.contentType].map(JSONValue.string) ?? .null, "body": r.body,
+                        ]))
+                }
             }
         }
         #expect(
             seen.withLock { $0 }.union(["GET /metrics"]) == spec.operations,
             "the tour misses \(spec.operations.subtracting(seen.withLock { $0 }).sorted())")
+        // The same answers, for a real JSON Schema 2020-12 validator (scripts/check-contract-answers,
+        // which CI runs): this file's checker knows only part of JSON Schema.
+        if let path = ProcessInfo.processInfo.environment["DISCREET_CONTRACT_ANSWERS"] {
+            try (answers.withLock { $0 }.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        }
     }
 
     @Test func theSpecListsEveryProblemTypeTheServerUses() throws {
@@ -226,7 +241,7 @@ import Testing
             "unknown-exception", "unknown-provider", "unknown-category", "invalid-bundle", "bundle-tests-failed",
             "ledger-unavailable",
             "store-unavailable", "policy-not-loaded", "invalid-query", "invalid-consent", "self-review", "already-reviewed",
-            "import-refused", "invalid-import", "too-many-fields",
+            "import-refused", "invalid-import", "too-many-fields", "ledger-damaged",
         ]
         for slug in slugs { #expect(text.contains("`\(slug)`"), "openapi.yaml does not name \(slug)") }
     }
