@@ -25,11 +25,13 @@ public final class SQLiteStore: DiscreetStore {
         self.path = (directory as NSString).appendingPathComponent(SQLiteStore.fileName)
         var config = Configuration()
         config.busyMode = .timeout(5)
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         do {
             self.pool = try DatabasePool(path: path, configuration: config)
+            // Set on the writer after the pool is open: GRDB's WAL set-up runs after
+            // `prepareDatabase` and leaves `synchronous = NORMAL`, which syncs the WAL only at
+            // checkpoints, so an acknowledged append could be lost at power loss. FULL syncs every
+            // commit (one sync per group-committed batch). `durability()` lets a test check it.
+            try pool.barrierWriteWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             // A damaged store is never served from: check every page before anything else.
             let check = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
             guard check == ["ok"] else { throw StoreDamaged(path: path, detail: check.prefix(3).joined(separator: "; ")) }
@@ -44,6 +46,17 @@ public final class SQLiteStore: DiscreetStore {
             where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode.primaryResultCode)
         {
             throw StoreDamaged(path: path, detail: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    /// The journal mode and the `synchronous` level (2 is FULL) of the connection that commits,
+    /// as SQLite reports them. A killed process cannot tell FULL from OFF (the page cache
+    /// survives it), so the crash test asserts this instead of trusting the kill.
+    public func durability() async throws -> (journalMode: String, synchronous: Int) {
+        try await pool.write { db in
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "", try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            )
         }
     }
 
