@@ -120,6 +120,34 @@ import Testing
         #expect(i.map(\.path) == ["/records/patient/a..b"])
     }
 
+    /// Labels name things in a person's words; a label for a category or purpose the bundle does
+    /// not declare is an issue, a provider's id may be any.
+    @Test func labelsAreReadAndCheckedAgainstDeclaredNames() throws {
+        let good = try BundleParser.parse(
+            Self.base + """
+
+                labels:
+                  categories: { identity.name: your name }
+                  purposes: { billing: billing your care }
+                  providers: { facturo: Facturo }
+                """)
+        #expect(good.labels.category("identity.name") == "your name")
+        #expect(good.labels.purpose("billing") == "billing your care")
+        #expect(good.labels.provider("facturo") == "Facturo")
+        #expect(good.labels.provider("other") == "other")
+        let bad = issues(
+            Self.base + """
+
+                labels:
+                  categories: { identity.nmae: your name }
+                  purposes: { golf: golf }
+                  colours: {}
+                """)
+        #expect(
+            Set(bad.map(\.path)) == ["/labels/categories/identity.nmae", "/labels/purposes/golf", "/labels/colours"],
+            "\(bad)")
+    }
+
     @Test func syntaxErrorHasALine() {
         let i = issues("version: 1\nregimes: [\n")
         #expect(i.count == 1)

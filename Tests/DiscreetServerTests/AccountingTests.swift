@@ -132,8 +132,18 @@ import Testing
                 return String(buffer: response.body)
             }
             #expect(html.contains("<h1>Accounting of disclosures</h1>"))
-            #expect(html.components(separatedBy: "<tr><td>").count == 4)
+            #expect(html.components(separatedBy: "<tr><td class=\"when\">").count == 4)
             #expect(html.contains("— discreet.test/ledger "))
+            // In the person's words: labels, dates, forms, reasons, bases, and how to check it.
+            #expect(html.contains("1 June 2026, 09:00 UTC"))
+            #expect(html.contains("Recouvra (a debt collection agency)"))
+            #expect(html.contains("<li>your date of birth: the year only</li>"))
+            #expect(html.contains("<li>your phone number: masked: only the last 4 characters shown</li>"))
+            #expect(html.contains("<li>your diagnosis: no contract with this recipient covers it</li>"))
+            #expect(html.contains("the recipient&#39;s contract (recouvra-dpa)"))
+            #expect(html.contains("a legal exception: medical emergency"))
+            #expect(html.contains("<h2>How to check this report</h2>"))
+            #expect(!html.contains("identity.birthdate"))
             for v in Sample.values { #expect(!html.contains(v)) }
             let hostile = try await client.execute(
                 uri: "/v1/subjects/%3Cscript%3Ealert(1)%3C%2Fscript%3E/disclosures?format=html", method: .get,
@@ -145,6 +155,27 @@ import Testing
         }
     }
 
+    /// HIPAA's scope says what it leaves out and why, rather than show an empty page.
+    @Test func htmlInHipaaScopeSaysWhatItLeavesOutAndWhy() async throws {
+        let h = try await Harness()
+        try await h.test { client in
+            try await Self.populate(h, client)
+            let html = try await client.execute(
+                uri: "/v1/subjects/p-1/disclosures?format=html&scope=hipaa", method: .get,
+                headers: [.authorization: "Bearer \(h.keys["auditor"]!)"]
+            ) { String(buffer: $0.body) }
+            #expect(html.components(separatedBy: "<tr><td class=\"when\">").count == 2)
+            #expect(html.contains("This report leaves out 2 disclosures in this period made for"))
+            #expect(html.contains("billing your care (1), collecting an unpaid bill (1)"))
+            #expect(html.contains("45 CFR 164.528(a)(1)"))
+            let all = try await client.execute(
+                uri: "/v1/subjects/p-1/disclosures?format=html", method: .get,
+                headers: [.authorization: "Bearer \(h.keys["auditor"]!)"]
+            ) { String(buffer: $0.body) }
+            #expect(!all.contains("leaves out"))
+        }
+    }
+
     /// The sample report kept in Tests/DiscreetServerTests/Fixtures: rendering fixed rows gives it
     /// byte for byte. (Set DISCREET_WRITE_FIXTURES=1 to regenerate it after a deliberate change.)
     @Test func theSampleReportFixture() throws {
@@ -152,8 +183,10 @@ import Testing
         let rows = [
             AccountingRow(
                 index: 41, leafHash: "x", time: t, recipient: "recouvra", purpose: "debt-collection",
-                released: ["contact.address", "financial.amount_due", "identity.name"], withheld: ["health.diagnosis"],
-                bases: ["agreement:recouvra-dpa"]),
+                released: ["contact.address", "contact.phone", "financial.amount_due", "identity.birthdate", "identity.name"],
+                withheld: ["health.diagnosis"], bases: ["agreement:recouvra-dpa"],
+                forms: ["contact.phone": "mask:4", "identity.birthdate": "generalize:year"],
+                reasons: ["health.diagnosis": "no-agreement"]),
             AccountingRow(
                 index: 57, leafHash: "y", time: t.addingTimeInterval(86_400 * 3), recipient: "urgences-nord",
                 purpose: "emergency-care",
@@ -161,13 +194,14 @@ import Testing
             AccountingRow(
                 index: 63, leafHash: "z", time: t.addingTimeInterval(86_400 * 9), recipient: "facturo", purpose: "billing",
                 released: [],
-                withheld: ["health.substance_use"], bases: []),
+                withheld: ["health.substance_use"], bases: [], reasons: ["health.substance_use": "consent-withdrawn"]),
         ]
         let checkpoint = try Checkpoint(origin: Harness.origin, size: 64, root: RFC6962.leafHash(Array("sample".utf8)))
             .signed(with: Harness.ledgerKey)
         let html = AccountingReport.html(
             subject: "p-1", rows: rows, scope: .all, from: RFC3339.parse("2026-01-01"), until: RFC3339.parse("2026-04-01"),
-            generatedAt: RFC3339.parse("2026-04-02T08:00:00Z")!, checkpoint: checkpoint)
+            generatedAt: RFC3339.parse("2026-04-02T08:00:00Z")!, checkpoint: checkpoint,
+            labels: try BundleParser.parse(DemoPolicy.source).labels)
         var url = URL(fileURLWithPath: #filePath)
         url.deleteLastPathComponent()
         let fixture = url.appendingPathComponent("Fixtures/accounting-sample.html")

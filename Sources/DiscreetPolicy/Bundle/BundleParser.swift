@@ -68,7 +68,7 @@ public enum BundleParser {
 struct BundleWalk {
     var reader = NodeReader()
     static let sections: Set<String> = [
-        "version", "regimes", "exceptions", "categories", "tags", "records", "purposes", "fixtures", "tests",
+        "version", "regimes", "exceptions", "categories", "tags", "records", "purposes", "labels", "fixtures", "tests",
     ]
 
     mutating func bundle(_ root: Node) -> PolicyBundle? {
@@ -97,6 +97,9 @@ struct BundleWalk {
         var bundle = PolicyBundle(
             version: version, regimes: regimes, exceptions: exceptions, categories: categories, tags: tags,
             records: records, purposes: purposes)
+        if let l = section("labels") {
+            bundle.labels = self.labels(l, top.appending("labels"), categories: categoryNames, purposes: purposeNames)
+        }
         if let f = section("fixtures") { bundle.fixtures = self.fixtures(f, top.appending("fixtures")) }
         if let t = section("tests") { bundle.tests = self.tests(t, top.appending("tests"), bundle: bundle) }
         return reader.exhausted ? nil : bundle

@@ -10,6 +10,8 @@ public struct PolicyBundle: Sendable {
     public var tags: [String: [String]]
     public var records: [String: RecordType]
     public var purposes: [String: Purpose]
+    /// Names in a person's words, for the accounting; ids without a label show as they are.
+    public var labels = Labels()
     public var fixtures: BundleFixtures
     public var tests: [BundleTestCase]
 

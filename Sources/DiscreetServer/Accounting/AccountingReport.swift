@@ -25,43 +25,71 @@ enum AccountingReport {
         return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
+    /// The printable report a professional hands to the person: names in the person's words
+    /// (the bundle's `labels`), dates as people write them, what form each kind of information
+    /// left in, why the rest was kept back, what the scope leaves out and why, and how to check it.
     static func html(
         subject: String, rows: [AccountingRow], scope: AccountingQuery.Scope, from: Date?, until: Date?, generatedAt: Date,
-        checkpoint: String?
+        checkpoint: String?, labels: Labels = Labels(), leftOut: [String: Int] = [:]
     ) -> String {
         let period =
             switch (from, until) {
-            case (nil, nil): "all disclosures on record"
-            case (let f?, nil): "from \(RFC3339.format(f))"
-            case (nil, let u?): "before \(RFC3339.format(u))"
-            case (let f?, let u?): "from \(RFC3339.format(f)) to before \(RFC3339.format(u))"
+            case (nil, nil): "every disclosure on record"
+            case (let f?, nil): "from \(PersonWords.date(f))"
+            case (nil, let u?): "before \(PersonWords.date(u))"
+            case (let f?, let u?): "from \(PersonWords.date(f)) to before \(PersonWords.date(u))"
             }
         let scopeText =
             scope == .all
-            ? "every recipient (GDPR article 15)"
-            : "disclosures HIPAA requires an accounting of (45 CFR 164.528): treatment, payment and operations left out"
+            ? "every recipient, whatever the purpose (GDPR article 15)"
+            : "the disclosures HIPAA requires an accounting of (45 CFR 164.528)"
         var body = ""
         if rows.isEmpty {
-            body = "<tr><td colspan=\"7\" class=\"none\">No disclosure is on record for this period.</td></tr>\n"
+            body = "<tr><td colspan=\"6\" class=\"none\">No disclosure is on record for this period and scope.</td></tr>\n"
         }
         for r in rows {
-            let released =
-                r.refused != nil
-                ? "nothing (request refused)" : (r.released.isEmpty ? "nothing" : r.released.joined(separator: ", "))
+            let released: String
+            if r.refused != nil {
+                released = "<p>Nothing: the request was refused.</p>"
+            } else if r.released.isEmpty {
+                released = "<p>Nothing.</p>"
+            } else {
+                released = list(r.released.map { "\(labels.category($0)): \(PersonWords.form(r.forms[$0]))" })
+            }
+            let withheld =
+                r.withheld.isEmpty
+                ? "<p>Nothing.</p>"
+                : list(r.withheld.map { "\(labels.category($0)): \(PersonWords.reason(r.reasons[$0]))" })
+            let bases = r.bases.isEmpty ? "none needed: nothing left" : r.bases.map(PersonWords.basis).joined(separator: "; ")
             body += """
-                <tr><td>\(escape(RFC3339.format(r.time)))</td><td>\(escape(r.recipient))</td><td>\(escape(r.purpose))</td>\
-                <td>\(escape(released))</td><td>\(escape(r.withheld.joined(separator: ", ")))</td>\
-                <td>\(escape(r.bases.joined(separator: ", ")))</td><td class="num">\(r.index)</td></tr>
+                <tr><td class="when">\(escape(PersonWords.dateTime(r.time)))</td>\
+                <td>\(escape(labels.provider(r.recipient)))<br><span class="id">\(escape(r.recipient))</span></td>\
+                <td>\(escape(labels.purpose(r.purpose)))</td><td>\(released)</td><td>\(withheld)</td>\
+                <td>\(escape(bases))<br><span class="id">ledger no. \(r.index)</span></td></tr>
+
+                """
+        }
+        var leftOutText = ""
+        if scope == .hipaa && !leftOut.isEmpty {
+            let total = leftOut.values.reduce(0, +)
+            let each = leftOut.keys.sorted().map { "\(labels.purpose($0)) (\(leftOut[$0]!))" }.joined(separator: ", ")
+            leftOutText = """
+                <p class="note">This report leaves out \(total) disclosure\(total == 1 ? "" : "s") in this period made for \
+                \(escape(each)): HIPAA does not require an accounting of disclosures for treatment, payment or health care \
+                operations (45 CFR 164.528(a)(1)). Ask for the full accounting to see every recipient.</p>
 
                 """
         }
         let proof =
             checkpoint.map {
                 """
-                <h2>Proof</h2>
-                <p>Each line above is an entry of a tamper-evident ledger (an RFC 6962 Merkle tree). The signed checkpoint below
-                covers all of them: anyone can check that an entry is included with its ledger number and an inclusion proof,
-                and check the signature with the key the professional publishes.</p>
+                <h2>How to check this report</h2>
+                <p>Every line above is an entry of a tamper-evident ledger (an RFC 6962 Merkle tree), written before anything \
+                left. The professional cannot change or remove an entry without it showing. To check a line, ask for the \
+                inclusion proof of its ledger number (<code>GET /v1/ledger/proof/inclusion?index=N</code>) and check it \
+                against the signed checkpoint below, with the key the professional publishes at \
+                <code>/.well-known/discreet-keys</code>; any change to the ledger makes the check fail. This report shows \
+                what kinds of information left, to whom and why, never the information itself.</p>
                 <pre>\(escape($0))</pre>
                 """
             } ?? ""
@@ -72,24 +100,29 @@ enum AccountingReport {
             <meta charset="utf-8">
             <title>Accounting of disclosures</title>
             <style>
-            body { font: 11pt/1.4 system-ui, sans-serif; margin: 2em; color: #111; }
+            body { font: 11pt/1.45 system-ui, sans-serif; margin: 2em; color: #111; max-width: 75em; }
             table { border-collapse: collapse; width: 100%; }
-            th, td { border: 1px solid #999; padding: 4px 6px; text-align: left; vertical-align: top; }
+            th, td { border: 1px solid #999; padding: 5px 7px; text-align: left; vertical-align: top; }
             th { background: #eee; }
-            td.num { text-align: right; font-variant-numeric: tabular-nums; }
+            td.when { white-space: nowrap; }
             td.none { text-align: center; font-style: italic; }
-            pre { white-space: pre-wrap; word-break: break-all; font-size: 9pt; background: #f6f6f6; padding: 6px; }
+            td p, td ul { margin: 0; }
+            td ul { padding-left: 1.1em; }
+            .id { color: #666; font-size: 8.5pt; }
+            .note { background: #fff8e1; border-left: 4px solid #e0b000; padding: 6px 10px; }
+            pre { white-space: pre-wrap; word-break: break-all; font-size: 8.5pt; background: #f6f6f6; padding: 6px; }
             @media print { body { margin: 0; } }
             </style>
             </head>
             <body>
             <h1>Accounting of disclosures</h1>
-            <p>Person: <strong>\(escape(subject))</strong><br>
+            <p>About: <strong>\(escape(subject))</strong><br>
             Period: \(escape(period))<br>
-            Scope: \(escape(scopeText))<br>
-            Prepared: \(escape(RFC3339.format(generatedAt)))</p>
-            <table>
-            <thead><tr><th>Date</th><th>Recipient</th><th>Purpose</th><th>Released</th><th>Withheld</th><th>Basis</th><th>Ledger no.</th></tr></thead>
+            Recipients shown: \(escape(scopeText))<br>
+            Prepared on \(escape(PersonWords.dateTime(generatedAt)))</p>
+            \(leftOutText)<table>
+            <thead><tr><th>When</th><th>To whom</th><th>Why</th><th>What left, and in what form</th>\
+            <th>What was kept back, and why</th><th>On what basis</th></tr></thead>
             <tbody>
             \(body)</tbody>
             </table>
@@ -98,6 +131,10 @@ enum AccountingReport {
             </html>
 
             """
+    }
+
+    static func list(_ items: [String]) -> String {
+        "<ul>" + items.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
     }
 
     static func escape(_ s: String) -> String {

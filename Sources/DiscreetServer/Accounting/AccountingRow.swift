@@ -15,10 +15,14 @@ struct AccountingRow: Sendable, Equatable {
     var bases: [String]
     /// Set when the whole request was refused (a suspended provider).
     var refused: String?
+    /// For a released category, the transform it left under (`mask:4`); absent when it left as it was.
+    var forms: [String: String]
+    /// For a withheld category, the reason code it was kept back for.
+    var reasons: [String: String]
 
     init(
         index: Int64, leafHash: String, time: Date, recipient: String, purpose: String, released: [String], withheld: [String],
-        bases: [String], refused: String? = nil
+        bases: [String], refused: String? = nil, forms: [String: String] = [:], reasons: [String: String] = [:]
     ) {
         self.index = index
         self.leafHash = leafHash
@@ -29,6 +33,8 @@ struct AccountingRow: Sendable, Equatable {
         self.withheld = withheld
         self.bases = bases
         self.refused = refused
+        self.forms = forms
+        self.reasons = reasons
     }
 
     init?(index: Int64, leafHash: String, entry: JSONValue) {
@@ -38,14 +44,23 @@ struct AccountingRow: Sendable, Equatable {
         var released = Set<String>()
         var withheld = Set<String>()
         var bases = Set<String>()
+        var forms: [String: String] = [:]
+        var reasons: [String: String] = [:]
         for f in o["fields"]?.arrayValue ?? [] {
             let category = f["category"]?.stringValue ?? "(unmapped)"
-            if f["outcome"]?.stringValue == "withheld" { withheld.insert(category) } else { released.insert(category) }
+            if f["outcome"]?.stringValue == "withheld" {
+                withheld.insert(category)
+                if reasons[category] == nil, let r = f["reason"]?.stringValue { reasons[category] = r }
+            } else {
+                released.insert(category)
+                if forms[category] == nil, let t = f["transform"]?.stringValue { forms[category] = t }
+            }
             if let b = f["basis"]?.stringValue { bases.insert(b) }
         }
         self.init(
             index: index, leafHash: leafHash, time: time, recipient: recipient, purpose: purpose, released: released.sorted(),
-            withheld: withheld.subtracting(released).sorted(), bases: bases.sorted(), refused: o["refused"]?.stringValue)
+            withheld: withheld.subtracting(released).sorted(), bases: bases.sorted(), refused: o["refused"]?.stringValue,
+            forms: forms, reasons: reasons.filter { !released.contains($0.key) })
     }
 }
 
@@ -67,9 +82,18 @@ struct AccountingQuery: Sendable {
     var until: Date?
 
     func includes(_ row: AccountingRow, bundle: PolicyBundle?) -> Bool {
+        inPeriod(row) && !leftOutByScope(row, bundle: bundle)
+    }
+
+    func inPeriod(_ row: AccountingRow) -> Bool {
         if let from, row.time < from { return false }
         if let until, row.time >= until { return false }
-        if scope == .hipaa, bundle?.purposes[row.purpose]?.accountable == false { return false }
         return true
+    }
+
+    /// A disclosure in the period that HIPAA's accounting leaves out (a purpose the bundle marks
+    /// `accountable: false`: treatment, payment, health care operations, 164.528(a)(1)).
+    func leftOutByScope(_ row: AccountingRow, bundle: PolicyBundle?) -> Bool {
+        scope == .hipaa && bundle?.purposes[row.purpose]?.accountable == false
     }
 }

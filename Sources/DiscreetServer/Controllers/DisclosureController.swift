@@ -219,11 +219,17 @@ struct DisclosureController {
         let checkpoint = try await services.storeCall { try await services.store.currentCheckpoint(now: services.clock()) }
         let bundle = services.policy.active?.engine.bundle
         var rows: [(LedgerEntry, JSONValue, AccountingRow)] = []
+        var leftOut: [String: Int] = [:]
         for e in entries {
             let json = JSONValue.object(try e.checked(subjectID: subjectID))
             guard let row = AccountingRow(index: e.index, leafHash: Data(e.leafHash).base64EncodedString(), entry: json)
             else { throw Problem.ledgerDamaged(index: e.index) }
-            if query.includes(row, bundle: bundle) { rows.append((e, json, row)) }
+            guard query.inPeriod(row) else { continue }
+            if query.leftOutByScope(row, bundle: bundle) {
+                leftOut[row.purpose, default: 0] += 1
+            } else {
+                rows.append((e, json, row))
+            }
         }
         switch format {
         case "csv":
@@ -231,7 +237,8 @@ struct DisclosureController {
         case "html":
             let html = AccountingReport.html(
                 subject: subjectID, rows: rows.map(\.2), scope: query.scope, from: query.from, until: query.until,
-                generatedAt: services.clock(), checkpoint: checkpoint?.note)
+                generatedAt: services.clock(), checkpoint: checkpoint?.note, labels: bundle?.labels ?? Labels(),
+                leftOut: leftOut)
             return Self.text(html, type: "text/html; charset=utf-8")
         default:
             var body = JSONObject([

@@ -93,6 +93,29 @@ public enum DemoPolicy {
             identity.national_id: pseudonymize
             contact.postal_code: { generalize: { prefix: 3 } }
             health.diagnosis: release
+        labels:                           # the accounting a person reads: names in their words
+          categories:
+            identity.name: your name
+            identity.birthdate: your date of birth
+            identity.national_id: your social security number
+            contact.address: your postal address
+            contact.postal_code: your postal code
+            contact.phone: your phone number
+            financial.amount_due: the amount you owe
+            financial.invoice_number: the invoice number
+            health.diagnosis: your diagnosis
+            health.procedure: the care you received
+            health.psychotherapy_notes: your therapist's notes
+            health.substance_use: your addiction treatment
+          purposes:
+            debt-collection: collecting an unpaid bill
+            billing: billing your care
+            emergency-care: emergency care
+            research: medical research
+          providers:
+            recouvra: Recouvra (a debt collection agency)
+            facturo: Facturo (a medical billing service)
+            urgences-nord: the emergency department of Hôpital Nord
         fixtures:
           providers:
             recouvra:

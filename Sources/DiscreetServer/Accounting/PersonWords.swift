@@ -1,0 +1,73 @@
+import DiscreetPolicy
+import Foundation
+
+/// The accounting's codes in the words of the person it is handed to: dates as people write them,
+/// the form each kind of information left in, why the rest was kept back, on what basis it left.
+enum PersonWords {
+    static let months = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+        "December",
+    ]
+
+    /// `14 March 2026, 10:30 UTC`.
+    static func dateTime(_ date: Date) -> String {
+        let text = RFC3339.format(date)  // 2026-03-14T10:30:00.000Z
+        let parts = text.split(separator: "T")
+        return day(String(parts[0])) + ", " + String(parts[1].prefix(5)) + " UTC"
+    }
+
+    /// `14 March 2026`.
+    static func date(_ date: Date) -> String { day(String(RFC3339.format(date).prefix(10))) }
+
+    static func day(_ ymd: String) -> String {
+        let p = ymd.split(separator: "-")
+        guard p.count == 3, let m = Int(p[1]), (1...12).contains(m), let d = Int(p[2]) else { return ymd }
+        return "\(d) \(months[m - 1]) \(p[0])"
+    }
+
+    /// How a released category left: `the year only`, `masked: only the last 4 characters shown`.
+    static func form(_ transform: String?) -> String {
+        guard let transform else { return "as it was" }
+        let parts = transform.split(separator: ":").map(String.init)
+        switch (parts.first, parts.count) {
+        case ("mask", 2): return "masked: only the last \(parts[1]) characters shown"
+        case ("generalize", 2) where parts[1] == "year": return "the year only"
+        case ("generalize", 2) where parts[1] == "month": return "the year and month only"
+        case ("generalize", 3) where parts[1] == "band": return "as a range \(parts[2]) wide"
+        case ("generalize", 3) where parts[1] == "prefix": return "the first \(parts[2]) characters only"
+        case ("pseudonymize", 1): return "replaced by a pseudonym the recipient cannot trace back to you"
+        default: return transform
+        }
+    }
+
+    /// Why a category was kept back, from its reason code.
+    static func reason(_ code: String?) -> String {
+        switch code {
+        case "restricted": "you asked that it not go to them"
+        case "no-agreement": "no contract with this recipient covers it"
+        case "not-needed": "it is not needed for this purpose"
+        case "conflict-of-interest": "the recipient also serves someone whose interests oppose yours"
+        case "no-consent": "you had not agreed to it"
+        case "consent-expired": "your consent had expired"
+        case "consent-withdrawn": "you had withdrawn your consent"
+        case "unmapped-field": "it is not information the professional's policy describes"
+        case "untransformable": "it could not be reduced as the policy requires"
+        default: code ?? "withheld"
+        }
+    }
+
+    /// On what basis something left: the recipient's contract, the person's consent, a legal exception.
+    static func basis(_ basis: String) -> String {
+        let (kind, id) = basis.split(separator: ":", maxSplits: 1).map(String.init).splitPair
+        switch kind {
+        case "agreement": return "the recipient's contract (\(id))"
+        case "consent": return "your consent (\(id))"
+        case "exception": return "a legal exception: \(id.replacingOccurrences(of: "-", with: " "))"
+        default: return basis
+        }
+    }
+}
+
+extension Array where Element == String {
+    fileprivate var splitPair: (String, String) { (first ?? "", count > 1 ? self[1] : "") }
+}
