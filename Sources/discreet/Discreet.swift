@@ -10,19 +10,33 @@ struct Discreet: AsyncParsableCommand {
         commandName: "discreet",
         abstract:
             "A disclosure gatekeeper: releases only what policy, agreements and consent permit, and records every disclosure.",
-        subcommands: [Serve.self, Keys.self, PolicyCommand.self, Verify.self])
+        subcommands: [Serve.self, Keys.self, PolicyCommand.self, Verify.self, ConfigCommand.self])
 }
 
 /// Where the embedded store and the service secret live.
 struct DataDirectoryOption: ParsableArguments {
-    @Option(name: .long, help: "The data directory (SQLite store and service secret).")
-    var dataDir: String = "./data"
+    @Option(
+        name: .customLong("data-dir"), help: "The data directory: SQLite store and secrets (DISCREET_DATA_DIR; default ./data).")
+    var dataDirFlag: String?
 
-    @Option(help: "The ledger's origin: the first line of its checkpoints and the name of its signing key.")
-    var ledgerOrigin: String = "discreet.local/ledger"
+    @Option(
+        name: .customLong("ledger-origin"),
+        help:
+            "The ledger's origin: the first line of its checkpoints and the name of its signing key (DISCREET_LEDGER_ORIGIN; default discreet.local/ledger)."
+    )
+    var ledgerOriginFlag: String?
 
-    @Option(help: "The checkpoint signing key (32 bytes, created at mode 0600 if absent); default <data-dir>/secrets/ledger.key.")
+    @Option(
+        help:
+            "The checkpoint signing key file (32 bytes, created at mode 0600 if absent; DISCREET_LEDGER_KEY_FILE; default <data-dir>/secrets/ledger.key)."
+    )
     var ledgerKeyFile: String?
+
+    /// The flag, else `DISCREET_DATA_DIR`, else `./data`: every command finds the store the same way.
+    var dataDir: String { dataDirFlag ?? ProcessInfo.processInfo.environment["DISCREET_DATA_DIR"] ?? "./data" }
+    var ledgerOrigin: String {
+        ledgerOriginFlag ?? ProcessInfo.processInfo.environment["DISCREET_LEDGER_ORIGIN"] ?? "discreet.local/ledger"
+    }
 
     var secretPath: String { (dataDir as NSString).appendingPathComponent("secrets/service.key") }
 
@@ -32,7 +46,9 @@ struct DataDirectoryOption: ParsableArguments {
         guard NoteVerifierKey.isValidName(ledgerOrigin) else {
             throw ValidationError("--ledger-origin must be non-empty, without spaces or '+'")
         }
-        let path = ledgerKeyFile ?? (dataDir as NSString).appendingPathComponent("secrets/ledger.key")
+        let path =
+            ledgerKeyFile ?? ProcessInfo.processInfo.environment["DISCREET_LEDGER_KEY_FILE"]
+            ?? (dataDir as NSString).appendingPathComponent("secrets/ledger.key")
         return try LedgerSigningKey.load(
             path: path, name: ledgerOrigin, environment: ProcessInfo.processInfo.environment, create: create)
     }

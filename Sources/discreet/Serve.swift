@@ -10,40 +10,58 @@ import Logging
 import ServiceLifecycle
 
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the HTTP service.")
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTP service.",
+        discussion: """
+            Settings come from the flags, then DISCREET_* environment variables, then a YAML file given \
+            with --config, then the defaults: each flag's long name is its key in the file and, upper-cased \
+            with '_' for '-', its variable (--max-body-bytes: max-body-bytes, DISCREET_MAX_BODY_BYTES). \
+            'discreet config check FILE' checks a file.
 
+            Secrets are read from the environment or from files in <data-dir>/secrets, never from flags: \
+            DISCREET_LEDGER_KEY (checkpoint signing key, base64 of 32 bytes), DISCREET_RECEIPT_KEY (consent \
+            receipt signing key, base64 of 32 bytes), DISCREET_ALERT_SECRET (HMAC secret of --alert-webhook, \
+            16 bytes or more).
+            """)
+
+    @Option(help: "A YAML file of settings, under the flags and DISCREET_* variables.") var config: String?
     @OptionGroup var data: DataDirectoryOption
-    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
-    @Option(help: "Port to listen on.") var port: Int = 8080
-    @Option(help: "A policy bundle (YAML or JSON) to put in force at start.") var policy: String?
-    @Flag(help: "Start with the demo policy and providers, and print a one-time admin key if there is none.")
+    @Option(help: "Address to listen on (DISCREET_HOST; default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (DISCREET_PORT; default 8080).") var port: Int?
+    @Option(help: "A policy bundle (YAML or JSON) to put in force at start (DISCREET_POLICY).") var policy: String?
+    @Flag(
+        help: "Start with the demo policy and providers, and print a one-time admin key if there is none (DISCREET_DEMO).")
     var demo = false
-    @Option(help: "Largest request body, in bytes.") var maxBodyBytes: Int = 1 << 20
-    @Option(help: "Seconds a connection has to send a complete request head.") var headerTimeout: Int = 10
-    @Option(help: "Seconds before an idle connection is closed.") var idleTimeout: Int = 60
-    @Option(help: "Connections served at once.") var maxConnections: Int = 1024
-    @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
-    @Option(help: "text, or json (one JSON object a line, for a log shipper).") var logFormat: String = "text"
-    @Option(help: "Address of the metrics listener (GET /metrics, no key): keep it internal.") var metricsHost: String =
-        "127.0.0.1"
-    @Option(help: "Port of the metrics listener.") var metricsPort: Int = 9464
-    @Flag(help: "Do not start the metrics listener.") var noMetrics = false
-    @Option(help: "A webhook that receives an alert for every exception disclosure (HMAC-signed with DISCREET_ALERT_SECRET).")
+    @Option(help: "Largest request body, in bytes (DISCREET_MAX_BODY_BYTES; default 1048576).") var maxBodyBytes: Int?
+    @Option(help: "Seconds a connection has to send a complete request head (DISCREET_HEADER_TIMEOUT; default 10).")
+    var headerTimeout: Int?
+    @Option(help: "Seconds before an idle connection is closed (DISCREET_IDLE_TIMEOUT; default 60).") var idleTimeout: Int?
+    @Option(help: "Connections served at once (DISCREET_MAX_CONNECTIONS; default 1024).") var maxConnections: Int?
+    @Option(help: "trace, debug, info, notice, warning, error or critical (DISCREET_LOG_LEVEL; default info).")
+    var logLevel: String?
+    @Option(help: "text, or json: one JSON object a line, for a log shipper (DISCREET_LOG_FORMAT; default text).")
+    var logFormat: String?
+    @Option(
+        help:
+            "Address of the metrics listener (GET /metrics, no key): keep it internal (DISCREET_METRICS_HOST; default 127.0.0.1)."
+    )
+    var metricsHost: String?
+    @Option(help: "Port of the metrics listener (DISCREET_METRICS_PORT; default 9464).") var metricsPort: Int?
+    @Flag(help: "Do not start the metrics listener (DISCREET_NO_METRICS).") var noMetrics = false
+    @Option(
+        help:
+            "A webhook that receives an alert for every exception disclosure, HMAC-signed with DISCREET_ALERT_SECRET (DISCREET_ALERT_WEBHOOK)."
+    )
     var alertWebhook: String?
 
-    func validate() throws {
-        guard (1...65535).contains(port), (1...65535).contains(metricsPort) else {
-            throw ValidationError("--port and --metrics-port must be 1 to 65535")
-        }
-        guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
-        guard headerTimeout > 0, idleTimeout > 0, maxConnections > 0 else {
-            throw ValidationError("timeouts and --max-connections must be positive")
-        }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level") }
-        guard LineLogHandler.Format(rawValue: logFormat) != nil else { throw ValidationError("--log-format is text or json") }
-    }
-
     func run() async throws {
+        let source = try await SettingsSource.load(file: config)
+        try await ServeSettings(flags: self, source: source).start()
+    }
+}
+
+extension ServeSettings {
+    func start() async throws {
         let format = LineLogHandler.Format(rawValue: logFormat) ?? .text
         var logger = Logger(label: "discreet") { LineLogHandler(label: $0, format: format) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info

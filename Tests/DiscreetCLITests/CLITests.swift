@@ -158,6 +158,70 @@ import Testing
         #expect(keysBefore == 1)
     }
 
+    /// A configuration file is checked as serve reads it: known keys, values of the right kind,
+    /// each problem named with where it came from.
+    @Test func configCheckNamesUnknownKeysAndWrongKinds() throws {
+        let good = Self.temporary() + ".yaml"
+        try "port: 18123\nno-metrics: true\nlog-format: json\n".write(toFile: good, atomically: true, encoding: .utf8)
+        let ok = try Self.run(["config", "check", good])
+        #expect(ok.status == 0)
+        #expect(ok.out.contains("OK: \(good) sets 3 setting(s)"))
+        #expect(ok.out.contains("  port: 18123\n"))
+        for (text, message) in [
+            ("prot: 1\n", "(line 1): unknown setting 'prot'"),
+            ("port: eighty\n", "key 'port' or DISCREET_PORT: expected a whole number from 1 to 65535"),
+            ("demo: maybe\n", "key 'demo' or DISCREET_DEMO: expected true or false"),
+            ("log-level: loud\n", "key 'log-level' or DISCREET_LOG_LEVEL: expected trace, debug"),
+            ("- port\n", "must be a mapping of settings"),
+        ] {
+            let file = Self.temporary() + ".yaml"
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            let r = try Self.run(["config", "check", file])
+            #expect(r.status == 2, "\(text)")
+            #expect(r.out.contains(message), "\(r.out)")
+        }
+        #expect(try Self.run(["config", "check", "/nonexistent.yaml"]).out == "no such file: /nonexistent.yaml\n")
+    }
+
+    /// Flags over DISCREET_* variables over the file: the port the service listens on shows which won.
+    @Test func serveTakesFlagsOverVariablesOverTheFile() async throws {
+        let dir = Self.temporary()
+        let file = dir + ".yaml"
+        let fromFile = Int.random(in: 55_001...56_000)
+        try "port: \(fromFile)\nno-metrics: true\ndemo: true\ndata-dir: \(dir)\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
+        func listensOn(_ arguments: [String], environment: [String: String] = [:]) async throws -> Int? {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: Self.binary)
+            p.arguments = ["serve", "--config", file] + arguments
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            defer {
+                p.terminate()
+                p.waitUntilExit()
+            }
+            for _ in 0..<200 {
+                for port in [fromFile, fromFile + 1000, fromFile + 2000] {
+                    let url = URL(string: "http://127.0.0.1:\(port)/health")!
+                    if let (_, r) = try? await URLSession.shared.data(from: url), (r as? HTTPURLResponse)?.statusCode == 200 {
+                        return port
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return nil
+        }
+        #expect(try await listensOn([]) == fromFile)
+        #expect(try await listensOn([], environment: ["DISCREET_PORT": String(fromFile + 1000)]) == fromFile + 1000)
+        #expect(
+            try await listensOn(["--port", String(fromFile + 2000)], environment: ["DISCREET_PORT": String(fromFile + 1000)])
+                == fromFile + 2000)
+        // The file's data-dir was used.
+        #expect(FileManager.default.fileExists(atPath: dir + "/discreet.sqlite"))
+    }
+
     @Test func serveDemoPrintsAKeyAndACurlLineThatWorks() async throws {
         let dir = Self.temporary()
         let port = Int.random(in: 20_000...40_000)

@@ -1,0 +1,150 @@
+import ArgumentParser
+import Configuration
+import DiscreetServer
+import Foundation
+import Logging
+import SystemPackage
+
+/// Where `serve`'s settings come from, highest first: its flags, then `DISCREET_*` environment
+/// variables, then a YAML file (`--config`), then the defaults in each flag's help. Each setting has
+/// one name everywhere: the flag's long name (`max-body-bytes`), as a file key
+/// (`max-body-bytes: 2097152`) and as a variable (`DISCREET_MAX_BODY_BYTES`).
+///
+/// Values are read as text and converted here, so that a value of the wrong kind is an error that
+/// names the setting and both places it may come from, never a silent fall back to the default.
+struct SettingsSource {
+    let reader: ConfigReader?
+    let file: String?
+
+    /// Every setting, with what it is: the file's keys are checked against these names.
+    static let names: [String: String] = [
+        "host": "an address", "port": "a port", "data-dir": "a directory", "ledger-origin": "a log origin",
+        "ledger-key-file": "a file", "policy": "a file", "demo": "true or false", "max-body-bytes": "a number",
+        "header-timeout": "seconds", "idle-timeout": "seconds", "max-connections": "a number", "log-level": "a level",
+        "log-format": "text or json", "metrics-host": "an address", "metrics-port": "a port", "no-metrics": "true or false",
+        "alert-webhook": "a URL",
+    ]
+
+    static func environmentVariable(_ key: String) -> String {
+        "DISCREET_" + key.uppercased().replacingOccurrences(of: "-", with: "_")
+    }
+
+    /// The environment alone when there is no file.
+    static func load(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment) async throws
+        -> SettingsSource
+    {
+        var providers: [any ConfigProvider] = [
+            EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: ["discreet"])
+        ]
+        if let file {
+            guard FileManager.default.isReadableFile(atPath: file) else {
+                throw ValidationError("cannot read the configuration file \(file)")
+            }
+            try ConfigFileCheck.requireKnownKeys(file)
+            providers.append(try await FileProvider<YAMLSnapshot>(filePath: FilePath(file)))
+        }
+        return SettingsSource(reader: ConfigReader(providers: providers), file: file)
+    }
+
+    func origin(_ key: String) -> String {
+        (file.map { "\($0) key '\(key)' or " } ?? "") + Self.environmentVariable(key)
+    }
+
+    func string(_ key: String) -> String? {
+        reader?.string(forKey: ConfigKey(key))
+    }
+
+    func int(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = string(key) else { return nil }
+        guard let n = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(n) else {
+            throw ValidationError("\(origin(key)): expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return n
+    }
+
+    func bool(_ key: String) throws -> Bool? {
+        guard let text = string(key) else { return nil }
+        switch text.lowercased() {
+        case "true", "yes", "1": return true
+        case "false", "no", "0": return false
+        default: throw ValidationError("\(origin(key)): expected true or false")
+        }
+    }
+}
+
+/// `serve`'s settings once resolved (flag, else variable, else file, else default) and checked.
+struct ServeSettings {
+    var data: DataDirectoryOption
+    var host: String
+    var port: Int
+    var policy: String?
+    var demo: Bool
+    var maxBodyBytes: Int
+    var headerTimeout: Int
+    var idleTimeout: Int
+    var maxConnections: Int
+    var logLevel: String
+    var logFormat: String
+    var metricsHost: String
+    var metricsPort: Int
+    var noMetrics: Bool
+    var alertWebhook: String?
+
+    init(flags: Serve, source: SettingsSource) throws {
+        var data = flags.data
+        if data.dataDirFlag == nil { data.dataDirFlag = source.string("data-dir") }
+        if data.ledgerOriginFlag == nil { data.ledgerOriginFlag = source.string("ledger-origin") }
+        if data.ledgerKeyFile == nil { data.ledgerKeyFile = source.string("ledger-key-file") }
+        self.data = data
+        host = flags.host ?? source.string("host") ?? "127.0.0.1"
+        port = try flags.port ?? source.int("port", in: 1...65535) ?? 8080
+        policy = flags.policy ?? source.string("policy")
+        demo = try flags.demo || (source.bool("demo") ?? false)
+        maxBodyBytes = try flags.maxBodyBytes ?? source.int("max-body-bytes", in: 1024...(1 << 30)) ?? 1 << 20
+        headerTimeout = try flags.headerTimeout ?? source.int("header-timeout", in: 1...3600) ?? 10
+        idleTimeout = try flags.idleTimeout ?? source.int("idle-timeout", in: 1...86_400) ?? 60
+        maxConnections = try flags.maxConnections ?? source.int("max-connections", in: 1...1_000_000) ?? 1024
+        logLevel = flags.logLevel ?? source.string("log-level") ?? "info"
+        logFormat = flags.logFormat ?? source.string("log-format") ?? "text"
+        metricsHost = flags.metricsHost ?? source.string("metrics-host") ?? "127.0.0.1"
+        metricsPort = try flags.metricsPort ?? source.int("metrics-port", in: 1...65535) ?? 9464
+        noMetrics = try flags.noMetrics || (source.bool("no-metrics") ?? false)
+        alertWebhook = flags.alertWebhook ?? source.string("alert-webhook")
+        // The flags' own ranges: a flag is checked as strictly as a variable or a file.
+        guard (1...65535).contains(port), (1...65535).contains(metricsPort) else {
+            throw ValidationError("--port and --metrics-port must be 1 to 65535")
+        }
+        guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+        guard headerTimeout > 0, idleTimeout > 0, maxConnections > 0 else {
+            throw ValidationError("timeouts and --max-connections must be positive")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("unknown log level '\(logLevel)' (--log-level or \(source.origin("log-level")))")
+        }
+        guard LineLogHandler.Format(rawValue: logFormat) != nil else {
+            throw ValidationError("the log format is text or json (--log-format or \(source.origin("log-format")))")
+        }
+    }
+
+    /// A file's value for `key` read as `serve` reads it (for `config check`).
+    static func check(_ key: String, _ source: SettingsSource) throws {
+        switch key {
+        case "port", "metrics-port": _ = try source.int(key, in: 1...65535)
+        case "max-body-bytes": _ = try source.int(key, in: 1024...(1 << 30))
+        case "header-timeout": _ = try source.int(key, in: 1...3600)
+        case "idle-timeout": _ = try source.int(key, in: 1...86_400)
+        case "max-connections": _ = try source.int(key, in: 1...1_000_000)
+        case "demo", "no-metrics": _ = try source.bool(key)
+        case "log-level":
+            guard Logger.Level(rawValue: source.string(key) ?? "") != nil else {
+                throw ValidationError(
+                    "\(source.origin(key)): expected \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        case "log-format":
+            guard LineLogHandler.Format(rawValue: source.string(key) ?? "") != nil else {
+                throw ValidationError("\(source.origin(key)): expected text or json")
+            }
+        default: break
+        }
+    }
+}
