@@ -39,6 +39,17 @@ import Testing
         return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
     }
 
+    /// What a process printed, up to the first time `marker` appears (or its end).
+    static func read(_ pipe: Pipe, until marker: String) -> String {
+        var printed = ""
+        while !printed.contains(marker) {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            printed += String(decoding: chunk, as: UTF8.self)
+        }
+        return printed
+    }
+
     static func temporary() -> String { NSTemporaryDirectory() + "discreet-cli-" + UUID().uuidString }
 
     @Test func policyTestPassesTheDemoBundle() throws {
@@ -123,12 +134,7 @@ import Testing
         p.standardError = Pipe()
         try p.run()
         defer { if p.isRunning { p.terminate() } }
-        var printed = ""
-        while !printed.contains("Keys for apps and people") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            printed += String(decoding: chunk, as: UTF8.self)
-        }
+        let printed = Self.read(out, until: "Keys for apps and people")
         #expect(printed.contains("one-time admin key (roles admin)"), "\(printed)")
         #expect(printed.contains("discreet keys create --data-dir \(dir) --role ROLE"))
         let key = try #require(printed.split(separator: "\n").first { $0.contains("export DISCREET_KEY=") })
@@ -237,12 +243,7 @@ import Testing
         p.standardError = err
         try p.run()
         defer { if p.isRunning { p.terminate() } }
-        var printed = ""
-        while !printed.contains("-d '{") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            printed += String(decoding: chunk, as: UTF8.self)
-        }
+        let printed = Self.read(out, until: "-d '{")
         let keyLine = try #require(printed.split(separator: "\n").first { $0.contains("export DISCREET_KEY=") })
         let key = String(keyLine.split(separator: "=").last!)
         let body = try #require(printed.components(separatedBy: "-d '").last?.components(separatedBy: "'").first)

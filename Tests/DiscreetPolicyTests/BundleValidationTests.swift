@@ -155,6 +155,24 @@ import Testing
         #expect(i.first?.line != nil)
     }
 
+    /// The base bundle with one test whose record is `record` (YAML lines indented ten spaces): a
+    /// test's record is where the reader walks every node.
+    static func withATestRecord(_ record: String) -> String {
+        base + """
+
+            tests:
+              - name: a record
+                request:
+                  provider: x
+                  purpose: billing
+                  subject: s
+                  record_type: patient
+                  record:
+            """ + "\n" + record + """
+                    expect: { name: released }
+                """
+    }
+
     /// Ten levels of aliases, each repeating the one before ten times (10^10 nodes once expanded),
     /// placed where the reader walks every node (a test's record): the node budget refuses it,
     /// with its own message, before anything is expanded.
@@ -163,20 +181,7 @@ import Testing
         for n in 1...9 {
             record += "          a\(n): &a\(n) [" + Array(repeating: "*a\(n - 1)", count: 10).joined(separator: ", ") + "]\n"
         }
-        let text =
-            Self.base + """
-
-                tests:
-                  - name: laughs
-                    request:
-                      provider: x
-                      purpose: billing
-                      subject: s
-                      record_type: patient
-                      record:
-                """ + "\n" + record + """
-                    expect: { name: released }
-                """
+        let text = Self.withATestRecord(record)
         let i = issues(text)
         #expect(
             i.first?.message
@@ -186,22 +191,7 @@ import Testing
     /// The same document with two levels fits the budget and is read (so the test above is
     /// refused for its size, not its shape).
     @Test func aFewAliasesFitTheBudget() throws {
-        let text =
-            Self.base + """
-
-                tests:
-                  - name: aliases
-                    request:
-                      provider: x
-                      purpose: billing
-                      subject: s
-                      record_type: patient
-                      record:
-                        a0: &a0 [x, x]
-                        a1: [*a0, *a0]
-                        name: Ana
-                    expect: { name: released }
-                """
+        let text = Self.withATestRecord("          a0: &a0 [x, x]\n          a1: [*a0, *a0]\n          name: Ana\n")
         #expect(issues(text).isEmpty, "\(issues(text))")
     }
 

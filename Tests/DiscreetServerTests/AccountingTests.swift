@@ -21,6 +21,13 @@ import Testing
             .post, "/v1/disclosures", as: "discloser", h, json: Sample.disclosure(provider: "facturo", purpose: "billing"))
     }
 
+    /// An auditor's GET, its body as text.
+    static func text(_ client: any TestClientProtocol, _ h: Harness, _ uri: String) async throws -> String {
+        try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(h.keys["auditor"]!)"]) {
+            String(buffer: $0.body)
+        }
+    }
+
     /// Edits the store behind the service's back, its append-only triggers dropped.
     static func tamper(_ h: Harness, _ sql: String) throws {
         let db = try DatabaseQueue(path: h.store.path)
@@ -145,10 +152,8 @@ import Testing
             #expect(html.contains("<h2>How to check this report</h2>"))
             #expect(!html.contains("identity.birthdate"))
             for v in Sample.values { #expect(!html.contains(v)) }
-            let hostile = try await client.execute(
-                uri: "/v1/subjects/%3Cscript%3Ealert(1)%3C%2Fscript%3E/disclosures?format=html", method: .get,
-                headers: [.authorization: "Bearer \(h.keys["auditor"]!)"]
-            ) { String(buffer: $0.body) }
+            let hostile = try await Self.text(
+                client, h, "/v1/subjects/%3Cscript%3Ealert(1)%3C%2Fscript%3E/disclosures?format=html")
             #expect(!hostile.contains("<script>"))
             #expect(hostile.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
             #expect(hostile.contains("No disclosure is on record"))
@@ -160,18 +165,12 @@ import Testing
         let h = try await Harness()
         try await h.test { client in
             try await Self.populate(h, client)
-            let html = try await client.execute(
-                uri: "/v1/subjects/p-1/disclosures?format=html&scope=hipaa", method: .get,
-                headers: [.authorization: "Bearer \(h.keys["auditor"]!)"]
-            ) { String(buffer: $0.body) }
+            let html = try await Self.text(client, h, "/v1/subjects/p-1/disclosures?format=html&scope=hipaa")
             #expect(html.components(separatedBy: "<tr><td class=\"when\">").count == 2)
             #expect(html.contains("This report leaves out 2 disclosures in this period made for"))
             #expect(html.contains("billing your care (1), collecting an unpaid bill (1)"))
             #expect(html.contains("45 CFR 164.528(a)(1)"))
-            let all = try await client.execute(
-                uri: "/v1/subjects/p-1/disclosures?format=html", method: .get,
-                headers: [.authorization: "Bearer \(h.keys["auditor"]!)"]
-            ) { String(buffer: $0.body) }
+            let all = try await Self.text(client, h, "/v1/subjects/p-1/disclosures?format=html")
             #expect(!all.contains("leaves out"))
         }
     }
