@@ -32,8 +32,8 @@ struct ConfigCommand: AsyncParsableCommand {
                 }
                 print("OK: \(file) sets \(set.count) setting(s)")
                 for line in set { print("  \(line)") }
-            } catch let error as ValidationError {
-                print("FAILED: \(error.message)")
+            } catch let error as CommandError {
+                print("FAILED: \(error)")
                 throw ExitCode(2)
             }
         }
@@ -48,17 +48,17 @@ enum ConfigFileCheck {
         do {
             node = try Yams.compose(yaml: text)
         } catch {
-            throw ValidationError("\(file) is not valid YAML: \(error)")
+            throw CommandError("\(file) is not valid YAML: \(error)")
         }
         guard let node else { return }
         guard case .mapping(let mapping) = node else {
-            throw ValidationError("\(file) must be a mapping of settings (port: 8080)")
+            throw CommandError("\(file) must be a mapping of settings (port: 8080)")
         }
         for (key, _) in mapping {
             let name = key.string ?? ""
             guard SettingsSource.names[name] != nil else {
                 let line = key.mark.map { " (line \($0.line))" } ?? ""
-                throw ValidationError(
+                throw CommandError(
                     "\(file)\(line): unknown setting '\(name)'; known: \(SettingsSource.names.keys.sorted().joined(separator: ", "))"
                 )
             }

@@ -73,3 +73,10 @@ struct DataDirectoryOption: ParsableArguments {
         return (store, key)
     }
 }
+
+/// A command that cannot do what was asked says why on standard error and exits 1, without the
+/// usage text (which is for a command line that does not parse).
+struct CommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -32,7 +32,7 @@ struct Keys: AsyncParsableCommand {
         func run() async throws {
             // A key made into a new store that no server reads would be refused by the running one.
             guard data.hasStore || initialize else {
-                throw ValidationError(
+                throw CommandError(
                     "no store in \(data.dataDir): pass the --data-dir the service uses, or --init to start a new one")
             }
             let (store, _) = try data.openStore()

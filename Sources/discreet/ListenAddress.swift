@@ -17,7 +17,7 @@ enum ListenAddress {
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var found: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(host, String(port), &hints, &found) == 0, let first = found else {
-            throw ValidationError("cannot listen on \(host):\(port): '\(host)' is not an address of this machine")
+            throw CommandError("cannot listen on \(host):\(port): '\(host)' is not an address of this machine")
         }
         defer { freeaddrinfo(first) }
         let fd = socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
@@ -28,7 +28,7 @@ enum ListenAddress {
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         guard bind(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
             let reason = errno == EADDRINUSE ? "it is already in use" : String(cString: strerror(errno))
-            throw ValidationError("cannot listen on \(host):\(port): \(reason); choose another with \(flag)")
+            throw CommandError("cannot listen on \(host):\(port): \(reason); choose another with \(flag)")
         }
     }
 }

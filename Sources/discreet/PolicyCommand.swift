@@ -15,7 +15,11 @@ struct PolicyCommand: ParsableCommand {
         @Option(help: "The instant for tests that do not fix their own (RFC 3339); default now.") var at: String?
 
         func run() throws {
-            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            guard let data = FileManager.default.contents(atPath: file) else {
+                // Exit 2, as for a bundle that does not validate: nothing was tested.
+                FileHandle.standardError.write(Data("Error: no such file, or not readable: \(file)\n".utf8))
+                throw ExitCode(2)
+            }
             let now: Date
             if let at {
                 guard let d = RFC3339.parse(at) else { throw ValidationError("--at is not an RFC 3339 date") }

@@ -93,7 +93,7 @@ extension ServeSettings {
             guard let secret = ProcessInfo.processInfo.environment[AlertDispatcher.secretEnvironmentVariable],
                 secret.utf8.count >= 16
             else {
-                throw ValidationError(
+                throw CommandError(
                     "--alert-webhook needs \(AlertDispatcher.secretEnvironmentVariable): a secret of 16 bytes or more")
             }
             listeners.append(
@@ -110,7 +110,7 @@ extension ServeSettings {
         let current = try await store.currentPolicy()
         if let path = policy {
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                throw ValidationError("cannot read the policy file \(path)")
+                throw CommandError("cannot read the policy file \(path)")
             }
             if let current, current.digest == PolicyHolder.digest(text) {
                 holder.activate(try BundleParser.parse(text), stored: current)
@@ -121,12 +121,12 @@ extension ServeSettings {
             do {
                 holder.activate(try BundleParser.parse(current.source), stored: current)
             } catch {
-                throw ValidationError("the stored policy (revision \(current.revision)) no longer validates:\n\(error)")
+                throw CommandError("the stored policy (revision \(current.revision)) no longer validates:\n\(error)")
             }
         } else if demo {
             _ = try await install(holder, DemoPolicy.source, store, now, from: "the demo policy")
         } else {
-            throw ValidationError("no policy is in force: start with --policy FILE, or --demo")
+            throw CommandError("no policy is in force: start with --policy FILE, or --demo")
         }
     }
 
@@ -135,9 +135,9 @@ extension ServeSettings {
             _ = try await holder.install(source: text, store: store, now: now)
             return true
         } catch let error as BundleValidationError {
-            throw ValidationError("\(from) does not validate:\n\(error)")
+            throw CommandError("\(from) does not validate:\n\(error)")
         } catch let error as BundleTestsFailed {
-            throw ValidationError("\(from) fails its own tests:\n\(error)")
+            throw CommandError("\(from) fails its own tests:\n\(error)")
         }
     }
 

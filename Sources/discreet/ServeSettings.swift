@@ -38,7 +38,7 @@ struct SettingsSource {
         ]
         if let file {
             guard FileManager.default.isReadableFile(atPath: file) else {
-                throw ValidationError("cannot read the configuration file \(file)")
+                throw CommandError("cannot read the configuration file \(file)")
             }
             try ConfigFileCheck.requireKnownKeys(file)
             providers.append(try await FileProvider<YAMLSnapshot>(filePath: FilePath(file)))
@@ -57,7 +57,7 @@ struct SettingsSource {
     func int(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
         guard let text = string(key) else { return nil }
         guard let n = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(n) else {
-            throw ValidationError("\(origin(key)): expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+            throw CommandError("\(origin(key)): expected a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return n
     }
@@ -67,7 +67,7 @@ struct SettingsSource {
         switch text.lowercased() {
         case "true", "yes", "1": return true
         case "false", "no", "0": return false
-        default: throw ValidationError("\(origin(key)): expected true or false")
+        default: throw CommandError("\(origin(key)): expected true or false")
         }
     }
 }
@@ -112,17 +112,17 @@ struct ServeSettings {
         alertWebhook = flags.alertWebhook ?? source.string("alert-webhook")
         // The flags' own ranges: a flag is checked as strictly as a variable or a file.
         guard (1...65535).contains(port), (1...65535).contains(metricsPort) else {
-            throw ValidationError("--port and --metrics-port must be 1 to 65535")
+            throw CommandError("--port and --metrics-port must be 1 to 65535")
         }
-        guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+        guard maxBodyBytes >= 1024 else { throw CommandError("--max-body-bytes must be at least 1024") }
         guard headerTimeout > 0, idleTimeout > 0, maxConnections > 0 else {
-            throw ValidationError("timeouts and --max-connections must be positive")
+            throw CommandError("timeouts and --max-connections must be positive")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("unknown log level '\(logLevel)' (--log-level or \(source.origin("log-level")))")
+            throw CommandError("unknown log level '\(logLevel)' (--log-level or \(source.origin("log-level")))")
         }
         guard LineLogHandler.Format(rawValue: logFormat) != nil else {
-            throw ValidationError("the log format is text or json (--log-format or \(source.origin("log-format")))")
+            throw CommandError("the log format is text or json (--log-format or \(source.origin("log-format")))")
         }
     }
 
@@ -137,12 +137,12 @@ struct ServeSettings {
         case "demo", "no-metrics": _ = try source.bool(key)
         case "log-level":
             guard Logger.Level(rawValue: source.string(key) ?? "") != nil else {
-                throw ValidationError(
+                throw CommandError(
                     "\(source.origin(key)): expected \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         case "log-format":
             guard LineLogHandler.Format(rawValue: source.string(key) ?? "") != nil else {
-                throw ValidationError("\(source.origin(key)): expected text or json")
+                throw CommandError("\(source.origin(key)): expected text or json")
             }
         default: break
         }

@@ -15,12 +15,12 @@ struct Verify: ParsableCommand {
     func run() throws {
         // Read-only: nothing is created, not even a key, when the directory is not a store.
         guard data.hasStore else {
-            throw ValidationError("no ledger in \(data.dataDir): pass the --data-dir the service uses")
+            throw CommandError("no ledger in \(data.dataDir): pass the --data-dir the service uses")
         }
         let verifier: NoteVerifierKey
         if let verifierKey {
             guard let key = NoteVerifierKey(encoded: verifierKey) else {
-                throw ValidationError("--verifier-key is not a verifier key")
+                throw CommandError("--verifier-key is not a verifier key")
             }
             verifier = key
         } else {

@@ -116,6 +116,11 @@ import Testing
         #expect(show.status != 0)
         #expect(show.err.contains("no key at \(dir)/secrets/ledger.key"), "\(show.err)")
         #expect(!FileManager.default.fileExists(atPath: dir))
+        // Errors say which thing, without the usage text meant for a command line that does not parse.
+        for r in [create, verify, show] { #expect(!r.err.contains("Usage:"), "\(r.err)") }
+        let missing = try Self.run(["policy", "test", dir + ".yaml"])
+        #expect(missing.status == 2)
+        #expect(missing.err == "Error: no such file, or not readable: \(dir).yaml\n")
     }
 
     /// Outside `--demo` there is a way in: with no key in the store, `serve --policy` prints a
