@@ -68,7 +68,8 @@ public enum BundleParser {
 struct BundleWalk {
     var reader = NodeReader()
     static let sections: Set<String> = [
-        "version", "regimes", "exceptions", "categories", "tags", "records", "purposes", "labels", "fixtures", "tests",
+        "version", "regimes", "exceptions", "categories", "tags", "records", "purposes", "labels", "gateway", "fixtures",
+        "tests",
     ]
 
     mutating func bundle(_ root: Node) -> PolicyBundle? {
@@ -99,6 +100,11 @@ struct BundleWalk {
             records: records, purposes: purposes)
         if let l = section("labels") {
             bundle.labels = self.labels(l, top.appending("labels"), categories: categoryNames, purposes: purposeNames)
+        }
+        if let g = section("gateway") {
+            bundle.gateway = self.gateway(
+                g, top.appending("gateway"), purposes: purposeNames, records: section("records").map { self.names($0, top) } ?? []
+            )
         }
         if let f = section("fixtures") { bundle.fixtures = self.fixtures(f, top.appending("fixtures")) }
         if let t = section("tests") { bundle.tests = self.tests(t, top.appending("tests"), bundle: bundle) }

@@ -12,6 +12,8 @@ public struct PolicyBundle: Sendable {
     public var purposes: [String: Purpose]
     /// Names in a person's words, for the accounting; ids without a label show as they are.
     public var labels = Labels()
+    /// The gateway's routes by id (DESIGN §9); empty when the bundle has no `gateway` section.
+    public var gateway: [String: GatewayRoute] = [:]
     public var fixtures: BundleFixtures
     public var tests: [BundleTestCase]
 
