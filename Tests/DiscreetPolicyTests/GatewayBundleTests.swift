@@ -25,14 +25,7 @@ import Testing
 
         """
 
-    func issues(_ text: String) -> [BundleIssue] {
-        do {
-            _ = try BundleParser.parse(text)
-            return []
-        } catch {
-            return error.issues
-        }
-    }
+    func issues(_ text: String) -> [BundleIssue] { BundleValidationTests().issues(text) }
 
     @Test func aRouteIsReadWhole() throws {
         let b = try BundleParser.parse(Self.bundle(Self.collect))
