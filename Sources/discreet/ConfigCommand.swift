@@ -25,7 +25,7 @@ struct ConfigCommand: AsyncParsableCommand {
                 // The file alone: the environment is not what is being checked.
                 let source = try await SettingsSource.load(file: file, environment: [:])
                 var set: [String] = []
-                for key in SettingsSource.names.keys.sorted() {
+                for key in SettingsSource.names.sorted() {
                     guard let value = source.string(key) else { continue }
                     try ServeSettings.check(key, source)
                     set.append("\(key): \(value)")
@@ -56,10 +56,10 @@ enum ConfigFileCheck {
         }
         for (key, _) in mapping {
             let name = key.string ?? ""
-            guard SettingsSource.names[name] != nil else {
+            guard SettingsSource.names.contains(name) else {
                 let line = key.mark.map { " (line \($0.line))" } ?? ""
                 throw CommandError(
-                    "\(file)\(line): unknown setting '\(name)'; known: \(SettingsSource.names.keys.sorted().joined(separator: ", "))"
+                    "\(file)\(line): unknown setting '\(name)'; known: \(SettingsSource.names.sorted().joined(separator: ", "))"
                 )
             }
         }

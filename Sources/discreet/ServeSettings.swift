@@ -16,13 +16,18 @@ struct SettingsSource {
     let reader: ConfigReader?
     let file: String?
 
-    /// Every setting, with what it is: the file's keys are checked against these names.
-    static let names: [String: String] = [
-        "host": "an address", "port": "a port", "data-dir": "a directory", "ledger-origin": "a log origin",
-        "ledger-key-file": "a file", "policy": "a file", "demo": "true or false", "max-body-bytes": "a number",
-        "header-timeout": "seconds", "idle-timeout": "seconds", "max-connections": "a number", "log-level": "a level",
-        "log-format": "text or json", "metrics-host": "an address", "metrics-port": "a port", "no-metrics": "true or false",
-        "alert-webhook": "a URL",
+    /// Every setting's name: the file's keys are checked against these.
+    static let names: Set<String> = [
+        "host", "port", "data-dir", "ledger-origin", "ledger-key-file", "policy", "demo", "max-body-bytes",
+        "header-timeout", "idle-timeout", "max-connections", "log-level", "log-format", "metrics-host", "metrics-port",
+        "no-metrics", "alert-webhook",
+    ]
+
+    /// The whole-number settings and the values a variable or the file may give them; `serve` and
+    /// `config check` read them through `int(_:)`, so the two cannot disagree.
+    static let ranges: [String: ClosedRange<Int>] = [
+        "port": 1...65535, "metrics-port": 1...65535, "max-body-bytes": 1024...(1 << 30), "header-timeout": 1...3600,
+        "idle-timeout": 1...86_400, "max-connections": 1...1_000_000,
     ]
 
     static func environmentVariable(_ key: String) -> String {
@@ -54,8 +59,8 @@ struct SettingsSource {
         reader?.string(forKey: ConfigKey(key))
     }
 
-    func int(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
-        guard let text = string(key) else { return nil }
+    func int(_ key: String) throws -> Int? {
+        guard let text = string(key), let range = Self.ranges[key] else { return nil }
         guard let n = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(n) else {
             throw CommandError("\(origin(key)): expected a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
@@ -97,20 +102,20 @@ struct ServeSettings {
         if data.ledgerKeyFile == nil { data.ledgerKeyFile = source.string("ledger-key-file") }
         self.data = data
         host = flags.host ?? source.string("host") ?? "127.0.0.1"
-        port = try flags.port ?? source.int("port", in: 1...65535) ?? 8080
+        port = try flags.port ?? source.int("port") ?? 8080
         policy = flags.policy ?? source.string("policy")
         demo = try flags.demo || (source.bool("demo") ?? false)
-        maxBodyBytes = try flags.maxBodyBytes ?? source.int("max-body-bytes", in: 1024...(1 << 30)) ?? 1 << 20
-        headerTimeout = try flags.headerTimeout ?? source.int("header-timeout", in: 1...3600) ?? 10
-        idleTimeout = try flags.idleTimeout ?? source.int("idle-timeout", in: 1...86_400) ?? 60
-        maxConnections = try flags.maxConnections ?? source.int("max-connections", in: 1...1_000_000) ?? 1024
+        maxBodyBytes = try flags.maxBodyBytes ?? source.int("max-body-bytes") ?? 1 << 20
+        headerTimeout = try flags.headerTimeout ?? source.int("header-timeout") ?? 10
+        idleTimeout = try flags.idleTimeout ?? source.int("idle-timeout") ?? 60
+        maxConnections = try flags.maxConnections ?? source.int("max-connections") ?? 1024
         logLevel = flags.logLevel ?? source.string("log-level") ?? "info"
         logFormat = flags.logFormat ?? source.string("log-format") ?? "text"
         metricsHost = flags.metricsHost ?? source.string("metrics-host") ?? "127.0.0.1"
-        metricsPort = try flags.metricsPort ?? source.int("metrics-port", in: 1...65535) ?? 9464
+        metricsPort = try flags.metricsPort ?? source.int("metrics-port") ?? 9464
         noMetrics = try flags.noMetrics || (source.bool("no-metrics") ?? false)
         alertWebhook = flags.alertWebhook ?? source.string("alert-webhook")
-        // The flags' own ranges: a flag is checked as strictly as a variable or a file.
+        // A flag keeps the checks it always had (a variable or the file is held to `ranges`).
         guard (1...65535).contains(port), (1...65535).contains(metricsPort) else {
             throw CommandError("--port and --metrics-port must be 1 to 65535")
         }
@@ -129,11 +134,7 @@ struct ServeSettings {
     /// A file's value for `key` read as `serve` reads it (for `config check`).
     static func check(_ key: String, _ source: SettingsSource) throws {
         switch key {
-        case "port", "metrics-port": _ = try source.int(key, in: 1...65535)
-        case "max-body-bytes": _ = try source.int(key, in: 1024...(1 << 30))
-        case "header-timeout": _ = try source.int(key, in: 1...3600)
-        case "idle-timeout": _ = try source.int(key, in: 1...86_400)
-        case "max-connections": _ = try source.int(key, in: 1...1_000_000)
+        case _ where SettingsSource.ranges[key] != nil: _ = try source.int(key)
         case "demo", "no-metrics": _ = try source.bool(key)
         case "log-level":
             guard Logger.Level(rawValue: source.string(key) ?? "") != nil else {

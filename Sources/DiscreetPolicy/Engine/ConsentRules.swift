@@ -10,12 +10,16 @@ import Foundation
 /// answer names everything to fix. Whether the provider is registered is the caller's to find out
 /// (it is in the store); ignored for `*`.
 public enum ConsentRules {
-    public static func check(_ consent: Consent, bundle: PolicyBundle, now: Date, providerRegistered: Bool)
-        -> [JSONFieldError]
-    {
-        check(
-            provider: consent.provider, purposes: consent.purposes, categories: consent.categories,
-            expiresAt: consent.expiresAt, bundle: bundle, now: now, providerRegistered: providerRegistered)
+    /// These rules in the form a grant's reader takes them (`Consent.grant(…, rules:)`), for the
+    /// grant route and each import line alike.
+    public static func forGrant(bundle: PolicyBundle, now: Date, isRegistered: @escaping (String) -> Bool) -> (
+        String?, Set<String>?, [CategoryPattern]?, Date?
+    ) -> [JSONFieldError] {
+        { provider, purposes, categories, expires in
+            check(
+                provider: provider, purposes: purposes, categories: categories, expiresAt: expires, bundle: bundle, now: now,
+                providerRegistered: provider.map(isRegistered) ?? false)
+        }
     }
 
     /// The same rules over the parts of a grant that could be read: a part that is missing (nil)

@@ -67,6 +67,7 @@ struct ConsentImportController {
         let bundle = try services.activePolicy().engine.bundle
         let providers = Set(try await services.storeCall { try await services.store.providers() }.map(\.id))
         let now = services.clock()
+        let rules = ConsentRules.forGrant(bundle: bundle, now: now, isRegistered: providers.contains)
         let importID = RecordID.make("imp-", at: now)
 
         var report = Report()
@@ -132,11 +133,7 @@ struct ConsentImportController {
             switch Consent.grant(
                 id: RecordID.make("cns-", at: now), subject: subject,
                 body: body.objectValue == nil ? body : .object(object),
-                rules: { provider, purposes, categories, expires in
-                    ConsentRules.check(
-                        provider: provider, purposes: purposes, categories: categories, expiresAt: expires, bundle: bundle,
-                        now: now, providerRegistered: provider.map(providers.contains) ?? false)
-                })
+                rules: rules)
             {
             case .failure(let e):
                 report.refuse(line: number, subjectErrors + e.errors)

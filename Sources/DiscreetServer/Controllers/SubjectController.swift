@@ -48,11 +48,7 @@ struct SubjectController {
         let consent: Consent
         switch Consent.grant(
             id: RecordID.make("cns-", at: now), subject: subjectID, body: body,
-            rules: { provider, purposes, categories, expires in
-                ConsentRules.check(
-                    provider: provider, purposes: purposes, categories: categories, expiresAt: expires, bundle: bundle, now: now,
-                    providerRegistered: registered)
-            })
+            rules: ConsentRules.forGrant(bundle: bundle, now: now, isRegistered: { _ in registered }))
         {
         case .failure(let e): throw Problem.invalidConsent(e.errors)
         case .success(let c): consent = c
