@@ -12,7 +12,8 @@ RUN swift build -c release --static-swift-stdlib --product discreet \
 # Run: a slim Debian with only what the binary and the health check need, as a non-root user.
 # The packages are listed in docker/runtime-packages.txt, which scripts/check-runtime-root also
 # installs into a debootstrapped root to start the service in CI: the two cannot drift.
-# (libsqlite3-0: GRDB links the system SQLite; --static-swift-stdlib makes only Swift's own
+# (libsqlite3-0: GRDB links the system SQLite; zlib1g: the gateway inflates gzip and deflate bodies
+# with the system zlib, through CompressNIO; --static-swift-stdlib makes only Swift's own
 # libraries static.)
 FROM debian:bookworm-slim
 COPY docker/runtime-packages.txt /tmp/runtime-packages.txt

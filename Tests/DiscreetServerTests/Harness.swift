@@ -27,7 +27,10 @@ final class Harness: Sendable {
 
     static let roles = ["admin", "consent-manager", "discloser", "exception-officer", "auditor", "provider:recouvra"]
 
-    init(maxBodyBytes: Int = 1 << 20, headerTimeoutSeconds: Int = 10, port: Int = 8080, directory: String? = nil) async throws {
+    init(
+        maxBodyBytes: Int = 1 << 20, headerTimeoutSeconds: Int = 10, port: Int = 8080, directory: String? = nil,
+        upstreamSecrets: UpstreamSecrets = UpstreamSecrets(directory: nil, environment: [:])
+    ) async throws {
         self.directory = directory ?? NSTemporaryDirectory() + "discreet-test-" + UUID().uuidString
         store = try SQLiteStore(
             directory: self.directory, checkpointSigner: LedgerSigningKey.signer(Self.ledgerKey, origin: Self.origin))
@@ -51,7 +54,7 @@ final class Harness: Sendable {
             clock: { clock.now },
             configuration: ServiceConfiguration(
                 port: port, maxBodyBytes: maxBodyBytes, headerTimeoutSeconds: headerTimeoutSeconds),
-            ledgerKey: Self.ledgerKey.verifier)
+            ledgerKey: Self.ledgerKey.verifier, upstreamSecrets: upstreamSecrets)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }

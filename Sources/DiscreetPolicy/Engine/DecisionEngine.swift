@@ -32,6 +32,24 @@ public struct DecisionEngine: Sendable {
             decisions: walk.decisions, released: released ?? JSONObject(), notices: walk.verdicts.notices())
     }
 
+    /// Decides several records of one subject under one request (a gateway body), each on its
+    /// own, with one set of verdicts; field names take each record's prefix (`[2].name`). The
+    /// field limit holds for the request as a whole.
+    public func disclose(records: [JSONObject], prefixes: [String], input: DecisionInput, pseudonymizer: Pseudonymizer)
+        throws(RequestRefusal) -> RecordsDisclosure
+    {
+        precondition(records.count == prefixes.count)
+        let (compiledRecord, verdicts) = try prepare(input)
+        var walk = RecordWalk(record: compiledRecord, verdicts: verdicts, pseudonymizer: pseudonymizer)
+        var released: [JSONObject] = []
+        released.reserveCapacity(records.count)
+        for (record, prefix) in zip(records, prefixes) {
+            released.append(walk.object(record, node: 0, prefix: prefix) ?? JSONObject())
+            guard walk.decisions.count <= Self.maxFields else { throw .tooManyFields(Self.maxFields) }
+        }
+        return RecordsDisclosure(decisions: walk.decisions, released: released, notices: walk.verdicts.notices())
+    }
+
     /// Decides field paths without values (`POST /v1/decisions`). A path may be concrete
     /// (`treatments[0].code`) or a pattern (`treatments[].code`).
     public func decide(fields: [String], input: DecisionInput) throws(RequestRefusal) -> DecisionResult {
@@ -65,6 +83,14 @@ public struct DecisionEngine: Sendable {
 public struct DisclosureResult: Sendable {
     public var decisions: [FieldDecision]
     public var released: JSONObject
+    public var notices: [String]
+}
+
+/// The outcome of a multi-record disclosure: a decision per field of every record, and each
+/// record holding only what passed (empty when nothing did).
+public struct RecordsDisclosure: Sendable {
+    public var decisions: [FieldDecision]
+    public var released: [JSONObject]
     public var notices: [String]
 }
 

@@ -3,7 +3,8 @@ import Foundation
 
 /// The accounting rendered for people: CSV for spreadsheets, HTML to print and hand over.
 enum AccountingReport {
-    static let csvHeader = "ledger_index,time,recipient,purpose,released_categories,withheld_categories,basis,leaf_hash,refused"
+    static let csvHeader =
+        "ledger_index,time,recipient,purpose,released_categories,withheld_categories,basis,leaf_hash,refused,not_delivered"
 
     static func csv(_ rows: [AccountingRow]) -> String {
         var out = csvHeader + "\r\n"
@@ -11,6 +12,7 @@ enum AccountingReport {
             let fields = [
                 String(r.index), RFC3339.format(r.time), r.recipient, r.purpose, r.released.joined(separator: ";"),
                 r.withheld.joined(separator: ";"), r.bases.joined(separator: ";"), r.leafHash, r.refused ?? "",
+                r.notDelivered ?? "",
             ]
             out += fields.map(csvField).joined(separator: ",") + "\r\n"
         }
@@ -56,6 +58,11 @@ enum AccountingReport {
             } else {
                 released = list(r.released.map { "\(labels.category($0)): \(PersonWords.form(r.forms[$0]))" })
             }
+            let attempt =
+                r.notDelivered.map {
+                    "<p><strong>Attempted, not delivered:</strong> \(escape(PersonWords.undelivered($0))) What is listed below was "
+                        + "sent toward it and recorded first.</p>"
+                } ?? ""
             let withheld =
                 r.withheld.isEmpty
                 ? "<p>Nothing.</p>"
@@ -64,7 +71,7 @@ enum AccountingReport {
             body += """
                 <tr><td class="when">\(escape(PersonWords.dateTime(r.time)))</td>\
                 <td>\(escape(labels.provider(r.recipient)))<br><span class="id">\(escape(r.recipient))</span></td>\
-                <td>\(escape(labels.purpose(r.purpose)))</td><td>\(released)</td><td>\(withheld)</td>\
+                <td>\(escape(labels.purpose(r.purpose)))</td><td>\(attempt)\(released)</td><td>\(withheld)</td>\
                 <td>\(escape(bases))<br><span class="id">ledger no. \(r.index)</span></td></tr>
 
                 """

@@ -19,6 +19,9 @@ struct AccountingRow: Sendable, Equatable {
     var forms: [String: String]
     /// For a withheld category, the reason code it was kept back for.
     var reasons: [String: String]
+    /// Set when a delivery record says the gateway's attempt did not arrive (`unreachable`,
+    /// `timed-out`): the disclosure was attempted, not delivered.
+    var notDelivered: String?
 
     init(
         index: Int64, leafHash: String, time: Date, recipient: String, purpose: String, released: [String], withheld: [String],

@@ -25,6 +25,14 @@ enum PersonWords {
         return "\(d) \(months[m - 1]) \(p[0])"
     }
 
+    /// Why a gateway disclosure did not arrive, from its delivery record's outcome.
+    static func undelivered(_ outcome: String) -> String {
+        switch outcome {
+        case "timed-out": "the recipient's system did not answer in time."
+        default: "the recipient's system could not be reached."
+        }
+    }
+
     /// How a released category left: `the year only`, `masked: only the last 4 characters shown`.
     static func form(_ transform: String?) -> String {
         guard let transform else { return "as it was" }

@@ -34,6 +34,7 @@ func addRoutes(to router: Router<AppRequestContext>, _ services: DiscreetService
     LedgerController(services: services).addRoutes(to: v1)
     ExceptionController(services: services).addRoutes(to: v1)
     ConsentImportController(services: services).addRoutes(to: v1)
+    GatewayController(services: services).addRoutes(to: router)
 }
 
 /// Builds the application: the router behind an HTTP/1.1 server with the configured limits on

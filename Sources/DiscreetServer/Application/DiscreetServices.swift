@@ -16,12 +16,18 @@ public struct DiscreetServices: Sendable {
     public var ledgerKey: NoteVerifierKey?
     /// Signs consent receipts.
     public var receipts: ConsentReceipts
+    /// The gateway's HTTP client and the credentials it presents upstream.
+    public var upstreams: UpstreamClient
+    public var upstreamSecrets: UpstreamSecrets
 
     public init(
         store: any DiscreetStore, policy: PolicyHolder, secrets: ServiceSecrets, receipts: ConsentReceipts,
         clock: @escaping @Sendable () -> Date = { Date() }, configuration: ServiceConfiguration = .init(),
-        metrics: ServiceMetrics = ServiceMetrics(), ledgerKey: NoteVerifierKey? = nil
+        metrics: ServiceMetrics = ServiceMetrics(), ledgerKey: NoteVerifierKey? = nil,
+        upstreams: UpstreamClient = .shared, upstreamSecrets: UpstreamSecrets = UpstreamSecrets(directory: nil)
     ) {
+        self.upstreams = upstreams
+        self.upstreamSecrets = upstreamSecrets
         self.metrics = metrics
         self.ledgerKey = ledgerKey
         self.receipts = receipts

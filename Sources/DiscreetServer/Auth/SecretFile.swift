@@ -39,6 +39,26 @@ enum SecretFile {
 
     /// The file's 32 bytes, or nil when there is no file. Creates nothing.
     static func load(path: String, noun: String) throws -> Data? {
+        guard let bytes = try readOwnerOnly(path: path, noun: noun, atMost: 33) else { return nil }
+        guard bytes.count == 32 else { throw Failure.badLength(path, noun) }
+        return Data(bytes)
+    }
+
+    /// A secret written as text (an upstream's token): the file's text without its final line
+    /// break, or nil when there is no file. Refused when empty, over 4 KiB, or holding a control
+    /// character, which could split the header it is sent in.
+    static func loadText(path: String, noun: String) throws -> String? {
+        guard var bytes = try readOwnerOnly(path: path, noun: noun, atMost: 4097) else { return nil }
+        if bytes.last == 0x0A { bytes.removeLast() }
+        if bytes.last == 0x0D { bytes.removeLast() }
+        guard !bytes.isEmpty, bytes.count <= 4096, bytes.allSatisfy({ $0 >= 0x20 && $0 != 0x7F }),
+            let text = String(validating: bytes, as: UTF8.self)
+        else { throw Failure.badText(path, noun) }
+        return text
+    }
+
+    /// Up to `atMost` bytes of a regular file that only its owner may read, or nil when there is none.
+    private static func readOwnerOnly(path: String, noun: String, atMost: Int) throws -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else {
             if errno == ENOENT { return nil }
@@ -49,7 +69,7 @@ enum SecretFile {
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { throw Failure.cannotRead(path, noun) }
         let mode = info.st_mode & 0o777
         guard mode & 0o077 == 0 else { throw Failure.tooOpen(path, noun, mode: UInt32(mode)) }
-        var buffer = [UInt8](repeating: 0, count: 33)
+        var buffer = [UInt8](repeating: 0, count: atMost)
         var count = 0
         while count < buffer.count {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
@@ -63,8 +83,7 @@ enum SecretFile {
                 break
             }
         }
-        guard count == 32 else { throw Failure.badLength(path, noun) }
-        return Data(buffer[0..<32])
+        return Array(buffer[0..<count])
     }
 
     enum Failure: Error, CustomStringConvertible, Equatable {
@@ -72,10 +91,13 @@ enum SecretFile {
         case cannotWrite(String, String)
         case cannotRead(String, String)
         case tooOpen(String, String, mode: UInt32)
+        case badText(String, String)
 
         var description: String {
             switch self {
             case .badLength(let p, let noun): "the \(noun) file \(p) must hold exactly 32 bytes"
+            case .badText(let p, let noun):
+                "the \(noun) file \(p) must hold one line of 1 to 4096 printable characters"
             case .cannotWrite(let p, let noun): "cannot write the \(noun) file \(p)"
             case .cannotRead(let p, let noun): "cannot read the \(noun) file \(p) (it must be a regular file)"
             case .tooOpen(let p, let noun, let mode):

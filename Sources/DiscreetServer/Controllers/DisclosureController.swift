@@ -220,10 +220,24 @@ struct DisclosureController {
         let bundle = services.policy.active?.engine.bundle
         var rows: [(LedgerEntry, JSONValue, AccountingRow)] = []
         var leftOut: [String: Int] = [:]
+        var checked: [(LedgerEntry, JSONObject)] = []
+        var undelivered: [String: String] = [:]
         for e in entries {
-            let json = JSONValue.object(try e.checked(subjectID: subjectID))
-            guard let row = AccountingRow(index: e.index, leafHash: Data(e.leafHash).base64EncodedString(), entry: json)
+            let object = try e.checked(subjectID: subjectID)
+            if let (id, outcome) = DeliveryRecord.undelivered(in: object) { undelivered[id] = outcome }
+            checked.append((e, object))
+        }
+        var deliveryItems: [(LedgerEntry, JSONValue)] = []
+        for (e, object) in checked {
+            let json = JSONValue.object(object)
+            if DeliveryRecord.undelivered(in: object) != nil {
+                // A delivery record is not a disclosure: it marks one, and is listed (in JSON) to be checked.
+                deliveryItems.append((e, json))
+                continue
+            }
+            guard var row = AccountingRow(index: e.index, leafHash: Data(e.leafHash).base64EncodedString(), entry: json)
             else { throw Problem.ledgerDamaged(index: e.index) }
+            row.notDelivered = object["id"]?.stringValue.flatMap { undelivered[$0] }
             guard query.inPeriod(row) else { continue }
             if query.leftOutByScope(row, bundle: bundle) {
                 leftOut[row.purpose, default: 0] += 1
@@ -241,12 +255,29 @@ struct DisclosureController {
                 leftOut: leftOut)
             return Self.text(html, type: "text/html; charset=utf-8")
         default:
+            let shown = Set(rows.compactMap { $0.1.objectValue?["id"]?.stringValue })
             var body = JSONObject([
                 ("subject", .string(subjectID)), ("scope", .string(query.scope.rawValue)),
                 (
                     "disclosures",
                     .array(
-                        rows.map { e, json, _ in
+                        rows.map { e, json, row in
+                            var item = JSONObject([
+                                ("ledger_index", .number(String(e.index))),
+                                ("leaf_hash", .string(Data(e.leafHash).base64EncodedString())), ("entry", json),
+                            ])
+                            if let outcome = row.notDelivered { item["not_delivered"] = .string(outcome) }
+                            return .object(item)
+                        })
+                ),
+                (
+                    "deliveries",
+                    .array(
+                        deliveryItems.filter { _, json in
+                            // Those about a disclosure shown, which they mark.
+                            guard let o = json.objectValue, let (id, _) = DeliveryRecord.undelivered(in: o) else { return false }
+                            return shown.contains(id)
+                        }.map { e, json in
                             [
                                 "ledger_index": .number(String(e.index)),
                                 "leaf_hash": .string(Data(e.leafHash).base64EncodedString()), "entry": json,

@@ -23,6 +23,15 @@ struct DisclosureEntry {
     var payloadHMAC: String?
     /// Set when the whole request was refused (a suspended provider).
     var refused: String?
+    /// For a disclosure through the gateway: the route's id and the digest of its definition.
+    var gateway: GatewayRef?
+
+    struct GatewayRef {
+        var route: String
+        var digest: String
+
+        var json: JSONValue { .object(JSONObject([("route", .string(route)), ("route_digest", .string(digest))])) }
+    }
 
     struct StoredPolicyRef {
         var revision: Int
@@ -47,6 +56,7 @@ struct DisclosureEntry {
         if let exception { o["exception"] = exception.json }
         if let payloadHMAC { o["payload_hmac"] = .string(payloadHMAC) }
         if let refused { o["refused"] = .string(refused) }
+        if let gateway { o["gateway"] = gateway.json }
         return .object(o)
     }
 
@@ -66,7 +76,15 @@ struct DisclosureEntry {
             if i > 0 { w.raw(",") }
             w.writeCanonical(d, receipt: d.consentReceipt(in: receipts))
         }
-        w.raw("],\"id\":")
+        w.raw("]")
+        if let gateway {
+            w.raw(",\"gateway\":{\"route\":")
+            w.writeString(gateway.route)
+            w.raw(",\"route_digest\":")
+            w.writeString(gateway.digest)
+            w.raw("}")
+        }
+        w.raw(",\"id\":")
         w.writeString(id)
         w.raw(",\"key_id\":")
         w.writeString(keyID)

@@ -15,6 +15,8 @@ public final class ServiceMetrics: Sendable {
     private let refusedDisclosures: CoreMetrics.Counter
     private let ledgerFailures: CoreMetrics.Counter
     private let requests = Mutex<[String: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
+    private let gatewayCounters = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let upstreamTimers = Mutex<[String: CoreMetrics.Timer]>([:])
 
     public init() {
         factory = PrometheusMetricsFactory(registry: registry)
@@ -53,6 +55,33 @@ public final class ServiceMetrics: Sendable {
             return pair
         }
         counter.increment()
+        timer.recordNanoseconds(nanoseconds)
+    }
+
+    /// What became of a request on a gateway route: `forwarded` (the upstream answered),
+    /// `refused` (discreet answered it: bad input, a suspended provider, no ledger),
+    /// `upstream-unreachable` or `upstream-timeout`. Route ids come from the bundle, not requests.
+    func recordGateway(route: String, result: String) {
+        let key = route + " " + result
+        let counter = gatewayCounters.withLock { cache in
+            if let c = cache[key] { return c }
+            let c = CoreMetrics.Counter(
+                label: "discreet_gateway_requests_total", dimensions: [("route", route), ("result", result)], factory: factory)
+            cache[key] = c
+            return c
+        }
+        counter.increment()
+    }
+
+    /// Time from sending upstream to the answer's head, per route.
+    func recordUpstreamLatency(route: String, nanoseconds: Int64) {
+        let timer = upstreamTimers.withLock { cache in
+            if let t = cache[route] { return t }
+            let t = CoreMetrics.Timer(
+                label: "discreet_gateway_upstream_duration_seconds", dimensions: [("route", route)], factory: factory)
+            cache[route] = t
+            return t
+        }
         timer.recordNanoseconds(nanoseconds)
     }
 

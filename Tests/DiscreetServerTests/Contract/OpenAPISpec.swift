@@ -82,6 +82,14 @@ struct OpenAPISpec {
     func validate(_ value: JSONValue, against schemaRef: JSONValue, at path: String, into errors: inout [String]) {
         guard let schema = resolve(schemaRef).objectValue else { return }
         for part in schema["allOf"]?.arrayValue ?? [] { validate(value, against: part, at: path, into: &errors) }
+        if let options = schema["oneOf"]?.arrayValue {
+            let fitting = options.filter { option in
+                var e: [String] = []
+                validate(value, against: option, at: path, into: &e)
+                return e.isEmpty
+            }
+            if fitting.count != 1 { errors.append("\(path.isEmpty ? "/" : path) fits \(fitting.count) of oneOf, not one") }
+        }
         if let types = schema["type"] {
             let allowed = types.arrayValue?.compactMap(\.stringValue) ?? [types.stringValue ?? ""]
             if !allowed.contains(where: { Self.matches(value, type: $0) }) {

@@ -1,0 +1,48 @@
+import Crypto
+import DiscreetJSON
+
+extension GatewayRoute {
+    /// The route's definition as canonical JSON: what the ledger's `route_digest` is the hash of.
+    /// The credential is named, never held, so the definition holds no secret.
+    public var definition: JSONValue {
+        var auth: JSONObject
+        switch self.auth {
+        case .none: auth = JSONObject([("kind", "none")])
+        case .bearer(let s): auth = JSONObject([("kind", "bearer"), ("secret", .string(s))])
+        case .basic(let s): auth = JSONObject([("kind", "basic"), ("secret", .string(s))])
+        case .header(let name, let s): auth = JSONObject([("kind", "header"), ("header", .string(name)), ("secret", .string(s))])
+        }
+        let subject: JSONObject =
+            switch self.subject {
+            case .pointer(let p): JSONObject([("pointer", .string(p.description))])
+            case .pathParameter(let n): JSONObject([("path-parameter", .string(n))])
+            case .header(let h): JSONObject([("header", .string(h))])
+            }
+        let record: String =
+            switch self.record {
+            case .at(let p): p.description
+            case .each(let p): p.description + "/*"
+            }
+        return .object(
+            JSONObject([
+                ("id", .string(id)), ("direction", .string(direction.rawValue)), ("provider", .string(provider)),
+                ("purpose", .string(purpose)), ("record-type", .string(recordType)),
+                ("match", .object(JSONObject([("method", .string(method)), ("path", .string(path.description))]))),
+                ("subject", .object(subject)), ("record", .object(JSONObject([("pointer", .string(record))]))),
+                (
+                    "upstream",
+                    .object(
+                        JSONObject([
+                            ("url", .string(upstream)), ("auth", .object(auth)),
+                            ("timeout", .number(String(timeoutSeconds))),
+                        ]))
+                ),
+            ]))
+    }
+
+    /// SHA-256 of the canonical definition, hex: the ledger names the route by id and by this, so
+    /// an entry proves which definition its body was forwarded under.
+    public var definitionDigest: String {
+        ByteText.hex(SHA256.hash(data: JSONWriter.encode(definition, sortedKeys: true)))
+    }
+}

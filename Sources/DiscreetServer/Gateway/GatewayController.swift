@@ -1,0 +1,280 @@
+import AsyncHTTPClient
+import DiscreetJSON
+import DiscreetPolicy
+import DiscreetStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The gateway (DESIGN §9): `POST|PUT|PATCH /gateway/{route}/…` for apps sending to a provider,
+/// `GET /pull/{route}/…` for a provider fetching from the professional's internal API.
+///
+/// Both decide every field of every record, append the ledger entry, and only then let anything
+/// leave; what leaves is the body rebuilt from what passed (`GatewayBody`). Ledger down: 503 and
+/// nothing sent. Upstream down or slow: 502 or 504, and a delivery record says so.
+struct GatewayController {
+    let services: DiscreetServices
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        let egress = router.group("gateway").add(middleware: AuthenticationMiddleware(keys: services.store))
+            .add(middleware: RoleMiddleware.discloser)
+        for method in [HTTPRequest.Method.post, .put, .patch] { egress.on("{route}/**", method: method, use: self.egress) }
+        router.group("pull").add(middleware: AuthenticationMiddleware(keys: services.store))
+            .add(middleware: RoleMiddleware.anyProvider)
+            .get("{route}/**", use: pull)
+    }
+
+    /// A request's route, the template's parameters and the path to send upstream.
+    struct Resolved {
+        var active: PolicyHolder.Active
+        var route: GatewayRoute
+        var parameters: [String: String]
+        var upstreamURL: String
+    }
+
+    func resolve(_ request: Request, _ context: AppRequestContext, _ direction: GatewayRoute.Direction) throws -> Resolved {
+        let active = try services.activePolicy()
+        guard let id = context.parameters.get("route"), let route = active.engine.bundle.gateway[id],
+            route.direction == direction
+        else { throw Problem.unknownRoute }
+        guard request.method.rawValue == route.method else { throw Problem.methodNotOnRoute(route) }
+        let segments = context.parameters.getCatchAll()
+        guard let parameters = route.path.match(segments) else { throw Problem.pathNotMatched(route) }
+        var path = ""
+        for (template, raw) in zip(route.path.segments, segments) {
+            path += "/"
+            switch template {
+            case .literal(let l): path += l
+            case .parameter(let name):
+                // Sent re-encoded from the checked value, never as the caller wrote it.
+                path += parameters[name]!.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? String(raw)
+            }
+        }
+        return Resolved(active: active, route: route, parameters: parameters, upstreamURL: route.upstream + path)
+    }
+
+    static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+
+    // MARK: egress
+
+    @Sendable func egress(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let resolved = try resolve(request, context, .egress)
+        let route = resolved.route
+        let decided: Decided
+        var upstream: HTTPClientRequest
+        do {
+            guard request.uri.query?.isEmpty ?? true else { throw Problem.queryNotForwarded }
+            let credential = try credential(route)
+            let body = try await GatewayBodyReader.read(request, limit: services.configuration.maxBodyBytes)
+            decided = try await decideAndRecord(
+                resolved, body: body, header: { request.headers[values: HTTPField.Name($0)!].first },
+                keyID: context.principal!.keyID, subjectFromUpstream: false)
+            upstream = HTTPClientRequest(url: resolved.upstreamURL)
+            upstream.method = .init(rawValue: route.method)
+            GatewayHeaders.forward(request.headers, into: &upstream.headers)
+            upstream.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+            if let (name, value) = credential { upstream.headers.replaceOrAdd(name: name, value: value) }
+            upstream.body = .bytes(ByteBuffer(bytes: decided.forwarded))
+        } catch {
+            services.metrics.recordGateway(route: route.id, result: "refused")
+            throw error
+        }
+        let receipt = GatewayHeaders.receipt(
+            disclosureID: decided.id, index: decided.receipt.index, leafHash: decided.receipt.leafHash)
+        let answer: HTTPClientResponse
+        do {
+            answer = try await send(upstream, route)
+        } catch let failure as UpstreamFailure {
+            await recordNotDelivered(decided, route: route, outcome: failure.outcome)
+            services.metrics.recordGateway(route: route.id, result: "upstream-\(failure.outcome.rawValue)")
+            switch failure.outcome {
+            case .unreachable: throw Problem.upstreamUnreachable(route, disclosureID: decided.id, receipt: receipt)
+            case .timedOut: throw Problem.upstreamTimeout(route, disclosureID: decided.id, receipt: receipt)
+            }
+        }
+        services.metrics.recordGateway(route: route.id, result: "forwarded")
+        var headers = GatewayHeaders.answer(answer.headers)
+        headers.append(contentsOf: receipt)
+        return Response(
+            status: .init(code: Int(answer.status.code)), headers: headers, body: ResponseBody(asyncSequence: answer.body))
+    }
+
+    // MARK: pull
+
+    @Sendable func pull(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let resolved = try resolve(request, context, .pull)
+        let route = resolved.route
+        do {
+            guard let principal = context.principal, principal.has(.provider(route.provider)) else {
+                throw Problem.notThisProvidersRoute()
+            }
+            let credential = try credential(route)
+            var url = resolved.upstreamURL
+            if let query = request.uri.query, !query.isEmpty { url += "?" + query }
+            var upstream = HTTPClientRequest(url: url)
+            upstream.method = .GET
+            GatewayHeaders.forward(request.headers, into: &upstream.headers)
+            upstream.headers.replaceOrAdd(name: "Accept", value: "application/json")
+            if let (name, value) = credential { upstream.headers.replaceOrAdd(name: name, value: value) }
+            let answer: HTTPClientResponse
+            do {
+                answer = try await send(upstream, route)
+            } catch let failure as UpstreamFailure {
+                services.metrics.recordGateway(route: route.id, result: "upstream-\(failure.outcome.rawValue)")
+                switch failure.outcome {
+                case .unreachable:
+                    throw Problem.upstreamAnswer(route, "the internal API could not be reached")
+                case .timedOut:
+                    throw Problem(
+                        .gatewayTimeout, "upstream-timeout", title: "The internal API did not answer in time",
+                        detail: "Route '\(route.id)' waits \(route.timeoutSeconds) s. Nothing was disclosed.")
+                }
+            }
+            let body = try await GatewayBodyReader.read(answer, route: route, limit: services.configuration.maxBodyBytes)
+            let decided = try await decideAndRecord(
+                resolved, body: body, header: { request.headers[values: HTTPField.Name($0)!].first },
+                keyID: principal.keyID, subjectFromUpstream: true)
+            services.metrics.recordGateway(route: route.id, result: "forwarded")
+            var headers = GatewayHeaders.receipt(
+                disclosureID: decided.id, index: decided.receipt.index, leafHash: decided.receipt.leafHash)
+            headers[.contentType] = "application/json"
+            headers[.cacheControl] = "no-store"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: decided.forwarded)))
+        } catch let p as Problem {
+            if p.slug != "upstream-timeout" && p.slug != "upstream-error" {
+                services.metrics.recordGateway(route: route.id, result: "refused")
+            }
+            throw p
+        }
+    }
+
+    // MARK: shared
+
+    /// The header that carries the route's credential, or nil for a route without one.
+    func credential(_ route: GatewayRoute) throws -> (String, String)? {
+        guard let name = route.auth.secret else { return nil }
+        let secret: String
+        do {
+            secret = try services.upstreamSecrets.secret(name)
+        } catch {
+            throw Problem.upstreamCredentialUnavailable(error)
+        }
+        switch route.auth {
+        case .none: return nil
+        case .bearer: return ("Authorization", "Bearer " + secret)
+        case .basic: return ("Authorization", "Basic " + Data(secret.utf8).base64EncodedString())
+        case .header(let header, _): return (header, secret)
+        }
+    }
+
+    struct UpstreamFailure: Error {
+        var outcome: DeliveryRecord.Outcome
+    }
+
+    /// Sends and waits for the answer's head, within the route's timeout.
+    func send(_ request: HTTPClientRequest, _ route: GatewayRoute) async throws -> HTTPClientResponse {
+        let started = ContinuousClock.now
+        defer {
+            let elapsed = ContinuousClock.now - started
+            services.metrics.recordUpstreamLatency(
+                route: route.id,
+                nanoseconds: elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        }
+        do {
+            return try await services.upstreams.client.execute(
+                request, deadline: .now() + .nanoseconds(Int64(route.timeoutSeconds * 1_000_000_000)))
+        } catch let error as HTTPClientError
+            where [.deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout].contains(error)
+        {
+            throw UpstreamFailure(outcome: .timedOut)
+        } catch {
+            throw UpstreamFailure(outcome: .unreachable)
+        }
+    }
+
+    struct Decided {
+        var id: String
+        var forwarded: [UInt8]
+        var receipt: LedgerReceipt
+        var entry: DisclosureEntry
+    }
+
+    /// Decides the body's records for the route's provider and purpose, and appends the ledger
+    /// entry; returns the bytes that may leave. `subjectFromUpstream`: the body is the internal
+    /// API's answer (pull), so a record or subject missing from it is the upstream's fault (502).
+    func decideAndRecord(
+        _ resolved: Resolved, body: JSONValue, header: (String) -> String?, keyID: String, subjectFromUpstream: Bool
+    ) async throws -> Decided {
+        let route = resolved.route
+        let parts: GatewayBody
+        do {
+            parts = try GatewayBody(body, location: route.record)
+        } catch {
+            if subjectFromUpstream { throw Problem.upstreamAnswer(route, "its answer does not hold the route's record") }
+            throw Problem.recordNotFound(error)
+        }
+        guard let subjectID = route.subjectID(body: body, parameters: resolved.parameters, header: header) else {
+            if subjectFromUpstream, case .pointer = route.subject {
+                throw Problem.upstreamAnswer(route, "its answer does not hold the subject's id where the route says")
+            }
+            throw Problem.subjectMissing(route)
+        }
+        let now = services.clock()
+        let state = try await services.storeCall {
+            try await services.store.decisionState(providerID: route.provider, subjectID: subjectID)
+        }
+        let input = DecisionInput(
+            providerID: route.provider, purpose: route.purpose, subjectID: subjectID, recordType: route.recordType,
+            recordTags: [], provider: state.provider, subject: state.subject, consents: state.consents, exception: nil,
+            time: now)
+        let active = resolved.active
+        let id = RecordID.make("dsc-", at: now)
+        var entry = DisclosureEntry(
+            id: id, time: now, providerID: route.provider, purpose: route.purpose, subjectID: subjectID,
+            recordType: route.recordType,
+            policy: .init(revision: active.stored.revision, label: active.stored.label, digest: active.stored.digest),
+            keyID: keyID, decisions: [], exception: nil,
+            gateway: .init(route: route.id, digest: route.definitionDigest))
+        let disclosures = DisclosureController(services: services)
+        let result: RecordsDisclosure
+        do {
+            result = try active.engine.disclose(
+                records: parts.records, prefixes: parts.prefixes, input: input,
+                pseudonymizer: services.secrets.pseudonymizer(for: route.provider))
+        } catch .providerSuspended(let provider) {
+            entry.refused = "provider-suspended"
+            _ = try await disclosures.append(entry)
+            services.metrics.recordRefusedDisclosure()
+            throw Problem.providerSuspended(provider)
+        } catch {
+            throw DisclosureController.problem(error, active.engine.bundle)
+        }
+        let body = parts.forwarded(result.released)
+        // Sent in the app's member order; recorded as canonical JSON, as `…/match` checks it.
+        let forwarded = JSONWriter.encode(body)
+        entry.decisions = result.decisions
+        entry.receipts = DisclosureController.receiptsByConsent(input.consents)
+        entry.payloadHMAC = services.secrets.payloadDigest(JSONWriter.encode(body, sortedKeys: true))
+        let receipt = try await disclosures.append(entry)
+        services.metrics.recordDisclosure(result.decisions)
+        return Decided(id: id, forwarded: forwarded, receipt: receipt, entry: entry)
+    }
+
+    /// Appends the delivery record of a disclosure that did not arrive. Its failure is logged by
+    /// the metric, not answered: the caller is told of the failed delivery either way.
+    func recordNotDelivered(_ decided: Decided, route: GatewayRoute, outcome: DeliveryRecord.Outcome) async {
+        let now = services.clock()
+        let record = DeliveryRecord(
+            id: RecordID.make("dlv-", at: now), disclosureID: decided.id, route: route.id, outcome: outcome, time: now,
+            providerID: decided.entry.providerID, purpose: decided.entry.purpose, subjectID: decided.entry.subjectID)
+        do {
+            _ = try await services.store.append(
+                LedgerAppend(
+                    disclosureID: record.id, subjectID: record.subjectID, providerID: record.providerID,
+                    purpose: record.purpose, recordedAt: now, entry: record.canonicalBytes))
+        } catch {
+            services.metrics.recordLedgerFailure()
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import DiscreetJSON
+import DiscreetPolicy
+import Hummingbird
+
+/// The gateway's problems. None names a value the caller sent: routes, templates and pointers
+/// come from the bundle, and an upstream's own body is never passed on in a problem.
+extension Problem {
+    static let unknownRoute = Problem(
+        .notFound, "unknown-route", title: "No such gateway route",
+        detail: "The policy in force has no route by that id in this direction; see the bundle's gateway section.")
+
+    static func pathNotMatched(_ route: GatewayRoute) -> Problem {
+        Problem(
+            .notFound, "path-not-matched", title: "The path does not match the route",
+            detail:
+                "Route '\(route.id)' takes \(route.method) \(route.path): one segment for each, with no empty, '.' or '..' "
+                + "segment and no encoded '/'.")
+    }
+
+    static func methodNotOnRoute(_ route: GatewayRoute) -> Problem {
+        Problem(
+            .methodNotAllowed, "method-not-allowed", title: "The route does not take this method",
+            detail: "Route '\(route.id)' takes \(route.method).", headers: [.allow: route.method])
+    }
+
+    static let queryNotForwarded = Problem(
+        .badRequest, "query-not-forwarded", title: "An egress request takes no query",
+        detail: "Only the decided body leaves: put what the provider needs in the body, where the route's record is decided.")
+
+    static let unsupportedBodyEncoding = Problem(
+        .unsupportedMediaType, "unsupported-media-type", title: "Unsupported content type or encoding",
+        detail: "Send the body as application/json, uncompressed or with Content-Encoding gzip or deflate.")
+
+    static func inflatedTooLarge(limit: Int) -> Problem {
+        Problem(
+            .contentTooLarge, "body-too-large", title: "The body is too large",
+            detail: "The body inflates to more than \(limit) bytes; send less, or raise --max-body-bytes.")
+    }
+
+    static let corruptEncoding = Problem(
+        .badRequest, "malformed-encoding", title: "The compressed body cannot be inflated",
+        detail: "The body is not one complete gzip or deflate (zlib) stream as its Content-Encoding says.")
+
+    static func recordNotFound(_ problem: GatewayBody.Problem) -> Problem {
+        let (pointer, detail): (String, String) =
+            switch problem {
+            case .recordMissing(let p): (p, "The route's record is at \(p); the body has nothing there.")
+            case .recordNotAnObject(let p, nil): (p, "The route's record at \(p) must be an object.")
+            case .recordNotAnObject(let p, let i?): (p + "/\(i)", "Each record in \(p) must be an object; element \(i) is not.")
+            case .recordsNotAnArray(let p): (p, "The route's records are the elements of an array at \(p).")
+            case .pointerCrossesArray(let p): (p, "The route's record pointer \(p) passes through an array in this body.")
+            }
+        return Problem(
+            .unprocessableContent, "record-not-found", title: "The body does not hold the route's record", detail: detail,
+            extensions: [("field", .string(pointer))])
+    }
+
+    static func subjectMissing(_ route: GatewayRoute) -> Problem {
+        let place =
+            switch route.subject {
+            case .pointer(let p): "the body at \(p) (a string, or an integer)"
+            case .pathParameter(let n): "the path parameter {\(n)}"
+            case .header(let h): "the header \(h)"
+            }
+        return Problem(
+            .unprocessableContent, "subject-missing", title: "The subject's id is missing",
+            detail: "Route '\(route.id)' reads the subject's id from \(place): 1 to 200 printable characters.")
+    }
+
+    static func upstreamCredentialUnavailable(_ failure: UpstreamSecrets.Failure) -> Problem {
+        let name: String =
+            switch failure {
+            case .missing(let n), .unusable(let n, _): n
+            }
+        return Problem(
+            .serviceUnavailable, "upstream-credential-missing", title: "The route's upstream credential is not available",
+            detail:
+                "Nothing was decided or sent. Operators: provide the credential '\(name)' in \(UpstreamSecrets.variable(for: name)) "
+                + "or <data-dir>/secrets/upstreams/\(name) (mode 0600), then restart.")
+    }
+
+    static func upstreamUnreachable(_ route: GatewayRoute, disclosureID: String, receipt: HTTPFields) -> Problem {
+        Problem(
+            .badGateway, "upstream-unreachable", title: "The provider's system could not be reached",
+            detail:
+                "Route '\(route.id)': the disclosure was recorded, then could not be delivered; the ledger says so. Retry later.",
+            extensions: [("disclosure_id", .string(disclosureID))], headers: receipt)
+    }
+
+    static func upstreamTimeout(_ route: GatewayRoute, disclosureID: String, receipt: HTTPFields) -> Problem {
+        Problem(
+            .gatewayTimeout, "upstream-timeout", title: "The provider's system did not answer in time",
+            detail:
+                "Route '\(route.id)' waits \(route.timeoutSeconds) s: the disclosure was recorded, then not confirmed delivered; "
+                + "the ledger says so.",
+            extensions: [("disclosure_id", .string(disclosureID))], headers: receipt)
+    }
+
+    /// Pull: the internal API did not answer with what can be decided.
+    static func upstreamAnswer(_ route: GatewayRoute, _ why: String) -> Problem {
+        Problem(
+            .badGateway, "upstream-error", title: "The internal API's answer cannot be passed on",
+            detail: "Route '\(route.id)': \(why). Nothing was disclosed.")
+    }
+
+    static let upstreamNotFound = Problem(
+        .notFound, "not-found", title: "Not found", detail: "The internal API has nothing at this path.")
+
+    static func notThisProvidersRoute() -> Problem {
+        Problem(
+            .forbidden, "forbidden", title: "The key's roles do not allow this call",
+            detail: "A provider key reaches only the pull routes of its own provider.")
+    }
+}

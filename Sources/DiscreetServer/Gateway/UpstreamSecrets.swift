@@ -1,0 +1,52 @@
+import Foundation
+import Synchronization
+
+/// The credentials the gateway presents upstream, by the name a route gives them: the variable
+/// `DISCREET_UPSTREAM_<NAME>` (upper case, `-` as `_`), else the file `<directory>/NAME`, which
+/// only its owner may read. The bundle names a credential and never holds it; no credential is
+/// ever logged, answered or recorded.
+public final class UpstreamSecrets: Sendable {
+    public enum Failure: Error, Equatable {
+        /// Neither the variable nor the file exists.
+        case missing(name: String)
+        /// The file exists but cannot be used (permissions, content); the reason is for operators.
+        case unusable(name: String, reason: String)
+    }
+
+    let directory: String?
+    let environment: [String: String]
+    private let cache = Mutex<[String: String]>([:])
+
+    /// `directory` is `<data-dir>/secrets/upstreams`; nil reads the environment alone.
+    public init(directory: String?, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.directory = directory
+        self.environment = environment
+    }
+
+    public static func variable(for name: String) -> String {
+        "DISCREET_UPSTREAM_" + name.uppercased().replacingOccurrences(of: "-", with: "_")
+    }
+
+    /// The credential named `name`. Read once and kept: changing one takes a restart.
+    public func secret(_ name: String) throws(Failure) -> String {
+        if let hit = cache.withLock({ $0[name] }) { return hit }
+        var value: String?
+        if let v = environment[Self.variable(for: name)] {
+            guard !v.isEmpty, v.utf8.count <= 4096, v.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7F }) else {
+                throw .unusable(name: name, reason: "\(Self.variable(for: name)) must be 1 to 4096 printable characters")
+            }
+            value = v
+        } else if let directory {
+            do {
+                value = try SecretFile.loadText(path: directory + "/" + name, noun: "upstream credential")
+            } catch let failure as SecretFile.Failure {
+                throw .unusable(name: name, reason: failure.description)
+            } catch {
+                throw .unusable(name: name, reason: "cannot read it")
+            }
+        }
+        guard let value else { throw .missing(name: name) }
+        cache.withLock { $0[name] = value }
+        return value
+    }
+}
