@@ -39,6 +39,8 @@ struct DataDirectoryOption: ParsableArguments {
     }
 
     var secretPath: String { (dataDir as NSString).appendingPathComponent("secrets/service.key") }
+    /// Where the gateway's upstream credentials are kept, one file each, named as the routes name them.
+    var upstreamSecretsDirectory: String { (dataDir as NSString).appendingPathComponent("secrets/upstreams") }
 
     /// The checkpoint signing key, from DISCREET_LEDGER_KEY, the key file, or created (unless
     /// `create` is false: read-only commands leave nothing behind).

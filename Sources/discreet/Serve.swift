@@ -21,7 +21,8 @@ struct Serve: AsyncParsableCommand {
             Secrets are read from the environment or from files in <data-dir>/secrets, never from flags: \
             DISCREET_LEDGER_KEY (checkpoint signing key, base64 of 32 bytes), DISCREET_RECEIPT_KEY (consent \
             receipt signing key, base64 of 32 bytes), DISCREET_ALERT_SECRET (HMAC secret of --alert-webhook, \
-            16 bytes or more).
+            16 bytes or more), and each credential a gateway route names: DISCREET_UPSTREAM_<NAME> or the file \
+            <data-dir>/secrets/upstreams/NAME (mode 0600).
             """)
 
     @Option(help: "A YAML file of settings, under the flags and DISCREET_* variables.") var config: String?
@@ -53,6 +54,11 @@ struct Serve: AsyncParsableCommand {
             "A webhook that receives an alert for every exception disclosure, HMAC-signed with DISCREET_ALERT_SECRET (DISCREET_ALERT_WEBHOOK)."
     )
     var alertWebhook: String?
+    @Option(
+        help:
+            "Connections the gateway keeps open to each upstream at most; further requests wait for one (DISCREET_UPSTREAM_CONNECTIONS; default 64)."
+    )
+    var upstreamConnections: Int?
 
     func run() async throws {
         let source = try await SettingsSource.load(file: config)
@@ -76,16 +82,19 @@ extension ServeSettings {
         try await loadPolicy(holder, store: store, now: now)
         if demo { try await seedDemo(store: store) }
         try await bootstrapKey(store: store, now: now)
+        let upstreams = UpstreamClient(connectionsPerUpstream: upstreamConnections)
         let services = DiscreetServices(
             store: store, policy: holder, secrets: secrets, receipts: try await data.receipts(),
             configuration: ServiceConfiguration(
                 host: host, port: port, maxBodyBytes: maxBodyBytes, headerTimeoutSeconds: headerTimeout,
                 idleTimeoutSeconds: idleTimeout, maxConnections: maxConnections),
-            ledgerKey: ledgerKey.verifier)
+            ledgerKey: ledgerKey.verifier, upstreams: upstreams,
+            upstreamSecrets: UpstreamSecrets(directory: data.upstreamSecretsDirectory))
+        try checkGatewayCredentials(holder, services.upstreamSecrets, logger: logger)
         logger.info(
             "policy in force",
             metadata: ["revision": "\(holder.active!.stored.revision)", "version": "\(holder.active!.stored.label)"])
-        var listeners: [any Service] = [buildApplication(services, logger: logger)]
+        var listeners: [any Service] = [buildApplication(services, logger: logger), upstreams]
         if !noMetrics {
             listeners.append(buildMetricsApplication(services, host: metricsHost, port: metricsPort, logger: logger))
         }
@@ -139,6 +148,19 @@ extension ServeSettings {
         } catch let error as BundleTestsFailed {
             throw CommandError("\(from) fails its own tests:\n\(error)")
         }
+    }
+
+    /// Every credential the routes in force name must be there at start: a route whose credential
+    /// is missing would answer 503 to every request, found only when traffic arrives.
+    func checkGatewayCredentials(_ holder: PolicyHolder, _ secrets: UpstreamSecrets, logger: Logger) throws {
+        guard let bundle = holder.active?.engine.bundle, !bundle.gateway.isEmpty else { return }
+        let issues = secrets.issues(for: bundle)
+        guard issues.isEmpty else {
+            throw CommandError(
+                "the gateway's credentials (in \(data.upstreamSecretsDirectory) or DISCREET_UPSTREAM_*):\n"
+                    + issues.map { "  \($0.path): \($0.message)" }.joined(separator: "\n"))
+        }
+        logger.info("gateway routes in force", metadata: ["routes": "\(bundle.gateway.keys.sorted())"])
     }
 
     /// Registers the demo providers when there are none.

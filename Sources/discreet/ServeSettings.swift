@@ -20,14 +20,14 @@ struct SettingsSource {
     static let names: Set<String> = [
         "host", "port", "data-dir", "ledger-origin", "ledger-key-file", "policy", "demo", "max-body-bytes",
         "header-timeout", "idle-timeout", "max-connections", "log-level", "log-format", "metrics-host", "metrics-port",
-        "no-metrics", "alert-webhook",
+        "no-metrics", "alert-webhook", "upstream-connections",
     ]
 
     /// The whole-number settings and the values a variable or the file may give them; `serve` and
     /// `config check` read them through `int(_:)`, so the two cannot disagree.
     static let ranges: [String: ClosedRange<Int>] = [
         "port": 1...65535, "metrics-port": 1...65535, "max-body-bytes": 1024...(1 << 30), "header-timeout": 1...3600,
-        "idle-timeout": 1...86_400, "max-connections": 1...1_000_000,
+        "idle-timeout": 1...86_400, "max-connections": 1...1_000_000, "upstream-connections": 1...10_000,
     ]
 
     static func environmentVariable(_ key: String) -> String {
@@ -94,6 +94,7 @@ struct ServeSettings {
     var metricsPort: Int
     var noMetrics: Bool
     var alertWebhook: String?
+    var upstreamConnections: Int
 
     init(flags: Serve, source: SettingsSource) throws {
         var data = flags.data
@@ -115,11 +116,15 @@ struct ServeSettings {
         metricsPort = try flags.metricsPort ?? source.int("metrics-port") ?? 9464
         noMetrics = try flags.noMetrics || (source.bool("no-metrics") ?? false)
         alertWebhook = flags.alertWebhook ?? source.string("alert-webhook")
+        upstreamConnections = try flags.upstreamConnections ?? source.int("upstream-connections") ?? 64
         // A flag keeps the checks it always had (a variable or the file is held to `ranges`).
         guard (1...65535).contains(port), (1...65535).contains(metricsPort) else {
             throw CommandError("--port and --metrics-port must be 1 to 65535")
         }
         guard maxBodyBytes >= 1024 else { throw CommandError("--max-body-bytes must be at least 1024") }
+        guard (1...10_000).contains(upstreamConnections) else {
+            throw CommandError("--upstream-connections must be 1 to 10000")
+        }
         guard headerTimeout > 0, idleTimeout > 0, maxConnections > 0 else {
             throw CommandError("timeouts and --max-connections must be positive")
         }

@@ -25,7 +25,9 @@ final class Harness: Sendable {
     static let origin = "discreet.test/ledger"
     static let ledgerKey = NoteSigningKey(name: origin, privateKey: try! .init(rawRepresentation: Data(repeating: 5, count: 32)))
 
-    static let roles = ["admin", "consent-manager", "discloser", "exception-officer", "auditor", "provider:recouvra"]
+    static let roles = [
+        "admin", "consent-manager", "discloser", "exception-officer", "auditor", "provider:recouvra", "provider:facturo",
+    ]
 
     init(
         maxBodyBytes: Int = 1 << 20, headerTimeoutSeconds: Int = 10, port: Int = 8080, directory: String? = nil,

@@ -21,7 +21,9 @@ import Testing
         Family(name: "provider suspend", method: .post, uri: "/v1/providers/nobody/suspend", allowed: ["admin"]),
         Family(
             name: "own provider record", method: .get, uri: "/v1/providers/recouvra", allowed: ["admin", "provider:recouvra"]),
-        Family(name: "another provider's record", method: .get, uri: "/v1/providers/facturo", allowed: ["admin"]),
+        Family(
+            name: "another provider's record", method: .get, uri: "/v1/providers/facturo",
+            allowed: ["admin", "provider:facturo"]),
         Family(name: "subject profile", method: .get, uri: "/v1/subjects/p-1", allowed: ["consent-manager"]),
         Family(name: "consents", method: .get, uri: "/v1/subjects/p-1/consents", allowed: ["consent-manager"]),
         Family(

@@ -1,3 +1,4 @@
+import DiscreetPolicy
 import Foundation
 import Synchronization
 
@@ -48,5 +49,29 @@ public final class UpstreamSecrets: Sendable {
         guard let value else { throw .missing(name: name) }
         cache.withLock { $0[name] = value }
         return value
+    }
+
+    /// A problem for each route whose credential cannot be had now: a bundle is refused with them
+    /// (at start and on upload), rather than answering 503 once traffic arrives.
+    public func issues(for bundle: PolicyBundle) -> [BundleIssue] {
+        var out: [BundleIssue] = []
+        for route in bundle.gateway.values.sorted(by: { $0.id < $1.id }) {
+            guard let name = route.auth.secret else { continue }
+            let message: String
+            do {
+                _ = try secret(name)
+                continue
+            } catch {
+                switch error {
+                case .missing:
+                    message =
+                        "the credential '\(name)' is not available: set \(Self.variable(for: name)) or write it to "
+                        + "<data-dir>/secrets/upstreams/\(name) (mode 0600)"
+                case .unusable(_, let reason): message = reason
+                }
+            }
+            out.append(BundleIssue(path: "/gateway/routes/\(route.id)/upstream/auth", line: nil, message: message))
+        }
+        return out
     }
 }
