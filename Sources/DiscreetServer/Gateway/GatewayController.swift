@@ -54,6 +54,8 @@ struct GatewayController {
         return Resolved(active: active, route: route, parameters: parameters, upstreamURL: route.upstream + path)
     }
 
+    static let wholeAnswerBytes = 64 * 1024
+
     static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
 
     // MARK: egress
@@ -96,8 +98,13 @@ struct GatewayController {
         services.metrics.recordGateway(route: route.id, result: "forwarded")
         var headers = GatewayHeaders.answer(answer.headers)
         headers.append(contentsOf: receipt)
-        return Response(
-            status: .init(code: Int(answer.status.code)), headers: headers, body: ResponseBody(asyncSequence: answer.body))
+        let status = HTTPResponse.Status(code: Int(answer.status.code))
+        // A small answer of known length is passed in one piece; any other is streamed as it comes.
+        if let length = answer.headers["content-length"].first.flatMap(Int.init), length <= Self.wholeAnswerBytes {
+            let body = try await answer.body.collect(upTo: length)
+            return Response(status: status, headers: headers, body: .init(byteBuffer: body))
+        }
+        return Response(status: status, headers: headers, body: ResponseBody(asyncSequence: answer.body))
     }
 
     // MARK: pull
@@ -235,7 +242,7 @@ struct GatewayController {
             recordType: route.recordType,
             policy: .init(revision: active.stored.revision, label: active.stored.label, digest: active.stored.digest),
             keyID: keyID, decisions: [], exception: nil,
-            gateway: .init(route: route.id, digest: route.definitionDigest))
+            gateway: .init(route: route.id, digest: active.routeDigests[route.id] ?? route.definitionDigest))
         let disclosures = DisclosureController(services: services)
         let result: RecordsDisclosure
         do {

@@ -11,6 +11,14 @@ public final class PolicyHolder: Sendable {
     public struct Active: Sendable {
         public let engine: DecisionEngine
         public let stored: StoredPolicy
+        /// Each gateway route's definition digest, computed once rather than on every request.
+        public let routeDigests: [String: String]
+
+        init(engine: DecisionEngine, stored: StoredPolicy) {
+            self.engine = engine
+            self.stored = stored
+            routeDigests = engine.bundle.gateway.mapValues(\.definitionDigest)
+        }
     }
 
     private let current = Mutex<Active?>(nil)
