@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Coverage-guided fuzzing (libFuzzer) of the JSON parser, the bundle parser and the engine, built
+// Coverage-guided fuzzing (libFuzzer) of the JSON parser, the bundle parser, the gateway's body and path handling and the engine, built
 // apart from the main package because a libFuzzer target has no `main` of its own:
 // `swift build --package-path Fuzz --sanitize fuzzer --sanitize address`; scripts/fuzz runs them.
 
@@ -16,6 +16,12 @@ let package = Package(
         .executableTarget(name: "FuzzJSON", dependencies: [.product(name: "DiscreetJSON", package: "discreet")]),
         .executableTarget(
             name: "FuzzBundle",
+            dependencies: [
+                .product(name: "DiscreetPolicy", package: "discreet"), .product(name: "DiscreetJSON", package: "discreet"),
+            ]),
+        // Matching gateway paths and taking gateway bodies apart (GatewayBody, PathTemplate.match).
+        .executableTarget(
+            name: "FuzzGateway",
             dependencies: [
                 .product(name: "DiscreetPolicy", package: "discreet"), .product(name: "DiscreetJSON", package: "discreet"),
             ]),
