@@ -33,6 +33,9 @@ let package = Package(
         // serve's settings from a YAML file and DISCREET_* variables, under its flags.
         .package(url: "https://github.com/apple/swift-configuration.git", exact: "1.4.0", traits: ["YAML"]),
         .package(url: "https://github.com/apple/swift-system.git", exact: "1.8.1"),
+        // TLS for the listener, and the subject of a provider's client certificate.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", exact: "1.21.1"),
         // gzip and deflate bodies at the gateway, inflated with a bound.
         .package(url: "https://github.com/adam-fowler/compress-nio.git", exact: "1.5.0"),
     ],
@@ -82,6 +85,9 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -152,6 +158,10 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 // gzip and deflate bodies for the gateway tests.
                 .product(name: "CompressNIO", package: "compress-nio"),
+                // Certificates for the TLS tests, and a client presenting one.
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             exclude: ["Fixtures"],

@@ -59,6 +59,13 @@ struct Serve: AsyncParsableCommand {
             "Connections the gateway keeps open to each upstream at most; further requests wait for one (DISCREET_UPSTREAM_CONNECTIONS; default 64)."
     )
     var upstreamConnections: Int?
+    @Option(help: "A PEM certificate chain: serve HTTPS with it (DISCREET_TLS_CERTIFICATE).") var tlsCertificate: String?
+    @Option(help: "The PEM private key of --tls-certificate, mode 0600 (DISCREET_TLS_KEY).") var tlsKey: String?
+    @Option(
+        help:
+            "A PEM CA: providers may authenticate on pull routes with a client certificate it issued, whose subject CN is the provider id (DISCREET_TLS_CLIENT_CA)."
+    )
+    var tlsClientCa: String?
 
     func run() async throws {
         let source = try await SettingsSource.load(file: config)
@@ -75,40 +82,62 @@ extension ServeSettings {
         // busy port must not store a key nobody will use, and must say which address is taken.
         try ListenAddress.ensureFree(host: host, port: port, flag: "--port")
         if !noMetrics { try ListenAddress.ensureFree(host: metricsHost, port: metricsPort, flag: "--metrics-port") }
-        let (store, ledgerKey) = try data.openStore()
-        let secrets = try ServiceSecrets.loadOrCreate(at: data.secretPath)
-        let holder = PolicyHolder()
-        let now = Date()
-        try await loadPolicy(holder, store: store, now: now)
-        if demo { try await seedDemo(store: store) }
-        try await bootstrapKey(store: store, now: now)
-        let upstreams = UpstreamClient(connectionsPerUpstream: upstreamConnections)
-        let services = DiscreetServices(
-            store: store, policy: holder, secrets: secrets, receipts: try await data.receipts(),
-            configuration: ServiceConfiguration(
-                host: host, port: port, maxBodyBytes: maxBodyBytes, headerTimeoutSeconds: headerTimeout,
-                idleTimeoutSeconds: idleTimeout, maxConnections: maxConnections),
-            ledgerKey: ledgerKey.verifier, upstreams: upstreams,
-            upstreamSecrets: UpstreamSecrets(directory: data.upstreamSecretsDirectory))
-        try checkGatewayCredentials(holder, services.upstreamSecrets, logger: logger)
-        logger.info(
-            "policy in force",
-            metadata: ["revision": "\(holder.active!.stored.revision)", "version": "\(holder.active!.stored.label)"])
-        var listeners: [any Service] = [buildApplication(services, logger: logger), upstreams]
-        if !noMetrics {
-            listeners.append(buildMetricsApplication(services, host: metricsHost, port: metricsPort, logger: logger))
+        if let tls {
+            try Self.checkKeyFileMode(tls.privateKey)
+            do {
+                _ = try ListenerTLS.configuration(tls)
+            } catch let failure as ListenerTLS.Failure {
+                throw CommandError(failure.description)
+            }
         }
-        if let alertWebhook {
+        var alertSecret: SymmetricKey?
+        if alertWebhook != nil {
             guard let secret = ProcessInfo.processInfo.environment[AlertDispatcher.secretEnvironmentVariable],
                 secret.utf8.count >= 16
             else {
                 throw CommandError(
                     "--alert-webhook needs \(AlertDispatcher.secretEnvironmentVariable): a secret of 16 bytes or more")
             }
+            alertSecret = SymmetricKey(data: Data(secret.utf8))
+        }
+        let (store, ledgerKey) = try data.openStore()
+        let secrets = try ServiceSecrets.loadOrCreate(at: data.secretPath)
+        let holder = PolicyHolder()
+        let now = Date()
+        try await loadPolicy(holder, store: store, now: now)
+        // Before any key is printed: a service that will not start must not hand one out.
+        let upstreamSecrets = UpstreamSecrets(directory: data.upstreamSecretsDirectory)
+        try checkGatewayCredentials(holder, upstreamSecrets, logger: logger)
+        if demo { try await seedDemo(store: store) }
+        try await bootstrapKey(store: store, now: now)
+        let receipts = try await data.receipts()
+        // Made last: a client that is never shut down traps when it is released.
+        let upstreams = UpstreamClient(connectionsPerUpstream: upstreamConnections)
+        let services = DiscreetServices(
+            store: store, policy: holder, secrets: secrets, receipts: receipts,
+            configuration: ServiceConfiguration(
+                host: host, port: port, maxBodyBytes: maxBodyBytes, headerTimeoutSeconds: headerTimeout,
+                idleTimeoutSeconds: idleTimeout, maxConnections: maxConnections, tls: tls),
+            ledgerKey: ledgerKey.verifier, upstreams: upstreams, upstreamSecrets: upstreamSecrets)
+        logger.info(
+            "policy in force",
+            metadata: ["revision": "\(holder.active!.stored.revision)", "version": "\(holder.active!.stored.label)"])
+        let application: any Service
+        do {
+            application = try buildApplication(services, logger: logger)
+        } catch {
+            try? await upstreams.client.shutdown()
+            throw CommandError("\(error)")
+        }
+        var listeners: [any Service] = [application, upstreams]
+        if !noMetrics {
+            listeners.append(buildMetricsApplication(services, host: metricsHost, port: metricsPort, logger: logger))
+        }
+        if let alertWebhook, let alertSecret {
             listeners.append(
                 AlertDispatcher(
-                    configuration: .init(url: alertWebhook, secret: SymmetricKey(data: Data(secret.utf8))), outbox: store,
-                    clock: { Date() }, logger: logger))
+                    configuration: .init(url: alertWebhook, secret: alertSecret), outbox: store, clock: { Date() },
+                    logger: logger))
         }
         try await ServiceGroup(services: listeners, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
     }
@@ -161,6 +190,17 @@ extension ServeSettings {
                     + issues.map { "  \($0.path): \($0.message)" }.joined(separator: "\n"))
         }
         logger.info("gateway routes in force", metadata: ["routes": "\(bundle.gateway.keys.sorted())"])
+    }
+
+    /// A TLS key others may read is no longer a secret: refused, as the data directory's secrets are.
+    static func checkKeyFileMode(_ path: String) throws {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue
+        else { throw CommandError("cannot read the TLS key file \(path)") }
+        guard mode & 0o077 == 0 else {
+            throw CommandError(
+                "the TLS key file \(path) may be read by other accounts (mode \(String(mode, radix: 8))): run chmod 600 \(path)")
+        }
     }
 
     /// Registers the demo providers when there are none.

@@ -20,7 +20,7 @@ struct SettingsSource {
     static let names: Set<String> = [
         "host", "port", "data-dir", "ledger-origin", "ledger-key-file", "policy", "demo", "max-body-bytes",
         "header-timeout", "idle-timeout", "max-connections", "log-level", "log-format", "metrics-host", "metrics-port",
-        "no-metrics", "alert-webhook", "upstream-connections",
+        "no-metrics", "alert-webhook", "upstream-connections", "tls-certificate", "tls-key", "tls-client-ca",
     ]
 
     /// The whole-number settings and the values a variable or the file may give them; `serve` and
@@ -95,6 +95,7 @@ struct ServeSettings {
     var noMetrics: Bool
     var alertWebhook: String?
     var upstreamConnections: Int
+    var tls: ServiceConfiguration.TLSFiles?
 
     init(flags: Serve, source: SettingsSource) throws {
         var data = flags.data
@@ -117,6 +118,16 @@ struct ServeSettings {
         noMetrics = try flags.noMetrics || (source.bool("no-metrics") ?? false)
         alertWebhook = flags.alertWebhook ?? source.string("alert-webhook")
         upstreamConnections = try flags.upstreamConnections ?? source.int("upstream-connections") ?? 64
+        let certificate = flags.tlsCertificate ?? source.string("tls-certificate")
+        let key = flags.tlsKey ?? source.string("tls-key")
+        let clientCA = flags.tlsClientCa ?? source.string("tls-client-ca")
+        switch (certificate, key) {
+        case (let c?, let k?): tls = .init(certificateChain: c, privateKey: k, clientCA: clientCA)
+        case (nil, nil):
+            guard clientCA == nil else { throw CommandError("--tls-client-ca needs --tls-certificate and --tls-key") }
+            tls = nil
+        default: throw CommandError("--tls-certificate and --tls-key go together")
+        }
         // A flag keeps the checks it always had (a variable or the file is held to `ranges`).
         guard (1...65535).contains(port), (1...65535).contains(metricsPort) else {
             throw CommandError("--port and --metrics-port must be 1 to 65535")

@@ -321,4 +321,52 @@ import Testing
         #expect(r.err.contains("is damaged"), "\(r.err)")
         #expect(r.err.contains("Restore the data directory from a backup"))
     }
+
+    @Test func serveRefusesAGatewayRouteWhoseCredentialIsMissingAndHalfATLSPair() throws {
+        let dir = Self.temporary()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let demo = try Self.run(["policy", "demo"]).out
+        let policy = dir + "/policy.yaml"
+        try
+            (demo + """
+
+                gateway:
+                  routes:
+                    collect:
+                      provider: recouvra
+                      purpose: debt-collection
+                      record-type: patient
+                      match: { method: POST, path: /claims }
+                      subject: { pointer: /subject }
+                      record: { pointer: /patient }
+                      upstream: { url: "http://127.0.0.1:9", auth: { bearer: recouvra-token } }
+
+                """).write(toFile: policy, atomically: true, encoding: .utf8)
+        let missing = try Self.run([
+            "serve", "--demo", "--policy", policy, "--data-dir", dir + "/data", "--port", "18998", "--no-metrics",
+        ])
+        #expect(missing.status != 0)
+        #expect(missing.err.contains("/gateway/routes/collect/upstream/auth"), "\(missing.err)")
+        #expect(missing.err.contains("DISCREET_UPSTREAM_RECOUVRA_TOKEN"))
+        #expect(!missing.out.contains("dsk_"), "no key is printed for a service that does not start")
+
+        // A credential file others may read is refused with the chmod to run.
+        let secrets = dir + "/data/secrets/upstreams"
+        try FileManager.default.createDirectory(atPath: secrets, withIntermediateDirectories: true)
+        try "token-value".write(toFile: secrets + "/recouvra-token", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: secrets + "/recouvra-token")
+        let open = try Self.run([
+            "serve", "--demo", "--policy", policy, "--data-dir", dir + "/data", "--port", "18998", "--no-metrics",
+        ])
+        #expect(open.status != 0)
+        #expect(open.err.contains("chmod 600"), "\(open.err)")
+        #expect(!open.err.contains("token-value"))
+
+        let half = try Self.run([
+            "serve", "--demo", "--data-dir", dir + "/data2", "--tls-certificate", dir + "/c.pem", "--port", "18998",
+        ])
+        #expect(half.status != 0)
+        #expect(half.err.contains("--tls-certificate and --tls-key go together"), "\(half.err)")
+    }
 }

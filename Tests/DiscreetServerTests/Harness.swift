@@ -31,7 +31,8 @@ final class Harness: Sendable {
 
     init(
         maxBodyBytes: Int = 1 << 20, headerTimeoutSeconds: Int = 10, port: Int = 8080, directory: String? = nil,
-        upstreamSecrets: UpstreamSecrets = UpstreamSecrets(directory: nil, environment: [:])
+        upstreamSecrets: UpstreamSecrets = UpstreamSecrets(directory: nil, environment: [:]),
+        tls: ServiceConfiguration.TLSFiles? = nil
     ) async throws {
         self.directory = directory ?? NSTemporaryDirectory() + "discreet-test-" + UUID().uuidString
         store = try SQLiteStore(
@@ -55,7 +56,7 @@ final class Harness: Sendable {
                 privateKey: try .init(rawRepresentation: Data(repeating: 6, count: 32)), controller: "clinic.test"),
             clock: { clock.now },
             configuration: ServiceConfiguration(
-                port: port, maxBodyBytes: maxBodyBytes, headerTimeoutSeconds: headerTimeoutSeconds),
+                port: port, maxBodyBytes: maxBodyBytes, headerTimeoutSeconds: headerTimeoutSeconds, tls: tls),
             ledgerKey: Self.ledgerKey.verifier, upstreamSecrets: upstreamSecrets)
     }
 
@@ -64,9 +65,17 @@ final class Harness: Sendable {
     func advance(seconds: TimeInterval) { clock.value.withLock { $0 = $0.addingTimeInterval(seconds) } }
 
     var app: some ApplicationProtocol {
-        var logger = Logger(label: "test") { _ in LogCaptureHandler(capture: self.logs) }
-        logger.logLevel = .trace
-        return buildApplication(services, logger: logger)
+        get throws {
+            try application
+        }
+    }
+
+    private var application: some ApplicationProtocol {
+        get throws {
+            var logger = Logger(label: "test") { _ in LogCaptureHandler(capture: self.logs) }
+            logger.logLevel = .trace
+            return try buildApplication(services, logger: logger)
+        }
     }
 
     func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {

@@ -1,5 +1,6 @@
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 
@@ -37,17 +38,20 @@ func addRoutes(to router: Router<AppRequestContext>, _ services: DiscreetService
     GatewayController(services: services).addRoutes(to: router)
 }
 
-/// Builds the application: the router behind an HTTP/1.1 server with the configured limits on
-/// header time, idle time and connection count.
-public func buildApplication(_ services: DiscreetServices, logger: Logger) -> some ApplicationProtocol {
+/// Builds the application: the router behind an HTTP/1.1 server, over TLS when configured, with
+/// the configured limits on header time, idle time and connection count. Throws when a TLS file
+/// cannot be read.
+public func buildApplication(_ services: DiscreetServices, logger: Logger) throws -> some ApplicationProtocol {
     let config = services.configuration
     let headerTimeout = TimeAmount.seconds(Int64(config.headerTimeoutSeconds))
+    var server = HTTPServerBuilder.http1(
+        configuration: .init(
+            additionalChannelHandlers: [RequestHeadTimeoutHandler(timeout: headerTimeout)],
+            idleTimeout: .seconds(Int64(config.idleTimeoutSeconds))))
+    if let tls = config.tls { server = try .tls(server, tlsConfiguration: try ListenerTLS.configuration(tls)) }
     return Application(
         router: buildRouter(services),
-        server: .http1(
-            configuration: .init(
-                additionalChannelHandlers: [RequestHeadTimeoutHandler(timeout: headerTimeout)],
-                idleTimeout: .seconds(Int64(config.idleTimeoutSeconds)))),
+        server: server,
         configuration: .init(
             address: .hostname(config.host, port: config.port), serverName: "discreet",
             availableConnectionsDelegate: MaximumAvailableConnections(config.maxConnections)),

@@ -13,11 +13,28 @@ public struct ServiceConfiguration: Sendable {
     public var maxConnections: Int
     /// The largest consent import, in bytes: it is read as it streams, so this bounds time, not memory.
     public var maxImportBytes: Int
+    /// TLS for the listener; nil serves plain HTTP (behind a terminating proxy, or on loopback).
+    public var tls: TLSFiles?
+
+    /// PEM files: the certificate chain and its key, and, to let providers authenticate on pull
+    /// routes by client certificate, the CA that issues theirs.
+    public struct TLSFiles: Sendable {
+        public var certificateChain: String
+        public var privateKey: String
+        public var clientCA: String?
+
+        public init(certificateChain: String, privateKey: String, clientCA: String? = nil) {
+            self.certificateChain = certificateChain
+            self.privateKey = privateKey
+            self.clientCA = clientCA
+        }
+    }
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, headerTimeoutSeconds: Int = 10,
-        idleTimeoutSeconds: Int = 60, maxConnections: Int = 1024, maxImportBytes: Int = 256 << 20
+        idleTimeoutSeconds: Int = 60, maxConnections: Int = 1024, maxImportBytes: Int = 256 << 20, tls: TLSFiles? = nil
     ) {
+        self.tls = tls
         self.maxImportBytes = maxImportBytes
         self.host = host
         self.port = port

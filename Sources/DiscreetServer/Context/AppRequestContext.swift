@@ -1,5 +1,6 @@
 import DiscreetStore
 import Hummingbird
+import NIOCore
 
 /// The caller, as proven by its key: who it is and what it may do.
 public struct Principal: Sendable {
@@ -13,10 +14,13 @@ public struct Principal: Sendable {
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var principal: Principal?
+    /// The connection, for the TLS peer certificate a provider may authenticate with.
+    let channel: any Channel
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.principal = nil
+        self.channel = source.channel
     }
 
     /// The principal, if it holds one of `roles`; otherwise 401 (no valid key) or 403 (wrong role).

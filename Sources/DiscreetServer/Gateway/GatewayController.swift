@@ -20,7 +20,8 @@ struct GatewayController {
         let egress = router.group("gateway").add(middleware: AuthenticationMiddleware(keys: services.store))
             .add(middleware: RoleMiddleware.discloser)
         for method in [HTTPRequest.Method.post, .put, .patch] { egress.on("{route}/**", method: method, use: self.egress) }
-        router.group("pull").add(middleware: AuthenticationMiddleware(keys: services.store))
+        router.group("pull").add(middleware: ClientCertificateMiddleware())
+            .add(middleware: AuthenticationMiddleware(keys: services.store))
             .add(middleware: RoleMiddleware.anyProvider)
             .get("{route}/**", use: pull)
     }

@@ -10,6 +10,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
     {
+        // Already authenticated by a client certificate (pull routes only).
+        if context.principal != nil { return try await next(request, context) }
         guard let header = request.headers[.authorization], let key = APIKeys.bearerToken(header),
             let id = APIKeys.keyID(of: key)
         else { throw Problem.unauthorized }

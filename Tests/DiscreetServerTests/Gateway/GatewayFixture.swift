@@ -115,8 +115,8 @@ struct GatewayFixture {
     let ehr = Upstream(answer: .init(status: .ok, body: JSONWriter.encode(Sample.record)))
     let slow = Upstream(answer: .init(delay: 5))
 
-    init() async throws {
-        harness = try await Harness(port: 0, upstreamSecrets: Self.secrets)
+    init(port: Int = 0, tls: ServiceConfiguration.TLSFiles? = nil) async throws {
+        harness = try await Harness(port: port, upstreamSecrets: Self.secrets, tls: tls)
     }
 
     var upstreams: [Upstream] { [recouvra, facturo, ehr, slow] }
@@ -124,6 +124,11 @@ struct GatewayFixture {
     /// Starts the upstreams, installs the gateway bundle and a competitor-serving provider, and
     /// runs `body` against discreet listening on a real socket.
     func run(_ body: @Sendable @escaping (any TestClientProtocol) async throws -> Void) async throws {
+        try await prepared { try await harness.app.test(.live, body) }
+    }
+
+    /// Starts the upstreams, installs the gateway bundle and the competitor-serving provider, then runs `body`.
+    func prepared(_ body: @Sendable @escaping () async throws -> Void) async throws {
         let h = harness
         try await Upstream.running(upstreams) {
             let source = Self.bundle(recouvra: recouvra.url, facturo: facturo.url, ehr: ehr.url, slow: slow.url)
@@ -136,7 +141,7 @@ struct GatewayFixture {
                             id: "rival-dpa", type: "DPA", purposes: ["debt-collection"], categories: [CategoryPattern("*")],
                             validFrom: RFC3339.parse("2025-01-01")!, validUntil: RFC3339.parse("2030-01-01")!)
                     ], servesCompetitorsOf: ["p-7"]))
-            try await h.app.test(.live, body)
+            try await body()
         }
     }
 }
