@@ -7,9 +7,14 @@ extension BundleWalk {
         for (i, body) in (reader.sequence(node, path) ?? []).enumerated() {
             let p = path.appending(i)
             guard let fields = reader.mapping(body, p) else { continue }
-            reader.rejectUnknown(fields, allowed: ["name", "at", "request", "expect"], p)
-            reader.requireKeys(fields, ["name", "request", "expect"], p, body)
+            reader.rejectUnknown(fields, allowed: ["name", "at", "request", "gateway", "forwarded", "expect"], p)
             func field(_ k: String) -> Node? { fields.first { $0.key == k }?.node }
+            if field("gateway") != nil {
+                if let c = gatewayCase(fields, body, p, bundle: bundle) { out.append(c) }
+                continue
+            }
+            reader.requireKeys(fields, ["name", "request", "expect"], p, body)
+            if let f = field("forwarded") { reader.issue(p.appending("forwarded"), f, "'forwarded' goes with 'gateway'") }
             guard let name = field("name").flatMap({ reader.string($0, p.appending("name")) }),
                 let requestNode = field("request"), let expectNode = field("expect")
             else { continue }
@@ -64,6 +69,53 @@ extension BundleWalk {
                     recordTags: tags, exception: exception, expect: expect.map { (field: $0.0, expectation: $0.1) }))
         }
         return out
+    }
+
+    /// `{ name, at, gateway: { route, path, headers, body }, forwarded, expect }`: a sample request
+    /// on a route, the exact body expected to leave, and, if wished, decisions by field.
+    mutating func gatewayCase(_ fields: [(key: String, node: Node)], _ body: Node, _ p: Pointer, bundle: PolicyBundle)
+        -> BundleTestCase?
+    {
+        func field(_ k: String) -> Node? { fields.first { $0.key == k }?.node }
+        reader.requireKeys(fields, ["name", "gateway"], p, body)
+        if field("request") != nil { reader.issue(p.appending("request"), body, "a test has either 'request' or 'gateway'") }
+        if field("forwarded") == nil && field("expect") == nil {
+            reader.issue(p, body, "a gateway test expects 'forwarded' (the exact body that leaves), 'expect', or both")
+        }
+        guard let name = field("name").flatMap({ reader.string($0, p.appending("name")) }), let gNode = field("gateway")
+        else { return nil }
+        let gp = p.appending("gateway")
+        guard let g = reader.mapping(gNode, gp) else { return nil }
+        reader.rejectUnknown(g, allowed: ["route", "path", "headers", "body"], gp)
+        reader.requireKeys(g, ["route", "body"], gp, gNode)
+        func member(_ k: String) -> Node? { g.first { $0.key == k }?.node }
+        guard let route = member("route").flatMap({ reader.string($0, gp.appending("route")) }),
+            let bodyNode = member("body"), let json = reader.json(bodyNode, gp.appending("body"))
+        else { return nil }
+        if bundle.gateway[route] == nil {
+            reader.issue(gp.appending("route"), member("route"), "unknown gateway route '\(route)'")
+            return nil
+        }
+        var headers: [String: String] = [:]
+        if let h = member("headers") {
+            for (k, v) in reader.mapping(h, gp.appending("headers")) ?? [] {
+                headers[k] = reader.string(v, gp.appending("headers").appending(k))
+            }
+        }
+        let path = member("path").flatMap { reader.string($0, gp.appending("path")) }
+        let forwarded = field("forwarded").flatMap { reader.json($0, p.appending("forwarded")) }
+        var expect: [(String, BundleTestCase.Expectation)] = []
+        if let e = field("expect") {
+            for (fieldPath, v) in reader.mapping(e, p.appending("expect")) ?? [] {
+                if let x = expectation(v, p.appending("expect").appending(fieldPath)) { expect.append((fieldPath, x)) }
+            }
+        }
+        let r = bundle.gateway[route]!
+        return BundleTestCase(
+            name: name, at: field("at").flatMap { reader.date($0, p.appending("at")) }, provider: r.provider,
+            purpose: r.purpose, subject: "", recordType: r.recordType, record: JSONObject(),
+            expect: expect.map { (field: $0.0, expectation: $0.1) },
+            gateway: .init(route: route, path: path, headers: headers, body: json, forwarded: forwarded))
     }
 
     mutating func expectation(_ node: Node, _ path: Pointer) -> BundleTestCase.Expectation? {

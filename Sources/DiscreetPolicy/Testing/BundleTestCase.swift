@@ -16,6 +16,27 @@ public struct BundleTestCase: Sendable {
     public var exception: ExceptionInvocation?
     /// Concrete field path to what is expected of it.
     public var expect: [(field: String, expectation: Expectation)]
+    /// A request through a gateway route instead: the route, provider, purpose and record type
+    /// come from the route, the subject and the records from where it reads them.
+    public var gateway: GatewayCase?
+
+    /// A sample request on a route, and the exact body expected to be forwarded.
+    public struct GatewayCase: Sendable {
+        public var route: String
+        /// The path after `/gateway/{route}` (or `/pull/{route}`), for a subject in a path parameter.
+        public var path: String?
+        public var headers: [String: String]
+        public var body: JSONValue
+        public var forwarded: JSONValue?
+
+        public init(route: String, path: String?, headers: [String: String], body: JSONValue, forwarded: JSONValue?) {
+            self.route = route
+            self.path = path
+            self.headers = headers
+            self.body = body
+            self.forwarded = forwarded
+        }
+    }
 
     /// An outcome, a reason code, or both.
     public struct Expectation: Sendable, Equatable, CustomStringConvertible {
@@ -34,8 +55,9 @@ public struct BundleTestCase: Sendable {
     public init(
         name: String, at: Date?, provider: String, purpose: String, subject: String, recordType: String,
         record: JSONObject, recordTags: Set<String> = [], exception: ExceptionInvocation? = nil,
-        expect: [(field: String, expectation: Expectation)]
+        expect: [(field: String, expectation: Expectation)], gateway: GatewayCase? = nil
     ) {
+        self.gateway = gateway
         self.name = name
         self.at = at
         self.provider = provider

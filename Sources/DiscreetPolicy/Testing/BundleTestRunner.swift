@@ -16,6 +16,7 @@ public enum BundleTestRunner {
         // Tests check decisions, not pseudonyms: a fixed secret keeps runs reproducible.
         let secret = SymmetricKey(data: Data(repeating: 0, count: 32))
         return bundle.tests.map { t in
+            if let g = t.gateway { return runGateway(t.name, g, at: t.at ?? now, expect: t.expect, bundle, engine, secret) }
             let input = DecisionInput(
                 providerID: t.provider, purpose: t.purpose, subjectID: t.subject, recordType: t.recordType,
                 recordTags: t.recordTags, provider: bundle.fixtures.providers[t.provider],
@@ -29,17 +30,70 @@ public enum BundleTestRunner {
             } catch {
                 return CaseResult(name: t.name, failures: ["the request was refused: \(error)"])
             }
-            var failures: [String] = []
-            for (field, expected) in t.expect {
-                guard let d = result.decisions.first(where: { $0.field == field }) else {
-                    failures.append("\(field): expected \(expected), but the record has no such field")
-                    continue
-                }
-                if !expected.matches(d) {
-                    failures.append("\(field): expected \(expected), got \(d.outcome.rawValue) (\(d.reason.rawValue))")
-                }
-            }
-            return CaseResult(name: t.name, failures: failures)
+            return CaseResult(name: t.name, failures: check(t.expect, result.decisions))
         }
+    }
+
+    static func check(_ expect: [(field: String, expectation: BundleTestCase.Expectation)], _ decisions: [FieldDecision])
+        -> [String]
+    {
+        var failures: [String] = []
+        for (field, expected) in expect {
+            guard let d = decisions.first(where: { $0.field == field }) else {
+                failures.append("\(field): expected \(expected), but the record has no such field")
+                continue
+            }
+            if !expected.matches(d) {
+                failures.append("\(field): expected \(expected), got \(d.outcome.rawValue) (\(d.reason.rawValue))")
+            }
+        }
+        return failures
+    }
+
+    /// A sample body on a gateway route: decided as the gateway decides it, and the body that would
+    /// be forwarded compared, as JSON, with the one expected.
+    static func runGateway(
+        _ name: String, _ g: BundleTestCase.GatewayCase, at time: Date,
+        expect: [(field: String, expectation: BundleTestCase.Expectation)], _ bundle: PolicyBundle,
+        _ engine: DecisionEngine, _ secret: SymmetricKey
+    ) -> CaseResult {
+        func failed(_ why: String) -> CaseResult { CaseResult(name: name, failures: [why]) }
+        guard let route = bundle.gateway[g.route] else { return failed("no gateway route '\(g.route)'") }
+        var parameters: [String: String] = [:]
+        if let path = g.path {
+            guard let matched = route.path.match(path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)) else {
+                return failed("the path \(path) does not match the route's \(route.path)")
+            }
+            parameters = matched
+        }
+        let parts: GatewayBody
+        do {
+            parts = try GatewayBody(g.body, location: route.record)
+        } catch {
+            return failed("the body does not hold the route's record: \(error)")
+        }
+        let headers = Dictionary(g.headers.map { ($0.key.lowercased(), $0.value) }) { a, _ in a }
+        guard let subject = route.subjectID(body: g.body, parameters: parameters, header: { headers[$0.lowercased()] })
+        else { return failed("the request does not carry the subject's id where route '\(route.id)' reads it") }
+        let input = DecisionInput(
+            providerID: route.provider, purpose: route.purpose, subjectID: subject, recordType: route.recordType,
+            recordTags: [], provider: bundle.fixtures.providers[route.provider], subject: bundle.fixtures.subjects[subject],
+            consents: bundle.fixtures.consents.filter { $0.subject == subject }, exception: nil, time: time)
+        let result: RecordsDisclosure
+        do {
+            result = try engine.disclose(
+                records: parts.records, prefixes: parts.prefixes, input: input,
+                pseudonymizer: Pseudonymizer(serviceSecret: secret, providerID: route.provider))
+        } catch {
+            return failed("the request was refused: \(error)")
+        }
+        var failures = check(expect, result.decisions)
+        let forwarded = parts.forwarded(result.released)
+        if let expected = g.forwarded, expected != forwarded {
+            failures.append(
+                "forwarded: expected \(String(decoding: JSONWriter.encode(expected), as: UTF8.self)), "
+                    + "got \(String(decoding: JSONWriter.encode(forwarded), as: UTF8.self))")
+        }
+        return CaseResult(name: name, failures: failures)
     }
 }
