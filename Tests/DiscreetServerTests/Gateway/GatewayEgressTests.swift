@@ -223,6 +223,9 @@ import Testing
                 .post, "/gateway/collect/v1/claims", as: "discloser", h,
                 body: JSONWriter.encode(["subject": "p-1", "patient": ["name": "Ana Souza"]]))
             #expect(bearer.status == .created)
+            let metrics = String(decoding: h.services.metrics.exposition(), as: UTF8.self)
+            #expect(metrics.contains(#"discreet_gateway_requests_total{route="bill",result="forwarded"} 1"#))
+            #expect(metrics.contains(#"discreet_gateway_requests_total{route="collect",result="forwarded"} 1"#))
             #expect(f.recouvra.requests.last?.headers[.authorization] == "Bearer \(GatewayFixture.recouvraToken)")
             // Nothing of a credential in the log either.
             for secret in [GatewayFixture.facturoKey, GatewayFixture.recouvraToken, "Ana Souza"] {
@@ -267,6 +270,9 @@ import Testing
                 headers: [.authorization: "Bearer \(h.keys["auditor"]!)"]
             ) { String(buffer: $0.body) }
             #expect(html.contains("Attempted, not delivered:</strong> the recipient&#39;s system could not be reached."))
+            let metrics = String(decoding: h.services.metrics.exposition(), as: UTF8.self)
+            #expect(metrics.contains(#"discreet_gateway_requests_total{route="down",result="upstream-unreachable"} 1"#))
+            #expect(metrics.contains(#"discreet_gateway_upstream_duration_seconds_count{route="down"} 1"#))
         }
     }
 

@@ -135,6 +135,9 @@ import Testing
             }
             #expect(f.recouvra.requests.isEmpty && f.facturo.requests.isEmpty)
             #expect(try await h.store.entryCount() == 0)
+            let metrics = String(decoding: h.services.metrics.exposition(), as: UTF8.self)
+            #expect(metrics.contains(#"discreet_gateway_requests_total{route="collect",result="refused"}"#))
+            #expect(!metrics.contains(#"result="forwarded""#))
         }
     }
 
