@@ -102,8 +102,12 @@ struct GatewayController {
         let status = HTTPResponse.Status(code: Int(answer.status.code))
         // A small answer of known length is passed in one piece; any other is streamed as it comes.
         if let length = answer.headers["content-length"].first.flatMap(Int.init), length <= Self.wholeAnswerBytes {
-            let body = try await answer.body.collect(upTo: length)
-            return Response(status: status, headers: headers, body: .init(byteBuffer: body))
+            do {
+                let body = try await answer.body.collect(upTo: length)
+                return Response(status: status, headers: headers, body: .init(byteBuffer: body))
+            } catch {
+                throw Problem.upstreamAnswerCut(route, disclosureID: decided.id, receipt: receipt)
+            }
         }
         return Response(status: status, headers: headers, body: ResponseBody(asyncSequence: answer.body))
     }

@@ -96,6 +96,16 @@ extension Problem {
             extensions: [("disclosure_id", .string(disclosureID))], headers: receipt)
     }
 
+    /// Egress: the provider took the body and began to answer, then the answer broke off.
+    static func upstreamAnswerCut(_ route: GatewayRoute, disclosureID: String, receipt: HTTPFields) -> Problem {
+        Problem(
+            .badGateway, "upstream-error", title: "The provider's answer was cut off",
+            detail:
+                "Route '\(route.id)': the provider received the body and began to answer, then the answer broke off; "
+                + "the disclosure is recorded.",
+            extensions: [("disclosure_id", .string(disclosureID))], headers: receipt)
+    }
+
     /// Pull: the internal API did not answer with what can be decided.
     static func upstreamAnswer(_ route: GatewayRoute, _ why: String) -> Problem {
         Problem(

@@ -294,6 +294,21 @@ import Testing
         }
     }
 
+    @Test func anAnswerCutOffIsABadGatewayNeverAServerError() async throws {
+        let cut = try await CutOffUpstream.start()
+        let f = try await GatewayFixture(cut: "http://127.0.0.1:\(cut.localAddress!.port!)")
+        let h = f.harness
+        try await f.run { client in
+            let sent = try await client.gateway(
+                .post, "/gateway/cut/cut", as: "discloser", h,
+                body: JSONWriter.encode(["subject": "p-1", "patient": ["name": "Ana Souza"]]))
+            #expect(sent.status == .badGateway)
+            #expect(sent.body.json?["type"] == "urn:discreet:problem:upstream-error")
+            #expect(sent.body.json?["disclosure_id"]?.stringValue?.hasPrefix("dsc-") == true)
+        }
+        try await cut.close()
+    }
+
     @Test func whenTheLedgerCannotBeWrittenTheUpstreamReceivesNothing() async throws {
         let f = try await GatewayFixture()
         let h = f.harness

@@ -24,7 +24,9 @@ struct GatewayFixture {
         ])
 
     /// The demo bundle, its personal regime guarding competitors, with the gateway's routes.
-    static func bundle(recouvra: String, facturo: String, ehr: String, slow: String) -> String {
+    static func bundle(recouvra: String, facturo: String, ehr: String, slow: String, cut: String = "http://127.0.0.1:1")
+        -> String
+    {
         let demo = DemoPolicy.source.replacingOccurrences(
             of: "    consent: not-required\n", with: "    consent: not-required\n    guards-competitors: true\n")
         return demo + """
@@ -87,6 +89,14 @@ struct GatewayFixture {
                   subject: { pointer: /subject }
                   record: { pointer: /patient }
                   upstream: { url: "\(slow)", auth: { bearer: recouvra-token }, timeout: 0.5 }
+                cut:
+                  provider: recouvra
+                  purpose: debt-collection
+                  record-type: patient
+                  match: { method: POST, path: /cut }
+                  subject: { pointer: /subject }
+                  record: { pointer: /patient }
+                  upstream: { url: "\(cut)", timeout: 5 }
                 fetch:
                   direction: pull
                   provider: facturo
@@ -115,7 +125,10 @@ struct GatewayFixture {
     let ehr = Upstream(answer: .init(status: .ok, body: JSONWriter.encode(Sample.record)))
     let slow = Upstream(answer: .init(delay: 5))
 
-    init(port: Int = 0, tls: ServiceConfiguration.TLSFiles? = nil) async throws {
+    let cut: String
+
+    init(port: Int = 0, tls: ServiceConfiguration.TLSFiles? = nil, cut: String = "http://127.0.0.1:1") async throws {
+        self.cut = cut
         harness = try await Harness(port: port, upstreamSecrets: Self.secrets, tls: tls)
     }
 
@@ -131,7 +144,7 @@ struct GatewayFixture {
     func prepared(_ body: @Sendable @escaping () async throws -> Void) async throws {
         let h = harness
         try await Upstream.running(upstreams) {
-            let source = Self.bundle(recouvra: recouvra.url, facturo: facturo.url, ehr: ehr.url, slow: slow.url)
+            let source = Self.bundle(recouvra: recouvra.url, facturo: facturo.url, ehr: ehr.url, slow: slow.url, cut: cut)
             _ = try await h.services.policy.install(source: source, store: h.store, now: h.clock.now)
             _ = try await h.store.putProvider(
                 Provider(
