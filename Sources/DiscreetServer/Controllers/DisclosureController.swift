@@ -213,8 +213,7 @@ struct DisclosureController {
         try context.require(.auditor)
         let subjectID = try context.parameters.id("id")
         let query = try Self.accountingQuery(request)
-        let format = request.uri.queryParameters["format"].map(String.init) ?? "json"
-        guard ["json", "csv", "html"].contains(format) else { throw Problem.invalidQuery("format", "json, csv or html") }
+        let format = try Self.accountingFormat(request)
         let entries = try await services.storeCall { try await services.store.entries(subjectID: subjectID) }
         let checkpoint = try await services.storeCall { try await services.store.currentCheckpoint(now: services.clock()) }
         let bundle = services.policy.active?.engine.bundle
@@ -288,6 +287,22 @@ struct DisclosureController {
             body["checkpoint"] = checkpoint.map { .string($0.note) } ?? .null
             return .json(.object(body))
         }
+    }
+
+    static let accountingTypes = ["application/json": "json", "text/csv": "csv", "text/html": "html"]
+
+    /// JSON, CSV or HTML: by `Accept`, as typed clients ask; `?format=` (json, csv, html) is an
+    /// alias that wins over the header, for a link a person clicks.
+    static func accountingFormat(_ request: Request) throws -> String {
+        if let f = request.uri.queryParameters["format"] {
+            guard ["json", "csv", "html"].contains(String(f)) else { throw Problem.invalidQuery("format", "json, csv or html") }
+            return String(f)
+        }
+        guard
+            let media = ContentNegotiation.choose(
+                request.headers[.accept], from: ["application/json", "text/csv", "text/html"])
+        else { throw Problem.notAcceptable(["application/json", "text/csv", "text/html"]) }
+        return accountingTypes[media]!
     }
 
     static func accountingQuery(_ request: Request) throws -> AccountingQuery {

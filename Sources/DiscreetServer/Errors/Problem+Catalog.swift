@@ -61,6 +61,12 @@ extension Problem {
         Problem(.unsupportedMediaType, "unsupported-media-type", title: "Unsupported content type", detail: "Send \(expected).")
     }
 
+    static func notAcceptable(_ offered: [String]) -> Problem {
+        Problem(
+            .notAcceptable, "not-acceptable", title: "No acceptable representation",
+            detail: "This answer comes as \(offered.joined(separator: ", ")); accept one of them (or leave out Accept).")
+    }
+
     static func providerSuspended(_ id: String) -> Problem {
         Problem(
             .forbidden, "provider-suspended", title: "The provider is suspended",
