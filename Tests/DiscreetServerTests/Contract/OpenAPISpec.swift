@@ -8,15 +8,18 @@ import Yams
 struct OpenAPISpec {
     let document: JSONObject
 
-    static let path: String = {
+    static let root: URL = {
         // Tests/DiscreetServerTests/Contract/OpenAPISpec.swift → the package root.
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("openapi.yaml").path
+        return url
     }()
 
-    static func load() throws -> OpenAPISpec {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
+    static let path = root.appendingPathComponent("openapi.yaml").path
+
+    /// The API (`openapi.yaml`), or the metrics listener's own document (`openapi-metrics.yaml`).
+    static func load(_ file: String = "openapi.yaml") throws -> OpenAPISpec {
+        let text = try String(contentsOfFile: root.appendingPathComponent(file).path, encoding: .utf8)
         guard let node = try Yams.compose(yaml: text), case .object(let o) = json(node) else {
             throw SpecError("openapi.yaml is not a mapping")
         }
