@@ -29,7 +29,7 @@ import Testing
             #expect(text.contains(#"discreet_http_requests_total{route="/v1/policy",method="GET",status="401"} 1"#))
             #expect(text.contains("discreet_ledger_append_failures_total 0"))
             #expect(!text.contains("4711"))
-            let spec = try OpenAPISpec.load()
+            let spec = try OpenAPISpec.load("openapi-metrics.yaml")
             #expect(
                 spec.check(method: "GET", path: "/metrics", status: 200, contentType: "text/plain", body: .string(text)).isEmpty)
             for value in Sample.values { #expect(!text.contains(value)) }
