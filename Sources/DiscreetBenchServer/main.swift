@@ -56,6 +56,8 @@ struct NoopLedgerStore: DiscreetStore {
     }
     func currentPolicy() async throws -> StoredPolicy? { try await base.currentPolicy() }
     func entries(subjectID: String) async throws -> [LedgerEntry] { [] }
+    func entries(subjectID: String, after: Int64?, limit: Int) async throws -> [LedgerEntry] { [] }
+    func deliveryEntries(subjectID: String) async throws -> [LedgerEntry] { [] }
     func entryCount() async throws -> Int64 { 0 }
     func entry(index: Int64) async throws -> LedgerEntry? { nil }
     func treeHead() async throws -> (size: UInt64, root: [UInt8]) { (0, RFC6962.emptyRoot) }

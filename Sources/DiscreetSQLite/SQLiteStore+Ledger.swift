@@ -18,6 +18,32 @@ extension SQLiteStore {
         }
     }
 
+    public func entries(subjectID: String, after: Int64?, limit: Int) async throws -> [LedgerEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT ledger_index, entry, leaf_hash FROM disclosures WHERE subject_id = ? AND ledger_index > ?
+                    ORDER BY ledger_index LIMIT ?
+                    """,
+                arguments: [subjectID, after ?? -1, limit]
+            ).map(Self.entry)
+        }
+    }
+
+    public func deliveryEntries(subjectID: String) async throws -> [LedgerEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT ledger_index, entry, leaf_hash FROM disclosures WHERE subject_id = ? AND disclosure_id LIKE 'dlv-%'
+                    ORDER BY ledger_index
+                    """,
+                arguments: [subjectID]
+            ).map(Self.entry)
+        }
+    }
+
     public func entry(index: Int64) async throws -> LedgerEntry? {
         try await pool.read { db in
             try Row.fetchOne(

@@ -68,6 +68,10 @@ public protocol DisclosureLedger: Sendable {
     func append(_ entry: LedgerAppend) async throws -> LedgerReceipt
     /// The entries about one subject, oldest first.
     func entries(subjectID: String) async throws -> [LedgerEntry]
+    /// At most `limit` of them, from the first after index `after` (from the first when nil).
+    func entries(subjectID: String, after: Int64?, limit: Int) async throws -> [LedgerEntry]
+    /// The subject's delivery records (entries whose id starts `dlv-`): few, read whole to mark a page.
+    func deliveryEntries(subjectID: String) async throws -> [LedgerEntry]
     func entryCount() async throws -> Int64
     func entry(index: Int64) async throws -> LedgerEntry?
     /// The committed tree: its size and root.

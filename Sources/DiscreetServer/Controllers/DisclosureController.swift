@@ -214,79 +214,112 @@ struct DisclosureController {
         let subjectID = try context.parameters.id("id")
         let query = try Self.accountingQuery(request)
         let format = try Self.accountingFormat(request)
-        let entries = try await services.storeCall { try await services.store.entries(subjectID: subjectID) }
-        let checkpoint = try await services.storeCall { try await services.store.currentCheckpoint(now: services.clock()) }
         let bundle = services.policy.active?.engine.bundle
-        var rows: [(LedgerEntry, JSONValue, AccountingRow)] = []
-        var leftOut: [String: Int] = [:]
-        var checked: [(LedgerEntry, JSONObject)] = []
+        // Delivery records first: they follow the disclosures they mark, perhaps on a later page.
         var undelivered: [String: String] = [:]
-        for e in entries {
+        var deliveries: [(LedgerEntry, JSONValue)] = []
+        for e in try await services.storeCall({ try await services.store.deliveryEntries(subjectID: subjectID) }) {
             let object = try e.checked(subjectID: subjectID)
-            if let (id, outcome) = DeliveryRecord.undelivered(in: object) { undelivered[id] = outcome }
-            checked.append((e, object))
+            guard let (id, outcome) = DeliveryRecord.undelivered(in: object) else { throw Problem.ledgerDamaged(index: e.index) }
+            undelivered[id] = outcome
+            deliveries.append((e, .object(object)))
         }
-        var deliveryItems: [(LedgerEntry, JSONValue)] = []
-        for (e, object) in checked {
-            let json = JSONValue.object(object)
-            if DeliveryRecord.undelivered(in: object) != nil {
-                // A delivery record is not a disclosure: it marks one, and is listed (in JSON) to be checked.
-                deliveryItems.append((e, json))
-                continue
+        var rows: [AccountingLine] = []
+        var leftOut: [String: Int] = [:]
+        guard format == "json" else {
+            // CSV and HTML are documents for people: whole, not paged.
+            for e in try await services.storeCall({ try await services.store.entries(subjectID: subjectID) }) {
+                if let line = try Self.line(e, subjectID, undelivered, query, bundle, &leftOut) { rows.append(line) }
             }
-            guard var row = AccountingRow(index: e.index, leafHash: Data(e.leafHash).base64EncodedString(), entry: json)
-            else { throw Problem.ledgerDamaged(index: e.index) }
-            row.notDelivered = object["id"]?.stringValue.flatMap { undelivered[$0] }
-            guard query.inPeriod(row) else { continue }
-            if query.leftOutByScope(row, bundle: bundle) {
-                leftOut[row.purpose, default: 0] += 1
-            } else {
-                rows.append((e, json, row))
+            let checkpoint = try await services.storeCall { try await services.store.currentCheckpoint(now: services.clock()) }
+            if format == "csv" {
+                return Self.text(AccountingReport.csv(rows.map(\.row)), type: "text/csv; charset=utf-8; header=present")
             }
-        }
-        switch format {
-        case "csv":
-            return Self.text(AccountingReport.csv(rows.map(\.2)), type: "text/csv; charset=utf-8; header=present")
-        case "html":
             let html = AccountingReport.html(
-                subject: subjectID, rows: rows.map(\.2), scope: query.scope, from: query.from, until: query.until,
+                subject: subjectID, rows: rows.map(\.row), scope: query.scope, from: query.from, until: query.until,
                 generatedAt: services.clock(), checkpoint: checkpoint?.note, labels: bundle?.labels ?? Labels(),
                 leftOut: leftOut)
             return Self.text(html, type: "text/html; charset=utf-8")
-        default:
-            let shown = Set(rows.compactMap { $0.1.objectValue?["id"]?.stringValue })
-            var body = JSONObject([
-                ("subject", .string(subjectID)), ("scope", .string(query.scope.rawValue)),
-                (
-                    "disclosures",
-                    .array(
-                        rows.map { e, json, row in
-                            var item = JSONObject([
-                                ("ledger_index", .number(String(e.index))),
-                                ("leaf_hash", .string(Data(e.leafHash).base64EncodedString())), ("entry", json),
-                            ])
-                            if let outcome = row.notDelivered { item["not_delivered"] = .string(outcome) }
-                            return .object(item)
-                        })
-                ),
-                (
-                    "deliveries",
-                    .array(
-                        deliveryItems.filter { _, json in
-                            // Those about a disclosure shown, which they mark.
-                            guard let o = json.objectValue, let (id, _) = DeliveryRecord.undelivered(in: o) else { return false }
-                            return shown.contains(id)
-                        }.map { e, json in
-                            [
-                                "ledger_index": .number(String(e.index)),
-                                "leaf_hash": .string(Data(e.leafHash).base64EncodedString()), "entry": json,
-                            ]
-                        })
-                ),
-            ])
-            body["checkpoint"] = checkpoint.map { .string($0.note) } ?? .null
-            return .json(.object(body))
         }
+        // JSON, a page at a time in ledger order; the cursor is the last index shown.
+        let page = try PageRequest(request)
+        var after: Int64?
+        if let a = page.after {
+            guard let index = Int64(a), index >= 0 else { throw Problem.invalidQuery("cursor", "the 'next' of a previous page") }
+            after = index
+        }
+        var exhausted = false
+        while rows.count < page.limit && !exhausted {
+            let batch = try await services.storeCall {
+                try await services.store.entries(subjectID: subjectID, after: after, limit: page.limit)
+            }
+            exhausted = batch.count < page.limit
+            for e in batch {
+                after = e.index
+                if let line = try Self.line(e, subjectID, undelivered, query, bundle, &leftOut) { rows.append(line) }
+                if rows.count == page.limit { break }
+            }
+        }
+        let checkpoint = try await services.storeCall { try await services.store.currentCheckpoint(now: services.clock()) }
+        let next = rows.count == page.limit ? rows.last.map { PageRequest.encode(String($0.entry.index)) } : nil
+        let shown = Set(rows.compactMap { $0.json.objectValue?["id"]?.stringValue })
+        func item(_ e: LedgerEntry, _ json: JSONValue) -> JSONObject {
+            JSONObject([
+                ("ledger_index", .number(String(e.index))), ("leaf_hash", .string(Data(e.leafHash).base64EncodedString())),
+                ("entry", json),
+            ])
+        }
+        var body = JSONObject([
+            ("subject", .string(subjectID)), ("scope", .string(query.scope.rawValue)),
+            (
+                "disclosures",
+                .array(
+                    rows.map { line in
+                        var o = item(line.entry, line.json)
+                        if let outcome = line.row.notDelivered { o["not_delivered"] = .string(outcome) }
+                        return .object(o)
+                    })
+            ),
+            (
+                "deliveries",
+                // Those marking a disclosure on this page.
+                .array(
+                    deliveries.filter { _, json in
+                        json.objectValue.flatMap { DeliveryRecord.undelivered(in: $0) }.map { shown.contains($0.disclosureID) }
+                            ?? false
+                    }.map { .object(item($0.0, $0.1)) })
+            ),
+        ])
+        body["checkpoint"] = checkpoint.map { .string($0.note) } ?? .null
+        body["next"] = next.map(JSONValue.string) ?? .null
+        return .json(.object(body))
+    }
+
+    /// One disclosure of the accounting, as hashed and as a line for people.
+    struct AccountingLine {
+        var entry: LedgerEntry
+        var json: JSONValue
+        var row: AccountingRow
+    }
+
+    /// The accounting line of an entry; nil for a delivery record (it marks a line, it is not
+    /// one) and for a disclosure outside the period or left out by the scope (counted).
+    static func line(
+        _ e: LedgerEntry, _ subjectID: String, _ undelivered: [String: String], _ query: AccountingQuery,
+        _ bundle: PolicyBundle?, _ leftOut: inout [String: Int]
+    ) throws -> AccountingLine? {
+        let object = try e.checked(subjectID: subjectID)
+        if DeliveryRecord.undelivered(in: object) != nil { return nil }
+        let json = JSONValue.object(object)
+        guard var row = AccountingRow(index: e.index, leafHash: Data(e.leafHash).base64EncodedString(), entry: json)
+        else { throw Problem.ledgerDamaged(index: e.index) }
+        row.notDelivered = object["id"]?.stringValue.flatMap { undelivered[$0] }
+        guard query.inPeriod(row) else { return nil }
+        if query.leftOutByScope(row, bundle: bundle) {
+            leftOut[row.purpose, default: 0] += 1
+            return nil
+        }
+        return AccountingLine(entry: e, json: json, row: row)
     }
 
     static let accountingTypes = ["application/json": "json", "text/csv": "csv", "text/html": "html"]

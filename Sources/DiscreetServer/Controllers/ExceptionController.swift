@@ -23,8 +23,11 @@ struct ExceptionController {
             }
             status = parsed
         }
+        let page = try PageRequest(request)
         let reviews = try await services.storeCall { try await services.store.exceptionReviews(status: status) }
-        return .json(["exceptions": .array(reviews.map(\.json))])
+            .sorted { $0.id < $1.id }
+        let (shown, next) = page.page(reviews, key: \.id)
+        return .json(["exceptions": .array(shown.map(\.json)), "next": next.map(JSONValue.string) ?? .null])
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -18,8 +18,10 @@ struct ProviderController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
-        let providers = try await services.storeCall { try await services.store.providers() }
-        return .json(["providers": .array(providers.map(\.json))])
+        let page = try PageRequest(request)
+        let providers = try await services.storeCall { try await services.store.providers() }.sorted { $0.id < $1.id }
+        let (shown, next) = page.page(providers, key: \.id)
+        return .json(["providers": .array(shown.map(\.json)), "next": next.map(JSONValue.string) ?? .null])
     }
 
     @Sendable func put(_ request: Request, context: AppRequestContext) async throws -> Response {

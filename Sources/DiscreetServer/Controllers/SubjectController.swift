@@ -67,8 +67,14 @@ struct SubjectController {
         guard include == nil || include == "history" else { throw Problem.invalidQuery("include", "history") }
         let consents = try await services.storeCall { try await services.store.consents(subjectID: subjectID) }
         let now = services.clock()
-        let shown = include == "history" ? consents : consents.filter { [.active, .notYetValid].contains($0.status(at: now)) }
-        return .json(["subject": .string(subjectID), "consents": .array(shown.map { $0.json(at: now) })])
+        let page = try PageRequest(request)
+        let listed = (include == "history" ? consents : consents.filter { [.active, .notYetValid].contains($0.status(at: now)) })
+            .sorted { $0.id < $1.id }
+        let (shown, next) = page.page(listed, key: \.id)
+        return .json([
+            "subject": .string(subjectID), "consents": .array(shown.map { $0.json(at: now) }),
+            "next": next.map(JSONValue.string) ?? .null,
+        ])
     }
 
     /// Withdraws by the consent's id or its grant receipt's id, effective for the very next
