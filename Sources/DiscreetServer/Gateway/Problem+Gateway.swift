@@ -80,30 +80,39 @@ extension Problem {
     }
 
     static func upstreamUnreachable(_ route: GatewayRoute, disclosureID: String, receipt: HTTPFields) -> Problem {
-        Problem(
+        afterRecording(
             .badGateway, "upstream-unreachable", title: "The provider's system could not be reached",
             detail:
                 "Route '\(route.id)': the disclosure was recorded, then could not be delivered; the ledger says so. Retry later.",
-            extensions: [("disclosure_id", .string(disclosureID))], headers: receipt)
+            disclosureID, receipt)
     }
 
     static func upstreamTimeout(_ route: GatewayRoute, disclosureID: String, receipt: HTTPFields) -> Problem {
-        Problem(
+        afterRecording(
             .gatewayTimeout, "upstream-timeout", title: "The provider's system did not answer in time",
             detail:
                 "Route '\(route.id)' waits \(route.timeoutSeconds) s: the disclosure was recorded, then not confirmed delivered; "
                 + "the ledger says so.",
-            extensions: [("disclosure_id", .string(disclosureID))], headers: receipt)
+            disclosureID, receipt)
     }
 
     /// Egress: the provider took the body and began to answer, then the answer broke off.
     static func upstreamAnswerCut(_ route: GatewayRoute, disclosureID: String, receipt: HTTPFields) -> Problem {
-        Problem(
+        afterRecording(
             .badGateway, "upstream-error", title: "The provider's answer was cut off",
             detail:
                 "Route '\(route.id)': the provider received the body and began to answer, then the answer broke off; "
                 + "the disclosure is recorded.",
-            extensions: [("disclosure_id", .string(disclosureID))], headers: receipt)
+            disclosureID, receipt)
+    }
+
+    /// A failure after the disclosure was recorded: the answer names it and carries its receipt.
+    private static func afterRecording(
+        _ status: HTTPResponse.Status, _ slug: String, title: String, detail: String, _ disclosureID: String,
+        _ receipt: HTTPFields
+    ) -> Problem {
+        Problem(
+            status, slug, title: title, detail: detail, extensions: [("disclosure_id", .string(disclosureID))], headers: receipt)
     }
 
     /// Pull: the internal API did not answer with what can be decided.
