@@ -47,7 +47,7 @@ public struct JSONObjectReader {
     /// Every member name of the API's request bodies (openapi.yaml's request schemas; a test
     /// holds the two equal).
     public static let vocabulary: Set<String> = [
-        "acknowledges_conflict", "agreements", "authority", "basis", "categories", "category", "comment", "digest",
+        "acknowledges_conflict", "agreements", "authority", "basis", "categories", "category", "comment", "consents", "digest",
         "document_digest", "evidence", "exception", "expires_at", "facts", "fields", "granted_at", "id", "justification",
         "kind", "method", "notice_version", "provider", "purpose", "purposes", "record", "record_type", "reference",
         "restrictions", "reviewer", "serves_competitors_of", "subject", "tags", "type", "valid_from", "valid_until",

@@ -23,6 +23,37 @@ import Testing
         ) { ($0.status, (try? JSONParser.parse(Array($0.body.readableBytesView))) ?? .null) }
     }
 
+    /// Typed clients' form: `{"consents": [...]}`, all or nothing or partial, elements numbered from 1.
+    @Test func aJSONDocumentImportsLikeLines() async throws {
+        let h = try await Harness()
+        try await h.test { client in
+            let good = "{\"consents\":[\(Self.line("p-30")),\(Self.line("p-31"))]}"
+            let (status, report) = try await Self.post(client, h, good, type: "application/json")
+            #expect(status == .ok)
+            #expect(report["imported"] == 2)
+            #expect(try await h.store.consents(subjectID: "p-31").count == 1)
+
+            let mixed = "{\"consents\":[\(Self.line("p-32")),{\"subject\":\"p-33\"}]}"
+            let (refused, whole) = try await Self.post(client, h, mixed, type: "application/json")
+            #expect(refused == .unprocessableContent)
+            #expect(whole["type"] == "urn:discreet:problem:import-refused")
+            #expect(whole["report"]?["errors"]?[0]?["line"] == 2)
+            #expect(try await h.store.consents(subjectID: "p-32").isEmpty)
+            let (partial, some) = try await Self.post(client, h, mixed, type: "application/json", query: "?mode=partial")
+            #expect(partial == .ok)
+            #expect(some["imported"] == 1 && some["refused"] == 1)
+
+            for (body, field) in [("[]", "/"), ("{\"consents\":{}}", "/consents"), ("{\"consent\":[]}", "/")] {
+                let (s, p) = try await Self.post(client, h, body, type: "application/json")
+                #expect(s == .unprocessableContent, "\(body)")
+                #expect(p["field"] == .string(field), "\(body): \(p)")
+            }
+            let (empty, none) = try await Self.post(client, h, "{\"consents\":[]}", type: "application/json")
+            #expect(empty == .unprocessableContent)
+            #expect(none["type"] == "urn:discreet:problem:invalid-import")
+        }
+    }
+
     @Test func ndjsonImportsEveryLineWithItsReceipt() async throws {
         let h = try await Harness()
         try await h.test { client in
@@ -127,7 +158,9 @@ import Testing
     @Test func typesAndModesAreChecked() async throws {
         let h = try await Harness()
         try await h.test { client in
-            #expect(try await Self.post(client, h, Self.line("p-1"), type: "application/json").0 == .unsupportedMediaType)
+            #expect(try await Self.post(client, h, Self.line("p-1"), type: "application/xml").0 == .unsupportedMediaType)
+            // A single grant is not the JSON form (`{"consents": [...]}`): named, not guessed.
+            #expect(try await Self.post(client, h, Self.line("p-1"), type: "application/json").0 == .unprocessableContent)
             #expect(
                 try await Self.post(client, h, Self.line("p-1"), type: "application/x-ndjson", query: "?mode=some").0
                     == .badRequest)

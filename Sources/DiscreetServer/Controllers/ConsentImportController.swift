@@ -26,7 +26,7 @@ struct ConsentImportController {
         group.post("consents/import", use: importConsents)
     }
 
-    enum Format { case ndjson, csv }
+    enum Format { case ndjson, csv, json }
 
     struct Report {
         var lines = 0
@@ -56,8 +56,10 @@ struct ConsentImportController {
             format = .ndjson
         } else if type.hasPrefix("text/csv") {
             format = .csv
+        } else if type.hasPrefix("application/json") {
+            format = .json
         } else {
-            throw Problem.unsupportedMediaType("application/x-ndjson or text/csv")
+            throw Problem.unsupportedMediaType("application/x-ndjson, text/csv, or application/json ({\"consents\": [...]})")
         }
         let mode = request.uri.queryParameters["mode"].map(String.init) ?? "all-or-nothing"
         guard mode == "all-or-nothing" || mode == "partial" else {
@@ -122,7 +124,14 @@ struct ConsentImportController {
                     return
                 }
                 body = Self.grant(fromCSV: fields, header: header!)
+            case .json:
+                return
             }
+            try await handleGrant(body, number)
+        }
+
+        /// One grant of the import, line `number` (or element `number` of a JSON body).
+        func handleGrant(_ body: JSONValue, _ number: Int) async throws {
             var object = body.objectValue ?? JSONObject()
             let subject = object["subject"]?.stringValue ?? ""
             object["subject"] = nil
@@ -150,24 +159,44 @@ struct ConsentImportController {
         }
 
         do {
-            for try await chunk in request.body {
-                received += chunk.readableBytes
-                guard received <= services.configuration.maxImportBytes else {
-                    throw Problem.bodyTooLarge(limit: services.configuration.maxImportBytes)
-                }
-                let lines: [[UInt8]]
+            if format == .json {
+                // Typed clients' form: one JSON document, so bounded like any JSON body.
+                let document = try await request.jsonBody(limit: services.configuration.maxBodyBytes)
+                let grants: [JSONValue]
                 do {
-                    lines = try splitter.feed(chunk.readableBytesView)
-                } catch {
-                    throw Problem(
-                        .unprocessableContent, "invalid-import", title: "A line is too long",
-                        detail:
-                            "Line \(report.lines + 1) is longer than \(Self.maxLineBytes) bytes; nothing was imported from it onwards."
-                    )
+                    let reader = try JSONObjectReader(document)
+                    try reader.rejectUnknown(["consents"])
+                    guard case .array(let list) = try reader.required("consents") else {
+                        throw JSONFieldError(path: "/consents", message: "expected an array of grants, each with its subject")
+                    }
+                    grants = list
+                } catch let error as JSONFieldError {
+                    throw Problem.invalidField(error)
                 }
-                for line in lines { try await handle(line) }
+                for grant in grants {
+                    report.lines += 1
+                    try await handleGrant(grant, report.lines)
+                }
+            } else {
+                for try await chunk in request.body {
+                    received += chunk.readableBytes
+                    guard received <= services.configuration.maxImportBytes else {
+                        throw Problem.bodyTooLarge(limit: services.configuration.maxImportBytes)
+                    }
+                    let lines: [[UInt8]]
+                    do {
+                        lines = try splitter.feed(chunk.readableBytesView)
+                    } catch {
+                        throw Problem(
+                            .unprocessableContent, "invalid-import", title: "A line is too long",
+                            detail:
+                                "Line \(report.lines + 1) is longer than \(Self.maxLineBytes) bytes; nothing was imported from it onwards."
+                        )
+                    }
+                    for line in lines { try await handle(line) }
+                }
+                if let last = splitter.finish() { try await handle(last) }
             }
-            if let last = splitter.finish() { try await handle(last) }
             guard report.lines > 0 else {
                 throw Problem(
                     .unprocessableContent, "invalid-import", title: "No consent in the body",
