@@ -68,6 +68,7 @@ let package = Package(
             dependencies: [
                 "DiscreetStore", "DiscreetLedger",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

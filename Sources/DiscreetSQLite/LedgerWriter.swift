@@ -3,7 +3,7 @@ import DiscreetPolicy
 import DiscreetStore
 import Foundation
 import GRDB
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Group commit for the ledger: appends that arrive while a transaction is being written wait and
 /// go together into the next one, so durability costs one sync per batch, not per request.
@@ -33,7 +33,11 @@ final class LedgerWriter: Sendable {
 
     let pool: DatabasePool
     let signer: CheckpointSigner?
-    let state: Mutex<State>
+    /// A pthread mutex (NIO's), not `Synchronization.Mutex`: every append and the writer contend
+    /// for it, and under load ThreadSanitizer reported a race on this state although every access
+    /// is inside the lock. The standard library, Mutex's futex slow path included, is not
+    /// instrumented; pthread mutexes are intercepted, so TSan sees what orders the accesses.
+    let state: NIOLockedValueBox<State>
 
     init(pool: DatabasePool, signer: CheckpointSigner?) throws {
         self.pool = pool
@@ -51,16 +55,16 @@ final class LedgerWriter: Sendable {
             let last = try String.fetchOne(db, sql: "SELECT created_at FROM checkpoints ORDER BY size DESC LIMIT 1")
             return (range, last.flatMap(RFC3339.parse))
         }
-        state = Mutex(State(range: range, lastCheckpointAt: last))
+        state = NIOLockedValueBox(State(range: range, lastCheckpointAt: last))
     }
 
-    var published: CompactRange { state.withLock { $0.range } }
+    var published: CompactRange { state.withLockedValue { $0.range } }
 
     func append(_ entry: LedgerAppend) async throws -> LedgerReceipt {
         let leaf = RFC6962.leafHash(entry.entry)
         let recordedAt = RFC3339.format(entry.recordedAt)
         return try await withCheckedThrowingContinuation { continuation in
-            let start = state.withLock { s -> Bool in
+            let start = state.withLockedValue { s -> Bool in
                 s.queue.append(Pending(entry: entry, leaf: leaf, recordedAt: recordedAt, continuation: continuation))
                 if s.writing { return false }
                 s.writing = true
@@ -73,7 +77,7 @@ final class LedgerWriter: Sendable {
     /// Writes batches until the queue is empty.
     private func drain() async {
         while true {
-            let (batch, range, last) = state.withLock { s in
+            let (batch, range, last) = state.withLockedValue { s in
                 let batch = s.queue
                 s.queue = []
                 if batch.isEmpty { s.writing = false }
@@ -82,7 +86,7 @@ final class LedgerWriter: Sendable {
             guard !batch.isEmpty else { return }
             do {
                 let (newRange, receipts, stored) = try await write(batch, onto: range, lastCheckpoint: last)
-                state.withLock { s in
+                state.withLockedValue { s in
                     s.range = newRange
                     if let stored { s.lastCheckpointAt = stored }
                 }
