@@ -51,10 +51,16 @@ enum SecretFile {
         guard var bytes = try readOwnerOnly(path: path, noun: noun, atMost: 4097) else { return nil }
         if bytes.last == 0x0A { bytes.removeLast() }
         if bytes.last == 0x0D { bytes.removeLast() }
-        guard !bytes.isEmpty, bytes.count <= 4096, bytes.allSatisfy({ $0 >= 0x20 && $0 != 0x7F }),
-            let text = String(validating: bytes, as: UTF8.self)
-        else { throw Failure.badText(path, noun) }
+        guard isSecretText(bytes), let text = String(validating: bytes, as: UTF8.self) else {
+            throw Failure.badText(path, noun)
+        }
         return text
+    }
+
+    /// What a secret sent in a header may be, from a file or a variable: 1 to 4096 bytes, none a
+    /// control character (which could split the header).
+    static func isSecretText(_ bytes: some Collection<UInt8>) -> Bool {
+        !bytes.isEmpty && bytes.count <= 4096 && bytes.allSatisfy { $0 >= 0x20 && $0 != 0x7F }
     }
 
     /// Up to `atMost` bytes of a regular file that only its owner may read, or nil when there is none.

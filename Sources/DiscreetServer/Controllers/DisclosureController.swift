@@ -217,13 +217,14 @@ struct DisclosureController {
         let bundle = services.policy.active?.engine.bundle
         // Delivery records first: they follow the disclosures they mark, perhaps on a later page.
         var undelivered: [String: String] = [:]
-        var deliveries: [(LedgerEntry, JSONValue)] = []
+        var deliveries: [(entry: LedgerEntry, json: JSONValue, disclosureID: String)] = []
         for e in try await services.storeCall({ try await services.store.deliveryEntries(subjectID: subjectID) }) {
             let object = try e.checked(subjectID: subjectID)
             guard let (id, outcome) = DeliveryRecord.undelivered(in: object) else { throw Problem.ledgerDamaged(index: e.index) }
             undelivered[id] = outcome
-            deliveries.append((e, .object(object)))
+            deliveries.append((e, .object(object), id))
         }
+        let checkpoint = try await services.storeCall { try await services.store.currentCheckpoint(now: services.clock()) }
         var rows: [AccountingLine] = []
         var leftOut: [String: Int] = [:]
         guard format == "json" else {
@@ -231,7 +232,6 @@ struct DisclosureController {
             for e in try await services.storeCall({ try await services.store.entries(subjectID: subjectID) }) {
                 if let line = try Self.line(e, subjectID, undelivered, query, bundle, &leftOut) { rows.append(line) }
             }
-            let checkpoint = try await services.storeCall { try await services.store.currentCheckpoint(now: services.clock()) }
             if format == "csv" {
                 return Self.text(AccountingReport.csv(rows.map(\.row)), type: "text/csv; charset=utf-8; header=present")
             }
@@ -260,7 +260,6 @@ struct DisclosureController {
                 if rows.count == page.limit { break }
             }
         }
-        let checkpoint = try await services.storeCall { try await services.store.currentCheckpoint(now: services.clock()) }
         let next = rows.count == page.limit ? rows.last.map { PageRequest.encode(String($0.entry.index)) } : nil
         let shown = Set(rows.compactMap { $0.json.objectValue?["id"]?.stringValue })
         func item(_ e: LedgerEntry, _ json: JSONValue) -> JSONObject {
@@ -283,11 +282,7 @@ struct DisclosureController {
             (
                 "deliveries",
                 // Those marking a disclosure on this page.
-                .array(
-                    deliveries.filter { _, json in
-                        json.objectValue.flatMap { DeliveryRecord.undelivered(in: $0) }.map { shown.contains($0.disclosureID) }
-                            ?? false
-                    }.map { .object(item($0.0, $0.1)) })
+                .array(deliveries.filter { shown.contains($0.disclosureID) }.map { .object(item($0.entry, $0.json)) })
             ),
         ])
         body["checkpoint"] = checkpoint.map { .string($0.note) } ?? .null
@@ -322,20 +317,23 @@ struct DisclosureController {
         return AccountingLine(entry: e, json: json, row: row)
     }
 
-    static let accountingTypes = ["application/json": "json", "text/csv": "csv", "text/html": "html"]
+    /// The accounting's media types, JSON first (the default), and the `format` alias of each.
+    static let accountingTypes = [("application/json", "json"), ("text/csv", "csv"), ("text/html", "html")]
 
     /// JSON, CSV or HTML: by `Accept`, as typed clients ask; `?format=` (json, csv, html) is an
     /// alias that wins over the header, for a link a person clicks.
     static func accountingFormat(_ request: Request) throws -> String {
+        let media = accountingTypes.map(\.0)
         if let f = request.uri.queryParameters["format"] {
-            guard ["json", "csv", "html"].contains(String(f)) else { throw Problem.invalidQuery("format", "json, csv or html") }
+            guard accountingTypes.contains(where: { $0.1 == f }) else {
+                throw Problem.invalidQuery("format", "json, csv or html")
+            }
             return String(f)
         }
-        guard
-            let media = ContentNegotiation.choose(
-                request.headers[.accept], from: ["application/json", "text/csv", "text/html"])
-        else { throw Problem.notAcceptable(["application/json", "text/csv", "text/html"]) }
-        return accountingTypes[media]!
+        guard let chosen = ContentNegotiation.choose(request.headers[.accept], from: media) else {
+            throw Problem.notAcceptable(media)
+        }
+        return accountingTypes.first { $0.0 == chosen }!.1
     }
 
     static func accountingQuery(_ request: Request) throws -> AccountingQuery {

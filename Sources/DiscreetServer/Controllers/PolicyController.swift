@@ -40,11 +40,11 @@ struct PolicyController {
         let text = try await source(request)
         do {
             // A route whose credential is not here would fail every request: refused now instead.
-            if let bundle = try? BundleParser.parse(text) {
-                let issues = services.upstreamSecrets.issues(for: bundle)
+            let (active, results) = try await services.policy.install(source: text, store: services.store, now: services.clock())
+            {
+                let issues = services.upstreamSecrets.issues(for: $0)
                 if !issues.isEmpty { throw BundleValidationError(issues: issues) }
             }
-            let (active, results) = try await services.policy.install(source: text, store: services.store, now: services.clock())
             var body = active.stored.summary
             body["tests"] = .array(results.map(\.json))
             return .json(.object(body))

@@ -188,10 +188,7 @@ struct GatewayController {
     func send(_ request: HTTPClientRequest, _ route: GatewayRoute) async throws -> HTTPClientResponse {
         let started = ContinuousClock.now
         defer {
-            let elapsed = ContinuousClock.now - started
-            services.metrics.recordUpstreamLatency(
-                route: route.id,
-                nanoseconds: elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+            services.metrics.recordUpstreamLatency(route: route.id, nanoseconds: (ContinuousClock.now - started).nanoseconds)
         }
         do {
             return try await services.upstreams.client.execute(
@@ -206,10 +203,11 @@ struct GatewayController {
     }
 
     struct Decided {
-        var id: String
         var forwarded: [UInt8]
         var receipt: LedgerReceipt
         var entry: DisclosureEntry
+
+        var id: String { entry.id }
     }
 
     /// Decides the body's records for the route's provider and purpose, and appends the ledger
@@ -270,7 +268,7 @@ struct GatewayController {
         entry.payloadHMAC = services.secrets.payloadDigest(JSONWriter.encode(body, sortedKeys: true))
         let receipt = try await disclosures.append(entry)
         services.metrics.recordDisclosure(result.decisions)
-        return Decided(id: id, forwarded: forwarded, receipt: receipt, entry: entry)
+        return Decided(forwarded: forwarded, receipt: receipt, entry: entry)
     }
 
     /// Appends the delivery record of a disclosure that did not arrive. Its failure is logged by

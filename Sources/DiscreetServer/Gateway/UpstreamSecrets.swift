@@ -33,7 +33,7 @@ public final class UpstreamSecrets: Sendable {
         if let hit = cache.withLock({ $0[name] }) { return hit }
         var value: String?
         if let v = environment[Self.variable(for: name)] {
-            guard !v.isEmpty, v.utf8.count <= 4096, v.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7F }) else {
+            guard SecretFile.isSecretText(v.utf8) else {
                 throw .unusable(name: name, reason: "\(Self.variable(for: name)) must be 1 to 4096 printable characters")
             }
             value = v

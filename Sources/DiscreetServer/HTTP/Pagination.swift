@@ -35,16 +35,12 @@ struct PageRequest {
     static func encode(_ key: String) -> String { ByteText.base64url(Array(("c1:" + key).utf8)) }
 
     static func decode(_ cursor: String) -> String? {
-        guard cursor.count <= 512, cursor.utf8.allSatisfy(Self.isBase64URL),
+        guard cursor.count <= 512, cursor.utf8.allSatisfy(APIKeys.isBase64URL),
             let data = Data(base64Encoded: Self.standard(cursor)),
             let text = String(validating: Array(data), as: UTF8.self),
             text.hasPrefix("c1:")
         else { return nil }
         return String(text.dropFirst(3))
-    }
-
-    static func isBase64URL(_ b: UInt8) -> Bool {
-        (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x2D || b == 0x5F
     }
 
     static func standard(_ base64url: String) -> String {

@@ -11,8 +11,7 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         let start = ContinuousClock.now
         let response = try await next(request, context)
-        let elapsed = ContinuousClock.now - start
-        let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        let nanoseconds = (ContinuousClock.now - start).nanoseconds
         let route = context.endpointPath ?? "unmatched"
         metrics.recordRequest(
             route: route, method: request.method.rawValue, status: Int(response.status.code), nanoseconds: nanoseconds)

@@ -41,11 +41,13 @@ public final class PolicyHolder: Sendable {
     }
 
     /// Validates `source`, runs its tests at `now`, stores it as a new revision and puts it in
-    /// force. An invalid bundle, or one whose tests fail, changes nothing.
-    public func install(source: String, store: some PolicyStore, now: Date) async throws -> (
-        Active, [BundleTestRunner.CaseResult]
-    ) {
+    /// force. An invalid bundle, one `check` refuses (it throws `BundleValidationError`), or one
+    /// whose tests fail, changes nothing.
+    public func install(
+        source: String, store: some PolicyStore, now: Date, check: (PolicyBundle) throws -> Void = { _ in }
+    ) async throws -> (Active, [BundleTestRunner.CaseResult]) {
         let bundle = try BundleParser.parse(source)
+        try check(bundle)
         let results = BundleTestRunner.run(bundle, now: now)
         if results.contains(where: { !$0.passed }) { throw BundleTestsFailed(results: results) }
         let stored = try await store.savePolicy(label: bundle.version, digest: Self.digest(source), source: source, at: now)
