@@ -29,7 +29,8 @@ struct PolicyCommand: ParsableCommand {
             }
             let bundle: PolicyBundle
             do {
-                bundle = try BundleParser.parse(Array(data))
+                // A .json file is the JSON form, held to JSON's types as PUT /v1/policy holds it.
+                bundle = try BundleParser.parse(Array(data), format: file.lowercased().hasSuffix(".json") ? .json : .yaml)
             } catch {
                 print("\(file): invalid bundle, \(error.issues.count) issue(s):")
                 for issue in error.issues { print("  \(issue)") }

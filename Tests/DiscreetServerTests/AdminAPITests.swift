@@ -145,6 +145,32 @@ import Testing
         }
     }
 
+    /// `application/json` is the JSON form, held to JSON's types as openapi.yaml's PolicyBundle
+    /// says; the same document as YAML may let a number stand for a label.
+    @Test func theJSONFormIsHeldToJSONTypes() async throws {
+        let h = try await Harness()
+        let bundle = #"""
+            {"version": 2, "regimes": {"personal": {"consent": "not-required"}},
+             "categories": {"identity.name": "personal"}, "records": {"patient": {"name": "identity.name"}},
+             "purposes": {"billing": {"identity.name": "release"}}}
+            """#
+        try await h.test { client in
+            let json = try await client.call(.put, "/v1/policy", as: "admin", h, raw: bundle, contentType: "application/json")
+            #expect(json.status == .unprocessableContent)
+            #expect(
+                json.body["issues"] == [
+                    ["path": "/version", "line": 1, "message": "expected a version label as text, not a number"]
+                ])
+            let dry = try await client.call(
+                .post, "/v1/policy/validate", as: "admin", h, raw: bundle, contentType: "application/json")
+            #expect(dry.body["valid"] == false)
+            #expect(try await client.call(.get, "/v1/policy", as: "admin", h).body["revision"] == 1)
+            let yaml = try await client.call(.put, "/v1/policy", as: "admin", h, raw: bundle, contentType: "application/yaml")
+            #expect(yaml.status == .ok)
+            #expect(yaml.body["version"] == "2")
+        }
+    }
+
     @Test func aPolicyWhoseTestsFailIsRefused() async throws {
         let h = try await Harness()
         let failing = DemoPolicySource.text.replacingOccurrences(

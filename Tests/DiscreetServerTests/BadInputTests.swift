@@ -20,11 +20,11 @@ import Testing
             "invalid-field"
         ),
         (
-            #"{"provider":"recouvra","purpose":"golf","subject":"p-1","record_type":"patient","record":{"name":"Zelda Quixote-Marsh"}}"#,
+            #"{"provider":"recouvra","purpose":"Zelda","subject":"p-1","record_type":"patient","record":{"name":"Zelda Quixote-Marsh"}}"#,
             422, "unknown-purpose"
         ),
         (
-            #"{"provider":"recouvra","purpose":"billing","subject":"p-1","record_type":"invoice","record":{"name":"Zelda Quixote-Marsh"}}"#,
+            #"{"provider":"recouvra","purpose":"billing","subject":"p-1","record_type":"Zelda","record":{"name":"Zelda Quixote-Marsh"}}"#,
             422, "unknown-record-type"
         ),
         ("\u{FEFF}{}", 400, "malformed-json"),

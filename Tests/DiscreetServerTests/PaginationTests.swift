@@ -65,6 +65,21 @@ import Testing
         }
     }
 
+    /// A page that ends the list says so, even when it is full: no client fetches an empty page.
+    @Test func theLastFullPageOfTheAccountingHasNoNext() async throws {
+        let h = try await Harness()
+        try await Self.appendMany(h, subject: "p-even", 0..<4)
+        try await h.test { client in
+            let first = try await client.call(.get, "/v1/subjects/p-even/disclosures?limit=2", as: "auditor", h)
+            #expect(first.body["disclosures"]?.arrayValue?.count == 2)
+            let next = try #require(first.body["next"]?.stringValue)
+            let second = try await client.call(
+                .get, "/v1/subjects/p-even/disclosures?limit=2&cursor=\(next)", as: "auditor", h)
+            #expect(second.body["disclosures"]?.arrayValue?.count == 2)
+            #expect(second.body["next"] == .null)
+        }
+    }
+
     @Test func providersConsentsAndExceptionsComeInPages() async throws {
         let h = try await Harness()
         for i in 0..<23 {

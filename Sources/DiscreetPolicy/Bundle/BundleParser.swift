@@ -10,7 +10,9 @@ public enum BundleParser {
     /// The largest bundle accepted, in bytes.
     public static let maxBytes = 4 * 1024 * 1024
 
-    public static func parse(_ data: some Collection<UInt8>) throws(BundleValidationError) -> PolicyBundle {
+    public static func parse(_ data: some Collection<UInt8>, format: BundleFormat = .yaml) throws(BundleValidationError)
+        -> PolicyBundle
+    {
         guard data.count <= maxBytes else {
             throw BundleValidationError(issues: [
                 BundleIssue(path: "", line: nil, message: "the bundle is larger than \(maxBytes) bytes")
@@ -19,10 +21,10 @@ public enum BundleParser {
         guard let text = String(validating: Array(data), as: UTF8.self) else {
             throw BundleValidationError(issues: [BundleIssue(path: "", line: nil, message: "the bundle is not valid UTF-8")])
         }
-        return try parse(text)
+        return try parse(text, format: format)
     }
 
-    public static func parse(_ text: String) throws(BundleValidationError) -> PolicyBundle {
+    public static func parse(_ text: String, format: BundleFormat = .yaml) throws(BundleValidationError) -> PolicyBundle {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -39,6 +41,7 @@ public enum BundleParser {
             ])
         }
         var walk = BundleWalk()
+        walk.reader.format = format
         let bundle = walk.bundle(root)
         if let bundle, walk.reader.issues.isEmpty { return bundle }
         throw BundleValidationError(issues: walk.reader.issues)
@@ -61,6 +64,12 @@ public enum BundleParser {
             return BundleIssue(path: "", line: nil, message: "the bundle could not be read as YAML or JSON")
         }
     }
+}
+
+/// How a bundle was written. YAML reads JSON too; `.json` also holds scalars to JSON's types.
+public enum BundleFormat: Sendable {
+    case yaml
+    case json
 }
 
 /// The walk over one document. Names are gathered first so that references are checked whatever

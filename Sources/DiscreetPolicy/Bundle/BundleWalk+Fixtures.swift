@@ -62,8 +62,12 @@ extension BundleWalk {
             switch key {
             case "id": a.id = reader.string(value, q) ?? fallbackID
             case "type": a.type = reader.string(value, q) ?? ""
-            case "purposes": a.purposes = Set(reader.strings(value, q) ?? [])
-            case "categories": a.categories = patterns(value, q)
+            case "purposes":
+                a.purposes = Set(reader.strings(value, q) ?? [])
+                if a.purposes.isEmpty { reader.issue(q, value, "name at least one purpose") }
+            case "categories":
+                a.categories = patterns(value, q)
+                if a.categories.isEmpty { reader.issue(q, value, "name at least one category or wildcard") }
             case "valid_from": a.validFrom = reader.date(value, q) ?? .distantFuture
             case "valid_until": a.validUntil = reader.date(value, q) ?? .distantPast
             case "document_digest": a.documentDigest = reader.string(value, q)

@@ -14,6 +14,7 @@ extension BundleWalk {
     {
         guard let top = reader.mapping(node, path, what: "a mapping with routes") else { return [:] }
         reader.rejectUnknown(top, allowed: ["routes"], path)
+        reader.requireKeys(top, ["routes"], path, node)
         guard let routesNode = top.first(where: { $0.key == "routes" })?.node,
             let entries = reader.mapping(routesNode, path.appending("routes"), what: "a mapping of route ids to routes")
         else { return [:] }
@@ -153,7 +154,9 @@ extension BundleWalk {
         guard let fields = reader.mapping(node, p, what: "{ pointer }") else { return nil }
         reader.rejectUnknown(fields, allowed: ["pointer"], p)
         reader.requireKeys(fields, ["pointer"], p, node)
-        guard let value = fields.first?.node, let text = reader.string(value, p.appending("pointer")) else { return nil }
+        guard let value = fields.first?.node, let text = reader.string(value, p.appending("pointer"), allowEmpty: true) else {
+            return nil
+        }
         let each = text.hasSuffix("/*")
         guard let pointer = JSONPointer(each ? String(text.dropLast(2)) : text), !pointer.tokens.contains("*") else {
             reader.issue(
@@ -191,8 +194,10 @@ extension BundleWalk {
         }
         var timeout = 10.0
         if let t = field("timeout") {
-            guard let text = t.scalar?.string, let seconds = Double(text), seconds > 0, seconds <= 300 else {
-                reader.issue(p.appending("timeout"), t, "expected seconds, more than 0 and at most 300")
+            let what = "seconds, more than 0 and at most 300"
+            guard let seconds = reader.number(t, p.appending("timeout"), what: what) else { return nil }
+            guard seconds > 0, seconds <= 300 else {
+                reader.issue(p.appending("timeout"), t, "expected \(what)")
                 return nil
             }
             timeout = seconds

@@ -87,11 +87,12 @@ extension BundleWalk {
             if !CategoryPattern.isValidName(name) {
                 reader.issue(p, value, "a category name is dotted lowercase words (identity.name)")
             }
-            guard let regime = value.scalar?.string, !regime.isEmpty, value.scalar?.style != .plain || regime != "null" else {
+            if value.scalar != nil, reader.kind(value) == .null {
                 reader.issue(
                     p, value, "the category has no regime; name one of: \(regimes.sorted().joined(separator: ", "))")
                 continue
             }
+            guard let regime = reader.string(value, p, what: "a regime's name") else { continue }
             if !regimes.contains(regime) {
                 reader.issue(p, value, "unknown regime '\(regime)'")
                 continue

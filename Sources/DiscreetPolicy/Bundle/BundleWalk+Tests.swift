@@ -99,7 +99,7 @@ extension BundleWalk {
         var headers: [String: String] = [:]
         if let h = member("headers") {
             for (k, v) in reader.mapping(h, gp.appending("headers")) ?? [] {
-                headers[k] = reader.string(v, gp.appending("headers").appending(k))
+                headers[k] = reader.string(v, gp.appending("headers").appending(k), allowEmpty: true)
             }
         }
         let path = member("path").flatMap { reader.string($0, gp.appending("path")) }

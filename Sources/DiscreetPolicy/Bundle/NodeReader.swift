@@ -60,12 +60,34 @@ struct NodeReader {
         return Array(s)
     }
 
-    mutating func string(_ node: Node, _ path: Pointer, what: String = "a string") -> String? {
-        guard let s = node.scalar, !(s.style == .plain && s.string.isEmpty) else {
+    /// The JSON form is read with JSON's types, exactly as openapi.yaml's PolicyBundle describes it
+    /// (`1` is no version label, `"4"` no mask width); the YAML form lets a number stand for text
+    /// (`version: 1`), as YAML authors write it.
+    var format = BundleFormat.yaml
+
+    /// A scalar's type as YAML's core schema reads it: a quoted scalar is always text; a plain one
+    /// is typed by its form (`1` an integer, `true` a boolean, `null` or nothing a null).
+    func kind(_ node: Node) -> Tag.Name { Resolver.default.resolveTag(of: node) }
+
+    /// Text. A null or a boolean is never text (`on`, `no` and `~` included): a forgotten value or
+    /// a YAML 1.1 surprise is an issue, not a name.
+    /// Empty text is refused unless `allowEmpty` (a pointer to the whole body is empty).
+    mutating func string(_ node: Node, _ path: Pointer, what: String = "a string", allowEmpty: Bool = false) -> String? {
+        guard let s = node.scalar else {
             issue(path, node, "expected \(what)")
             return nil
         }
-        return s.string
+        switch kind(node) {
+        case .str, .timestamp:
+            if !s.string.isEmpty || allowEmpty { return s.string }
+            issue(path, node, "expected \(what), not empty text")
+        case .int, .float:
+            if format == .yaml { return s.string }
+            issue(path, node, "expected \(what) as text, not a number")
+        case .null: issue(path, node, "expected \(what); found nothing (null)")
+        default: issue(path, node, "expected \(what) as text; quote it")
+        }
+        return nil
     }
 
     mutating func strings(_ node: Node, _ path: Pointer, what: String = "a list of strings") -> [String]? {
@@ -77,22 +99,33 @@ struct NodeReader {
         return out
     }
 
+    /// `true` or `false`, unquoted.
     mutating func bool(_ node: Node, _ path: Pointer) -> Bool? {
-        guard let s = node.scalar?.string else {
-            issue(path, node, "expected true or false")
+        guard let s = node.scalar?.string, kind(node) == .bool else {
+            issue(path, node, "expected true or false (unquoted)")
             return nil
         }
         switch s {
         case "true", "True", "TRUE": return true
         case "false", "False", "FALSE": return false
         default:
-            issue(path, node, "expected true or false")
+            issue(path, node, "expected true or false (unquoted)")
             return nil
         }
     }
 
+    /// An unquoted integer from 0 to 1,000,000.
     mutating func nonNegativeInt(_ node: Node, _ path: Pointer, what: String) -> Int? {
-        guard let s = node.scalar?.string, let n = Int(s), n >= 0, n <= 1_000_000 else {
+        guard let s = node.scalar?.string, kind(node) == .int, let n = Int(s), n >= 0, n <= 1_000_000 else {
+            issue(path, node, "expected \(what)")
+            return nil
+        }
+        return n
+    }
+
+    /// An unquoted number.
+    mutating func number(_ node: Node, _ path: Pointer, what: String) -> Double? {
+        guard let s = node.scalar?.string, [.int, .float].contains(kind(node)), let n = Double(s), n.isFinite else {
             issue(path, node, "expected \(what)")
             return nil
         }
@@ -100,7 +133,7 @@ struct NodeReader {
     }
 
     mutating func date(_ node: Node, _ path: Pointer) -> Date? {
-        guard let s = node.scalar?.string, let d = RFC3339.parse(s) else {
+        guard let s = node.scalar?.string, [.str, .timestamp].contains(kind(node)), let d = RFC3339.parse(s) else {
             issue(path, node, "expected an RFC 3339 date or date-time (2026-01-31 or 2026-01-31T09:00:00Z)")
             return nil
         }

@@ -65,10 +65,10 @@ struct DisclosureController {
 
     static func problem(_ refusal: RequestRefusal, _ bundle: PolicyBundle) -> Problem {
         switch refusal {
-        case .unknownPurpose(let p): .unknownName("purpose", p, field: "/purpose", known: Array(bundle.purposes.keys))
-        case .unknownRecordType(let t): .unknownName("record type", t, field: "/record_type", known: Array(bundle.records.keys))
-        case .unknownException(let e):
-            .unknownName("exception", e, field: "/exception/basis", known: Array(bundle.exceptions.keys))
+        case .unknownPurpose: .unknownName("purpose", field: "/purpose", known: Array(bundle.purposes.keys))
+        case .unknownRecordType: .unknownName("record type", field: "/record_type", known: Array(bundle.records.keys))
+        case .unknownException:
+            .unknownName("exception", field: "/exception/basis", known: Array(bundle.exceptions.keys))
         case .providerSuspended(let id): .providerSuspended(id)
         case .tooManyFields(let max):
             Problem(
@@ -248,19 +248,24 @@ struct DisclosureController {
             guard let index = Int64(a), index >= 0 else { throw Problem.invalidQuery("cursor", "the 'next' of a previous page") }
             after = index
         }
+        // One line more than the page shows, so that `next` is null on the last page.
         var exhausted = false
-        while rows.count < page.limit && !exhausted {
+        while rows.count <= page.limit && !exhausted {
             let batch = try await services.storeCall {
-                try await services.store.entries(subjectID: subjectID, after: after, limit: page.limit)
+                try await services.store.entries(subjectID: subjectID, after: after, limit: page.limit + 1)
             }
-            exhausted = batch.count < page.limit
+            exhausted = batch.count <= page.limit
             for e in batch {
                 after = e.index
                 if let line = try Self.line(e, subjectID, undelivered, query, bundle, &leftOut) { rows.append(line) }
-                if rows.count == page.limit { break }
+                if rows.count > page.limit { break }
             }
         }
-        let next = rows.count == page.limit ? rows.last.map { PageRequest.encode(String($0.entry.index)) } : nil
+        var next: String?
+        if rows.count > page.limit {
+            rows.removeLast(rows.count - page.limit)
+            next = rows.last.map { PageRequest.encode(String($0.entry.index)) }
+        }
         let shown = Set(rows.compactMap { $0.json.objectValue?["id"]?.stringValue })
         func item(_ e: LedgerEntry, _ json: JSONValue) -> JSONObject {
             JSONObject([

@@ -15,16 +15,20 @@ struct PolicyController {
 
     static let bundleTypes = ["application/yaml", "application/x-yaml", "text/yaml", "application/json", "text/plain"]
 
-    func source(_ request: Request) async throws -> String {
-        if let type = request.headers[.contentType]?.lowercased(), !Self.bundleTypes.contains(where: type.hasPrefix) {
+    /// The body's text and its form: `application/json` is the JSON form, held to JSON's types
+    /// (openapi.yaml's PolicyBundle); anything else is read as YAML.
+    func source(_ request: Request) async throws -> (text: String, format: BundleFormat) {
+        let type = request.headers[.contentType]?.lowercased()
+        if let type, !Self.bundleTypes.contains(where: type.hasPrefix) {
             throw Problem.unsupportedMediaType("a policy bundle as application/yaml or application/json")
         }
+        let format: BundleFormat = type?.hasPrefix("application/json") == true ? .json : .yaml
         let buffer = try await request.collectBody(limit: services.configuration.maxBodyBytes)
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
             throw Problem.invalidBundle(
                 BundleValidationError(issues: [BundleIssue(path: "", line: nil, message: "the bundle is not valid UTF-8")]))
         }
-        return text
+        return (text, format)
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -37,11 +41,12 @@ struct PolicyController {
 
     @Sendable func put(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
-        let text = try await source(request)
+        let (text, format) = try await source(request)
         do {
             // A route whose credential is not here would fail every request: refused now instead.
-            let (active, results) = try await services.policy.install(source: text, store: services.store, now: services.clock())
-            {
+            let (active, results) = try await services.policy.install(
+                source: text, format: format, store: services.store, now: services.clock()
+            ) {
                 let issues = services.upstreamSecrets.issues(for: $0)
                 if !issues.isEmpty { throw BundleValidationError(issues: issues) }
             }
@@ -59,13 +64,18 @@ struct PolicyController {
 
     @Sendable func validate(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
-        let text = try await source(request)
+        let (text, format) = try await source(request)
         guard !text.allSatisfy(\.isWhitespace) else {
             throw Problem.invalidBundle(
                 BundleValidationError(issues: [BundleIssue(path: "", line: nil, message: "the bundle is empty")]))
         }
+        // The JSON form is an object (BundleDraft); any object gets a verdict, anything else a 422.
+        if format == .json, text.first(where: { !$0.isWhitespace }) != "{" {
+            throw Problem.invalidBundle(
+                BundleValidationError(issues: [BundleIssue(path: "", line: nil, message: "expected a JSON object")]))
+        }
         do {
-            let bundle = try BundleParser.parse(text)
+            let bundle = try BundleParser.parse(text, format: format)
             let results = BundleTestRunner.run(bundle, now: services.clock())
             return .json([
                 "valid": .bool(results.allSatisfy(\.passed)), "version": .string(bundle.version), "issues": [],

@@ -32,9 +32,9 @@ struct ProviderController {
         }
         if let bundle = services.policy.active?.engine.bundle {
             for (i, a) in provider.agreements.enumerated() {
-                for p in a.purposes.sorted() where bundle.purposes[p] == nil {
+                for p in a.purposes where bundle.purposes[p] == nil {
                     throw Problem.unknownName(
-                        "purpose", p, field: "/agreements/\(i)/purposes", known: Array(bundle.purposes.keys))
+                        "purpose", field: "/agreements/\(i)/purposes", known: Array(bundle.purposes.keys))
                 }
             }
         }

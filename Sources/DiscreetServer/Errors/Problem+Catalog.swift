@@ -36,11 +36,13 @@ extension Problem {
             extensions: [("errors", .array(errors.map(\.json)))])
     }
 
-    static func unknownName(_ what: String, _ name: String, field: String, known: [String]) -> Problem {
+    /// Names the member and what the policy knows, never the unknown name itself: what a caller
+    /// sends is not echoed back.
+    static func unknownName(_ what: String, field: String, known: [String]) -> Problem {
         let list = known.isEmpty ? "" : " Known: \(known.sorted().prefix(20).joined(separator: ", "))."
         return Problem(
             .unprocessableContent, "unknown-\(what.replacingOccurrences(of: " ", with: "-"))",
-            title: "Unknown \(what)", detail: "The \(what) '\(name)' is not known.\(list)",
+            title: "Unknown \(what)", detail: "The \(what) at \(field) is not known.\(list)",
             extensions: [("field", .string(field))])
     }
 

@@ -44,9 +44,10 @@ public final class PolicyHolder: Sendable {
     /// force. An invalid bundle, one `check` refuses (it throws `BundleValidationError`), or one
     /// whose tests fail, changes nothing.
     public func install(
-        source: String, store: some PolicyStore, now: Date, check: (PolicyBundle) throws -> Void = { _ in }
+        source: String, format: BundleFormat = .yaml, store: some PolicyStore, now: Date,
+        check: (PolicyBundle) throws -> Void = { _ in }
     ) async throws -> (Active, [BundleTestRunner.CaseResult]) {
-        let bundle = try BundleParser.parse(source)
+        let bundle = try BundleParser.parse(source, format: format)
         try check(bundle)
         let results = BundleTestRunner.run(bundle, now: now)
         if results.contains(where: { !$0.passed }) { throw BundleTestsFailed(results: results) }

@@ -57,7 +57,8 @@ import Testing
     }
 
     /// An unknown member is named in an error only when its name is one of the API's request
-    /// members: that list and the spec's request schemas are the same set of names.
+    /// members: that list and the spec's request schemas are the same set of names. (A policy
+    /// bundle is read by the bundle parser, whose issues are located by path, not by this list.)
     @Test func theReadersVocabularyIsTheSpecsRequestMemberNames() throws {
         let spec = try OpenAPISpec.load()
         var names = Set<String>()
@@ -73,6 +74,8 @@ import Testing
         }
         for (_, item) in spec.document["paths"]?.objectValue?.members ?? [] {
             for (_, operation) in item.objectValue?.members ?? [] {
+                let id = operation.objectValue?["operationId"]?.stringValue
+                if id == "putPolicy" || id == "validatePolicy" { continue }
                 if let body = operation.objectValue?["requestBody"] { walk(body) }
             }
         }
