@@ -38,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", exact: "1.21.1"),
         // gzip and deflate bodies at the gateway, inflated with a bound.
         .package(url: "https://github.com/adam-fowler/compress-nio.git", exact: "1.5.0"),
+        // Replicas on PostgreSQL (issue 11): the pooled PostgresClient, no ORM.
+        .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
     ],
     targets: [
         // Floor 1: pure. No clock, no file system, no sockets.
@@ -72,6 +74,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Floor 3 too: the PostgreSQL store, for several replicas on one database.
+        .target(
+            name: "DiscreetPostgres",
+            dependencies: [
+                "DiscreetStore", "DiscreetLedger", "DiscreetJSON", "DiscreetPolicy",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "DiscreetServer",
             dependencies: [
@@ -101,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "discreet",
             dependencies: [
-                "DiscreetServer", "DiscreetSQLite", "DiscreetPolicy", "DiscreetStore", "DiscreetLedger",
+                "DiscreetServer", "DiscreetSQLite", "DiscreetPostgres", "DiscreetPolicy", "DiscreetStore", "DiscreetLedger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -130,7 +143,11 @@ let package = Package(
         ),
         .testTarget(
             name: "DiscreetCLITests",
-            dependencies: ["discreet", "DiscreetLedger", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "discreet", "DiscreetLedger", .product(name: "GRDB", package: "GRDB.swift"),
+                // To create the replicas' database on the test server.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "DiscreetJSONTests", dependencies: ["DiscreetJSON"], swiftSettings: strict),
@@ -142,6 +159,13 @@ let package = Package(
         .testTarget(
             name: "DiscreetSQLiteTests",
             dependencies: ["DiscreetSQLite", "DiscreetStore", "DiscreetPolicy", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // The store suite, written once and run on every backend: a real SQLite file and a real
+        // PostgreSQL database (DISCREET_TEST_POSTGRES, started by scripts/postgres in CI).
+        .testTarget(
+            name: "DiscreetStoreTests",
+            dependencies: ["DiscreetSQLite", "DiscreetPostgres", "DiscreetStore", "DiscreetPolicy", "DiscreetLedger"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,7 +1,9 @@
 import ArgumentParser
 import DiscreetLedger
+import DiscreetPostgres
 import DiscreetSQLite
 import DiscreetServer
+import DiscreetStore
 import Foundation
 
 @main
@@ -10,7 +12,7 @@ struct Discreet: AsyncParsableCommand {
         commandName: "discreet",
         abstract:
             "A disclosure gatekeeper: releases only what policy, agreements and consent permit, and records every disclosure.",
-        subcommands: [Serve.self, Keys.self, PolicyCommand.self, Verify.self, ConfigCommand.self])
+        subcommands: [Serve.self, Keys.self, PolicyCommand.self, Verify.self, Migrate.self, ConfigCommand.self])
 }
 
 /// Where the embedded store and the service secret live.
@@ -18,6 +20,13 @@ struct DataDirectoryOption: ParsableArguments {
     @Option(
         name: .customLong("data-dir"), help: "The data directory: SQLite store and secrets (DISCREET_DATA_DIR; default ./data).")
     var dataDirFlag: String?
+
+    @Option(
+        name: .customLong("store"),
+        help:
+            "postgres://USER@HOST:PORT/DATABASE: the store several replicas share (DISCREET_STORE); its password from DISCREET_STORE_PASSWORD_FILE or DISCREET_STORE_PASSWORD, never the URL. Default: SQLite in the data directory."
+    )
+    var storeFlag: String?
 
     @Option(
         name: .customLong("ledger-origin"),
@@ -63,16 +72,53 @@ struct DataDirectoryOption: ParsableArguments {
         return await ConsentReceipts(privateKey: key, controller: ledgerOrigin)
     }
 
-    /// Whether the data directory holds a store.
-    var hasStore: Bool {
-        FileManager.default.fileExists(atPath: (dataDir as NSString).appendingPathComponent(SQLiteStore.fileName))
+    /// `--store`, else `DISCREET_STORE`: a PostgreSQL URL; nil for the embedded SQLite store.
+    var storeURL: String? { storeFlag ?? ProcessInfo.processInfo.environment["DISCREET_STORE"] }
+
+    /// What messages call the store: the PostgreSQL URL (without any secret) or the data directory.
+    var storeName: String {
+        guard let storeURL else { return dataDir }
+        return (try? PostgresLocation(url: storeURL).description) ?? "the --store URL"
     }
 
-    /// The store, signing checkpoints with the ledger key.
-    func openStore() throws -> (SQLiteStore, NoteSigningKey) {
+    /// The options that name this store again, for the commands messages suggest.
+    var storeArguments: String { storeURL == nil ? "--data-dir \(dataDir)" : "--store \(storeName)" }
+
+    /// Whether there is a store to use: a PostgreSQL store always is (it is migrated on open).
+    var hasStore: Bool {
+        storeURL != nil
+            || FileManager.default.fileExists(atPath: (dataDir as NSString).appendingPathComponent(SQLiteStore.fileName))
+    }
+
+    /// The PostgreSQL location and password, when `--store` names one.
+    func postgres() throws -> (PostgresLocation, String?)? {
+        guard let storeURL else { return nil }
+        do {
+            return (
+                try PostgresLocation(url: storeURL),
+                try PostgresLocation.password(environment: ProcessInfo.processInfo.environment)
+            )
+        } catch {
+            throw CommandError(error.description)
+        }
+    }
+
+    /// The store, signing checkpoints with the ledger key: PostgreSQL when `--store` names it,
+    /// else SQLite in the data directory. The data directory still holds the secrets, which every
+    /// replica must share (or take from the environment).
+    func openStore() async throws -> (any DiscreetStore, NoteSigningKey) {
         let key = try ledgerKey()
-        let store = try SQLiteStore(directory: dataDir, checkpointSigner: LedgerSigningKey.signer(key, origin: ledgerOrigin))
-        return (store, key)
+        let signer = LedgerSigningKey.signer(key, origin: ledgerOrigin)
+        if let (location, password) = try postgres() {
+            do {
+                return (try await PostgresStore(location: location, password: password, checkpointSigner: signer), key)
+            } catch let error as PostgresSchemaTooNew {
+                throw CommandError("\(location): \(error)")
+            } catch {
+                throw CommandError("cannot open the store at \(location): \(String(reflecting: error).prefix(300))")
+            }
+        }
+        return (try SQLiteStore(directory: dataDir, checkpointSigner: signer), key)
     }
 }
 

@@ -33,9 +33,10 @@ struct Keys: AsyncParsableCommand {
             // A key made into a new store that no server reads would be refused by the running one.
             guard data.hasStore || initialize else {
                 throw CommandError(
-                    "no store in \(data.dataDir): pass the --data-dir the service uses, or --init to start a new one")
+                    "no store in \(data.dataDir): pass the --data-dir (or --store) the service uses, or --init to start a new one"
+                )
             }
-            let (store, _) = try data.openStore()
+            let (store, _) = try await data.openStore()
             let (key, record) = APIKeys.generate(roles: roles.compactMap(Role.init), label: label, now: Date())
             try await store.insertKey(record)
             print(key)

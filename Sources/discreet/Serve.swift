@@ -100,7 +100,7 @@ extension ServeSettings {
             }
             alertSecret = SymmetricKey(data: Data(secret.utf8))
         }
-        let (store, ledgerKey) = try data.openStore()
+        let (store, ledgerKey) = try await data.openStore()
         let secrets = try ServiceSecrets.loadOrCreate(at: data.secretPath)
         let holder = PolicyHolder()
         let now = Date()
@@ -144,7 +144,7 @@ extension ServeSettings {
 
     /// `--policy` replaces the stored bundle when it differs; otherwise the stored one is used;
     /// with neither, `--demo` installs the demo bundle. With no policy at all the service does not start.
-    func loadPolicy(_ holder: PolicyHolder, store: SQLiteStore, now: Date) async throws {
+    func loadPolicy(_ holder: PolicyHolder, store: any DiscreetStore, now: Date) async throws {
         let current = try await store.currentPolicy()
         if let path = policy {
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
@@ -168,7 +168,9 @@ extension ServeSettings {
         }
     }
 
-    func install(_ holder: PolicyHolder, _ text: String, _ store: SQLiteStore, _ now: Date, from: String) async throws -> Bool {
+    func install(_ holder: PolicyHolder, _ text: String, _ store: any DiscreetStore, _ now: Date, from: String) async throws
+        -> Bool
+    {
         do {
             _ = try await holder.install(source: text, store: store, now: now)
             return true
@@ -204,7 +206,7 @@ extension ServeSettings {
     }
 
     /// Registers the demo providers when there are none.
-    func seedDemo(store: SQLiteStore) async throws {
+    func seedDemo(store: any DiscreetStore) async throws {
         guard try await store.providers().isEmpty else { return }
         let bundle = try BundleParser.parse(DemoPolicy.source)
         for provider in bundle.fixtures.providers.values { _ = try await store.putProvider(provider) }
@@ -213,10 +215,10 @@ extension ServeSettings {
     /// The way in: when the store has no key, in every mode, a one-time bootstrap key is made and
     /// printed (an operator reads it in the container's log); otherwise the log says how to make
     /// another.
-    func bootstrapKey(store: SQLiteStore, now: Date) async throws {
-        let create = "discreet keys create --data-dir \(data.dataDir) --role ROLE"
+    func bootstrapKey(store: any DiscreetStore, now: Date) async throws {
+        let create = "discreet keys create \(data.storeArguments) --role ROLE"
         guard try await store.keyCount() == 0 else {
-            announce("discreet: keys already exist in \(data.dataDir); create another with: \(create)")
+            announce("discreet: keys already exist in \(data.storeName); create another with: \(create)")
             return
         }
         let roles: [Role] = demo ? [.admin, .consentManager, .discloser, .auditor] : [.admin]
@@ -225,7 +227,7 @@ extension ServeSettings {
         let names = roles.map(\.description).joined(separator: ", ")
         let shown = """
 
-            discreet: no API key existed in \(data.dataDir), so here is a one-time admin key (roles \(names)).
+            discreet: no API key existed in \(data.storeName), so here is a one-time admin key (roles \(names)).
             It is shown only now; only its digest is stored.
 
                 export DISCREET_KEY=\(key)

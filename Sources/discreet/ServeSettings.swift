@@ -18,7 +18,7 @@ struct SettingsSource {
 
     /// Every setting's name: the file's keys are checked against these.
     static let names: Set<String> = [
-        "host", "port", "data-dir", "ledger-origin", "ledger-key-file", "policy", "demo", "max-body-bytes",
+        "host", "port", "data-dir", "store", "ledger-origin", "ledger-key-file", "policy", "demo", "max-body-bytes",
         "header-timeout", "idle-timeout", "max-connections", "log-level", "log-format", "metrics-host", "metrics-port",
         "no-metrics", "alert-webhook", "upstream-connections", "tls-certificate", "tls-key", "tls-client-ca",
     ]
@@ -100,6 +100,7 @@ struct ServeSettings {
     init(flags: Serve, source: SettingsSource) throws {
         var data = flags.data
         if data.dataDirFlag == nil { data.dataDirFlag = source.string("data-dir") }
+        if data.storeFlag == nil { data.storeFlag = source.string("store") }
         if data.ledgerOriginFlag == nil { data.ledgerOriginFlag = source.string("ledger-origin") }
         if data.ledgerKeyFile == nil { data.ledgerKeyFile = source.string("ledger-key-file") }
         self.data = data

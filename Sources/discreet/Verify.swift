@@ -1,9 +1,10 @@
 import ArgumentParser
 import DiscreetLedger
+import DiscreetPostgres
 import DiscreetSQLite
 import Foundation
 
-struct Verify: ParsableCommand {
+struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Recompute the ledger from its entries and check every stored subtree and signed checkpoint.",
         discussion: "Exits 0 when all holds; otherwise exits 1 and names the first index edited, removed, inserted or reordered.")
@@ -12,7 +13,7 @@ struct Verify: ParsableCommand {
     @Option(help: "The verifier key to trust (from /.well-known/discreet-keys); default: the data directory's own key.")
     var verifierKey: String?
 
-    func run() throws {
+    func run() async throws {
         // Read-only: nothing is created, not even a key, when the directory is not a store.
         guard data.hasStore else {
             throw CommandError("no ledger in \(data.dataDir): pass the --data-dir the service uses")
@@ -28,8 +29,31 @@ struct Verify: ParsableCommand {
         }
         let report: LedgerAudit.Report
         do {
-            report = try LedgerSnapshot.audit(directory: data.dataDir, verifier: verifier)
+            if let (location, password) = try data.postgres() {
+                let store: PostgresStore
+                do {
+                    store = try await PostgresStore(location: location, password: password, migrating: false)
+                } catch let refusal as PostgresNotAStore {
+                    throw CommandError("\(location): \(refusal)")
+                } catch let refusal as PostgresSchemaTooNew {
+                    throw CommandError("\(location): \(refusal)")
+                } catch {
+                    throw CommandError("cannot open the store at \(location): \(String(reflecting: error).prefix(300))")
+                }
+                do {
+                    report = try await store.audit(verifier: verifier)
+                } catch {
+                    await store.close()
+                    throw error
+                }
+                await store.close()
+            } else {
+                report = try LedgerSnapshot.audit(directory: data.dataDir, verifier: verifier)
+            }
         } catch let damage as LedgerSnapshot.SnapshotError {
+            print("FAILED: \(damage)")
+            throw ExitCode(1)
+        } catch let damage as PostgresStoreDamaged {
             print("FAILED: \(damage)")
             throw ExitCode(1)
         }

@@ -1,0 +1,89 @@
+import DiscreetJSON
+import DiscreetLedger
+import DiscreetStore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The store for several replicas: one PostgreSQL database that every replica reads and writes.
+///
+/// Nothing a decision depends on is cached here: each decision reads its provider, subject and
+/// consents in one round trip, so a consent withdrawn through one replica holds on every other
+/// from the very next request (DESIGN §7.4). The ledger is sequenced under a row lock, never a
+/// `SEQUENCE`, so its indexes have no gap (`PostgresLedgerWriter`). PostgresNIO types stay in
+/// this target.
+public final class PostgresStore: DiscreetStore {
+    let client: PostgresClient
+    let runner: Task<Void, Never>
+    let logger: Logger
+    let writer: PostgresLedgerWriter
+    public let location: PostgresLocation
+
+    /// Connects, applies the migrations this version knows (one replica at a time, under an
+    /// advisory lock) and checks the schema is not newer than this version. With `migrating`
+    /// false (`verify`), nothing is written: a database this version did not fully migrate is
+    /// refused.
+    public init(
+        location: PostgresLocation, password: String?, checkpointSigner: CheckpointSigner? = nil,
+        migrating: Bool = true, logger: Logger = PostgresStore.defaultLogger
+    ) async throws {
+        let client = PostgresClient(configuration: location.configuration(password: password), backgroundLogger: logger)
+        self.client = client
+        self.runner = Task { await client.run() }
+        self.logger = logger
+        self.location = location
+        self.writer = PostgresLedgerWriter(client: client, signer: checkpointSigner, logger: logger)
+        do {
+            if migrating {
+                try await Self.migrate(client, logger: logger)
+            } else {
+                try await Self.checkMigrated(client, logger: logger)
+            }
+        } catch {
+            runner.cancel()
+            throw error
+        }
+    }
+
+    /// PostgresNIO's own events at notice and above: a pool's routine connection churn is info.
+    public static var defaultLogger: Logger {
+        var logger = Logger(label: "discreet.postgres")
+        logger.logLevel = .notice
+        return logger
+    }
+
+    /// Closes the pool's connections.
+    public func close() async {
+        runner.cancel()
+        _ = await runner.value
+    }
+
+    deinit { runner.cancel() }
+
+    public func isWritable() async -> Bool {
+        do {
+            try await client.query("SELECT pg_catalog.txid_current()", logger: logger)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// A transaction whose own errors (a refusal thrown inside it) come out as themselves, not
+    /// wrapped in PostgresNIO's `PostgresTransactionError`.
+    func transaction<Result: Sendable>(
+        _ body: nonisolated(nonsending) (PostgresConnection) async throws -> sending Result
+    ) async throws -> sending Result {
+        do {
+            return try await client.withTransaction(logger: logger, body)
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error
+        }
+    }
+
+    static func encode(_ value: JSONValue) -> String { JSONWriter.string(value, sortedKeys: true) }
+
+    static func decode(_ text: String) throws -> JSONValue { try JSONParser.parse(text) }
+
+    static func bytes(_ buffer: ByteBuffer) -> [UInt8] { Array(buffer.readableBytesView) }
+}

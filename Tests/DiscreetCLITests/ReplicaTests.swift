@@ -1,0 +1,238 @@
+import DiscreetLedger
+import Foundation
+import PostgresNIO
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+let testPostgresURL = ProcessInfo.processInfo.environment["DISCREET_TEST_POSTGRES"]
+
+/// Two `discreet serve` processes on one PostgreSQL database, as replicas behind a load balancer
+/// run: one truth for consents, one gap-free ledger whose proofs verify from either.
+@Suite(.disabled(if: testPostgresURL == nil, "PostgreSQL is not configured (DISCREET_TEST_POSTGRES)"))
+struct ReplicaTests {
+    static let environment = ProcessInfo.processInfo.environment
+    static let postgresURL = testPostgresURL
+
+    /// A replica: `serve --store` on the shared database, secrets from the shared directory.
+    final class Replica: @unchecked Sendable {
+        let process = Process()
+        let port: Int
+        let key: String?
+
+        init(store: String, secrets: String, port: Int) throws {
+            self.port = port
+            process.executableURL = URL(fileURLWithPath: CLITests.binary)
+            process.arguments = [
+                "serve", "--demo", "--store", store, "--data-dir", secrets, "--port", String(port), "--no-metrics",
+                "--log-level", "error",
+            ]
+            var env = ProcessInfo.processInfo.environment
+            env["DISCREET_STORE_PASSWORD_FILE"] = env["DISCREET_TEST_POSTGRES_PASSWORD_FILE"]
+            process.environment = env
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var all = ""
+            while !all.contains("-d '{") && !all.contains("keys already exist") {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                all += String(decoding: chunk, as: UTF8.self)
+            }
+            key = all.split(separator: "\n").first { $0.contains("export DISCREET_KEY=") }.map {
+                String($0.split(separator: "=").last!)
+            }
+        }
+
+        func stop() {
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+        }
+
+        func request(_ method: String, _ path: String, key: String, body: String? = nil) async throws -> (Int, Data) {
+            var r = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+            r.httpMethod = method
+            r.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+            if let body {
+                r.setValue("application/json", forHTTPHeaderField: "Content-Type")
+                r.httpBody = Data(body.utf8)
+            }
+            r.timeoutInterval = 30
+            let (data, response) = try await URLSession.shared.data(for: r)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+        }
+
+        func json(_ method: String, _ path: String, key: String, body: String? = nil) async throws -> [String: Any] {
+            let (status, data) = try await request(method, path, key: key, body: body)
+            #expect((200..<300).contains(status), "\(method) \(path): \(status) \(String(decoding: data, as: UTF8.self))")
+            return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        }
+
+        func waitUntilReady(key: String) async throws {
+            for _ in 0..<200 {
+                if let (status, _) = try? await request("GET", "/v1/policy", key: key), status == 200 { return }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            Issue.record("replica on port \(port) did not come up")
+        }
+    }
+
+    /// An empty database of its own on the test server, named in a `--store` URL.
+    static func database() async throws -> (url: String, drop: @Sendable () async -> Void) {
+        let text = try #require(postgresURL)
+        let base = try #require(URLComponents(string: text))
+        let password = try environment["DISCREET_TEST_POSTGRES_PASSWORD_FILE"].map {
+            try String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .newlines)
+        }
+        let config = PostgresClient.Configuration(
+            host: base.host ?? "127.0.0.1", port: base.port ?? 5432, username: base.user ?? "postgres", password: password,
+            database: String(base.path.dropFirst()), tls: .disable)
+        let name = "discreet_r_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        @Sendable func admin(_ sql: String) async throws {
+            let client = PostgresClient(configuration: config)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                defer { group.cancelAll() }
+                try await client.query(PostgresQuery(unsafeSQL: sql))
+            }
+        }
+        try await admin("CREATE DATABASE \(name)")
+        var url = base
+        url.path = "/" + name
+        url.queryItems = [URLQueryItem(name: "sslmode", value: "disable")]
+        return (url.string!, { try? await admin("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") })
+    }
+
+    static let withdrawable =
+        #"{"provider":"facturo","purpose":"billing","subject":"p-1","record_type":"patient","record":{"name":"Ana Souza","treatments":[{"code":"H0020","substance_program":"methadone"}]}}"#
+
+    static func reason(_ answer: [String: Any], _ field: String) -> String? {
+        (answer["decisions"] as? [[String: Any]])?.first { $0["field"] as? String == field }?["reason"] as? String
+    }
+
+    static func receipt(_ answer: [String: Any]) -> (index: UInt64, leaf: [UInt8])? {
+        guard let r = answer["receipt"] as? [String: Any], let index = r["ledger_index"] as? Int,
+            let leaf = (r["leaf_hash"] as? String).flatMap({ Data(base64Encoded: $0) })
+        else { return nil }
+        return (UInt64(index), Array(leaf))
+    }
+
+    @Test func twoReplicasShareConsentsAndOneGapFreeLedger() async throws {
+        let (store, drop) = try await Self.database()
+        let secrets = CLITests.temporary()
+        let portA = Int.random(in: 50_001...55_000)
+        let a = try Replica(store: store, secrets: secrets, port: portA)
+        defer { a.stop() }
+        let key = try #require(a.key)
+        try await a.waitUntilReady(key: key)
+        let b = try Replica(store: store, secrets: secrets, port: portA + 1)
+        defer { b.stop() }
+        #expect(b.key == nil, "the second replica found the first one's key and printed none")
+        try await b.waitUntilReady(key: key)
+        var receipts: [(index: UInt64, leaf: [UInt8])] = []
+
+        // A consent granted through A releases through B; withdrawn through A, B withholds at once.
+        let grant = """
+            {"provider":"facturo","purposes":["billing"],"categories":["health.substance_use"],
+             "granted_at":"2026-01-15T10:00:00Z","expires_at":"2099-01-15T10:00:00Z","method":"written",
+             "evidence":{"digest":"sha256:2c26b46b68ffc68f","reference":"scan-1"},"notice_version":"2026-01"}
+            """
+        let consent = try await a.json("POST", "/v1/subjects/p-1/consents", key: key, body: grant)
+        let id = try #require(consent["id"] as? String)
+        let released = try await b.json("POST", "/v1/disclosures", key: key, body: Self.withdrawable)
+        #expect(Self.reason(released, "treatments[0].substance_program") == "permitted")
+        receipts += [Self.receipt(released)].compactMap { $0 }
+        _ = try await a.json("POST", "/v1/subjects/p-1/consents/\(id)/withdraw", key: key)
+        let withheld = try await b.json("POST", "/v1/disclosures", key: key, body: Self.withdrawable)
+        #expect(Self.reason(withheld, "treatments[0].substance_program") == "consent-withdrawn")
+        receipts += [Self.receipt(withheld)].compactMap { $0 }
+
+        // 2,000 disclosures sent to both at once, 32 in flight.
+        let body =
+            #"{"provider":"recouvra","purpose":"debt-collection","subject":"p-2","record_type":"patient","record":{"name":"Ana Souza"}}"#
+        let burst = try await withThrowingTaskGroup(of: (UInt64, [UInt8])?.self) { group in
+            var out: [(UInt64, [UInt8])] = []
+            for n in 0..<2_000 {
+                if n >= 32, let next = try await group.next() { out += [next].compactMap { $0 } }
+                let replica = n % 2 == 0 ? a : b
+                group.addTask {
+                    let answer = try await replica.json("POST", "/v1/disclosures", key: key, body: body)
+                    return Self.receipt(answer)
+                }
+            }
+            for try await next in group { out += [next].compactMap { $0 } }
+            return out
+        }
+        #expect(burst.count == 2_000)
+        receipts += burst.map { (index: $0.0, leaf: $0.1) }
+        #expect(receipts.map(\.index).sorted() == Array(0..<UInt64(receipts.count)), "a gap or a duplicate")
+
+        // Every receipt's inclusion proof verifies against a checkpoint fetched from either replica.
+        let shown = try CLITests.run(["keys", "show", "--data-dir", secrets]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let verifier = try #require(NoteVerifierKey(encoded: shown))
+        for (i, replica) in [a, b].enumerated() {
+            let (status, note) = try await replica.request("GET", "/v1/ledger/checkpoint", key: key)
+            #expect(status == 200)
+            let checkpoint = try Checkpoint.open(String(decoding: note, as: UTF8.self), verifier: verifier)
+            #expect(checkpoint.size == UInt64(receipts.count))
+            for (n, r) in receipts.enumerated() where n % 2 == i {
+                let other = n % 4 < 2 ? a : b
+                let proof = try await other.json(
+                    "GET", "/v1/ledger/proof/inclusion?index=\(r.index)&size=\(checkpoint.size)", key: key)
+                let hashes = (proof["proof"] as? [String] ?? []).compactMap { Data(base64Encoded: $0) }.map { Array($0) }
+                #expect(throws: Never.self) {
+                    try ProofVerifier.verifyInclusion(
+                        leafHash: r.leaf, index: r.index, size: checkpoint.size, proof: hashes, root: checkpoint.root)
+                }
+            }
+        }
+        a.stop()
+        b.stop()
+        var env = ProcessInfo.processInfo.environment
+        env["DISCREET_STORE_PASSWORD_FILE"] = env["DISCREET_TEST_POSTGRES_PASSWORD_FILE"]
+        let verify = try CLITests.run(["verify", "--store", store, "--data-dir", secrets], environment: env)
+        #expect(verify.status == 0, "\(verify.out)\(verify.err)")
+        #expect(verify.out.contains("entries:      \(receipts.count)\n"))
+        await drop()
+    }
+
+    @Test func aSQLiteStoreMigratesIntoAnEmptyDatabaseAndVerifies() async throws {
+        let dir = CLITests.temporary()
+        let port = Int.random(in: 55_001...58_000)
+        let single = try CrashTests.Server(dir: dir, port: port)
+        let key = try #require(single.key)
+        try await single.waitUntilReady(key: key)
+        let body =
+            #"{"provider":"recouvra","purpose":"debt-collection","subject":"p-1","record_type":"patient","record":{"name":"Ana Souza"}}"#
+        for _ in 0..<3 {
+            let (status, _) = try await single.request("POST", "/v1/disclosures", key: key, body: body)
+            #expect(status == 200)
+        }
+        single.kill()
+
+        let (store, drop) = try await Self.database()
+        var env = ProcessInfo.processInfo.environment
+        env["DISCREET_STORE_PASSWORD_FILE"] = env["DISCREET_TEST_POSTGRES_PASSWORD_FILE"]
+        let copied = try CLITests.run(["migrate", "--from", dir, "--to", store], environment: env)
+        #expect(copied.status == 0, "\(copied.out)\(copied.err)")
+        #expect(copied.out.contains("copied:       3 entries"))
+        #expect(copied.out.contains("OK: the copy's ledger verifies"))
+        let again = try CLITests.run(["migrate", "--from", dir, "--to", store], environment: env)
+        #expect(again.status == 1)
+        #expect(again.err.contains("already holds data"), "\(again.err)")
+
+        // A replica on the copy serves the same accounting and continues the same ledger.
+        let replica = try Replica(store: store, secrets: dir, port: port + 1)
+        defer { replica.stop() }
+        try await replica.waitUntilReady(key: key)
+        let accounting = try await replica.json("GET", "/v1/subjects/p-1/disclosures", key: key)
+        #expect((accounting["disclosures"] as? [Any])?.count == 3)
+        let next = try await replica.json("POST", "/v1/disclosures", key: key, body: body)
+        #expect(Self.receipt(next)?.index == 3)
+        replica.stop()
+        await drop()
+    }
+}

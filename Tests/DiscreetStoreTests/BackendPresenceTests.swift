@@ -1,0 +1,17 @@
+import Testing
+
+/// Where PostgreSQL is required (CI), its absence is a failure, not a smaller suite.
+@Suite struct BackendPresenceTests {
+    @Test func postgreSQLIsThereWhereItIsRequired() {
+        if Backend.required {
+            #expect(Backend.postgresURL != nil, "DISCREET_REQUIRE_POSTGRES=1 but DISCREET_TEST_POSTGRES is not set")
+        }
+    }
+
+    @Test(
+        .disabled(
+            if: Backend.postgresURL != nil,
+            "PostgreSQL is not configured: the store suite ran on SQLite only. Run eval \"$(scripts/postgres start /tmp/discreet-pg)\" first."
+        ))
+    func theStoreSuiteRanOnPostgreSQL() {}
+}
