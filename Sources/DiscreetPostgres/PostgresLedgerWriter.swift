@@ -31,11 +31,13 @@ final class PostgresLedgerWriter: Sendable {
     let client: PostgresClient
     let signer: CheckpointSigner?
     let logger: Logger
+    let deadline: Duration
     let state = NIOLockedValueBox(State())
 
-    init(client: PostgresClient, signer: CheckpointSigner?, logger: Logger) {
+    init(client: PostgresClient, signer: CheckpointSigner?, deadline: Duration, logger: Logger) {
         self.client = client
         self.signer = signer
+        self.deadline = deadline
         self.logger = logger
     }
 
@@ -63,7 +65,10 @@ final class PostgresLedgerWriter: Sendable {
             }
             guard !batch.isEmpty else { return }
             do {
-                let receipts = try await write(batch)
+                // Bounded: with the database away, the batch's callers get an error (503, nothing
+                // released) instead of waiting for it. A batch given up may still commit: the
+                // ledger then records an attempt that was not released, never the reverse.
+                let receipts = try await PostgresStore.bounded(deadline) { [self] in try await write(batch) }
                 for (p, r) in zip(batch, receipts) { p.continuation.resume(returning: r) }
             } catch {
                 for p in batch { p.continuation.resume(throwing: error) }
@@ -71,71 +76,106 @@ final class PostgresLedgerWriter: Sendable {
         }
     }
 
+    /// One batch in one transaction, in a fixed number of round trips whatever its size (the row
+    /// lock is held for as short a time as can be): the head, the entries and the subtree hashes
+    /// each as one statement over arrays, the new head, the commit.
     private func write(_ batch: [Pending]) async throws -> [LedgerReceipt] {
         let signer = self.signer
         let logger = self.logger
-        return try await client.withTransaction(logger: logger) { tx in
-            var range = try await Self.head(tx, forUpdate: true, logger)
-            var receipts: [LedgerReceipt] = []
-            for p in batch {
-                let index = Int64(range.size)
-                let nodes = range.append(leafHash: p.leaf)
+        do {
+            return try await client.withTransaction(logger: logger) { tx in
+                var (range, checkpointAt) = try await Self.lockedHead(tx, logger)
+                var receipts: [LedgerReceipt] = []
+                var indexes: [Int64] = []
+                var nodeLevels: [Int32] = []
+                var nodeIndexes: [Int64] = []
+                var nodeHashes: [ByteBuffer] = []
+                for p in batch {
+                    let index = Int64(range.size)
+                    for (id, hash) in range.append(leafHash: p.leaf) {
+                        nodeLevels.append(Int32(id.level))
+                        nodeIndexes.append(Int64(id.index))
+                        nodeHashes.append(ByteBuffer(bytes: hash))
+                    }
+                    indexes.append(index)
+                    receipts.append(LedgerReceipt(index: index, leafHash: p.leaf))
+                }
+                let ids = batch.map(\.entry.disclosureID)
+                let subjects = batch.map(\.entry.subjectID)
+                let providers = batch.map(\.entry.providerID)
+                let purposes = batch.map(\.entry.purpose)
+                let times = batch.map(\.recordedAt)
+                let entries = batch.map { ByteBuffer(bytes: $0.entry.entry) }
+                let leaves = batch.map { ByteBuffer(bytes: $0.leaf) }
                 try await tx.query(
                     """
                     INSERT INTO disclosures
                         (ledger_index, disclosure_id, subject_id, provider_id, purpose, recorded_at, entry, leaf_hash)
-                    VALUES (\(index), \(p.entry.disclosureID), \(p.entry.subjectID), \(p.entry.providerID),
-                            \(p.entry.purpose), \(p.recordedAt), \(ByteBuffer(bytes: p.entry.entry)), \(ByteBuffer(bytes: p.leaf)))
+                    SELECT * FROM unnest(\(indexes)::bigint[], \(ids)::text[], \(subjects)::text[], \(providers)::text[],
+                                         \(purposes)::text[], \(times)::text[], \(entries)::bytea[], \(leaves)::bytea[])
                     """, logger: logger)
-                for (id, hash) in nodes {
-                    try await tx.query(
-                        "INSERT INTO merkle_nodes (level, idx, hash) VALUES (\(id.level), \(Int64(id.index)), \(ByteBuffer(bytes: hash)))",
-                        logger: logger)
+                try await tx.query(
+                    """
+                    INSERT INTO merkle_nodes (level, idx, hash)
+                    SELECT * FROM unnest(\(nodeLevels)::int[], \(nodeIndexes)::bigint[], \(nodeHashes)::bytea[])
+                    """, logger: logger)
+                for (p, index) in zip(batch, indexes) {
+                    if var review = p.entry.review {
+                        review.ledgerIndex = index
+                        try await PostgresStore.insertReview(review, tx, logger)
+                    }
+                    if let alert = p.entry.alert {
+                        try await PostgresStore.insertAlert(alert, at: p.entry.recordedAt, tx, logger)
+                    }
                 }
-                if var review = p.entry.review {
-                    review.ledgerIndex = index
-                    try await PostgresStore.insertReview(review, tx, logger)
+                if let signer {
+                    let note = try signer(range.size, range.root)
+                    for i in receipts.indices { receipts[i].checkpoint = note }
+                    let now = batch.map(\.entry.recordedAt).max()!
+                    if checkpointAt.map({ now.timeIntervalSince($0) >= Self.checkpointInterval }) ?? true {
+                        try await Self.storeCheckpoint(size: range.size, root: range.root, note: note, at: now, tx, logger)
+                        checkpointAt = now
+                    }
                 }
-                if let alert = p.entry.alert { try await PostgresStore.insertAlert(alert, at: p.entry.recordedAt, tx, logger) }
-                receipts.append(LedgerReceipt(index: index, leafHash: p.leaf))
+                let size = Int64(range.size)
+                let edge = ByteBuffer(bytes: range.hashes.flatMap { $0 })
+                let at = checkpointAt?.timeIntervalSince1970
+                try await tx.query(
+                    "UPDATE ledger_head SET size = \(size), edge = \(edge), checkpoint_at = \(at) WHERE id = 1", logger: logger)
+                return receipts
             }
-            let size = Int64(range.size)
-            let edge = ByteBuffer(bytes: range.hashes.flatMap { $0 })
-            try await tx.query("UPDATE ledger_head SET size = \(size), edge = \(edge) WHERE id = 1", logger: logger)
-            if let signer {
-                let note = try signer(range.size, range.root)
-                for i in receipts.indices { receipts[i].checkpoint = note }
-                let now = batch.map(\.entry.recordedAt).max()!
-                let last = try await Self.latestCheckpointTime(tx, logger)
-                if last.map({ now.timeIntervalSince($0) >= Self.checkpointInterval }) ?? true {
-                    try await Self.storeCheckpoint(size: range.size, root: range.root, note: note, at: now, tx, logger)
-                }
-            }
-            return receipts
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error
         }
     }
 
-    /// The tree's size and right edge as committed, locked for this transaction when `forUpdate`.
-    static func head(_ connection: PostgresConnection, forUpdate: Bool, _ logger: Logger) async throws -> CompactRange {
-        let query: PostgresQuery =
-            forUpdate
-            ? "SELECT size, edge FROM ledger_head WHERE id = 1 FOR UPDATE" : "SELECT size, edge FROM ledger_head WHERE id = 1"
-        for try await (size, edge) in try await connection.query(query, logger: logger).decode((Int64, ByteBuffer).self) {
-            let bytes = PostgresStore.bytes(edge)
-            let expected = ProofPlan.subtrees(0..<UInt64(size)).count
-            guard size >= 0, bytes.count == expected * 32 else {
-                throw PostgresStoreDamaged(detail: "the ledger head's right edge does not fit its size")
-            }
-            let hashes = stride(from: 0, to: bytes.count, by: 32).map { Array(bytes[$0..<$0 + 32]) }
-            return CompactRange(size: UInt64(size), hashes: hashes)
+    /// The head, locked for this transaction, with when a checkpoint was last stored.
+    static func lockedHead(_ connection: PostgresConnection, _ logger: Logger) async throws -> (CompactRange, Date?) {
+        for try await (size, edge, at) in try await connection.query(
+            "SELECT size, edge, checkpoint_at FROM ledger_head WHERE id = 1 FOR UPDATE", logger: logger
+        ).decode((Int64, ByteBuffer, Double?).self) {
+            return (try range(size: size, edge: edge), at.map(Date.init(timeIntervalSince1970:)))
         }
         throw PostgresStoreDamaged(detail: "the ledger head row is missing")
     }
 
-    static func latestCheckpointTime(_ connection: PostgresConnection, _ logger: Logger) async throws -> Date? {
-        let rows = try await connection.query("SELECT created_at FROM checkpoints ORDER BY size DESC LIMIT 1", logger: logger)
-        for try await created in rows.decode(String.self) { return RFC3339.parse(created) }
-        return nil
+    static func range(size: Int64, edge: ByteBuffer) throws -> CompactRange {
+        let bytes = PostgresStore.bytes(edge)
+        guard size >= 0, bytes.count == ProofPlan.subtrees(0..<UInt64(size)).count * 32 else {
+            throw PostgresStoreDamaged(detail: "the ledger head's right edge does not fit its size")
+        }
+        let hashes = stride(from: 0, to: bytes.count, by: 32).map { Array(bytes[$0..<$0 + 32]) }
+        return CompactRange(size: UInt64(size), hashes: hashes)
+    }
+
+    /// The tree's size and right edge as committed.
+    static func head(_ connection: PostgresConnection, _ logger: Logger) async throws -> CompactRange {
+        for try await (size, edge) in try await connection.query(
+            "SELECT size, edge FROM ledger_head WHERE id = 1", logger: logger
+        ).decode((Int64, ByteBuffer).self) {
+            return try range(size: size, edge: edge)
+        }
+        throw PostgresStoreDamaged(detail: "the ledger head row is missing")
     }
 
     static func storeCheckpoint(

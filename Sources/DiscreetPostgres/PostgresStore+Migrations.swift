@@ -71,12 +71,14 @@ extension PostgresStore {
                     size BIGINT PRIMARY KEY, root BYTEA NOT NULL, note TEXT NOT NULL, created_at TEXT NOT NULL
                 )
                 """,
-                // The coordination row: the tree's size and right edge (its compact range), locked
-                // by each batch's transaction (SELECT … FOR UPDATE), so replicas take the next
-                // indexes in turn and a rolled-back batch leaves no gap.
+                // The coordination row: the tree's size and right edge (its compact range), and when
+                // a checkpoint was last stored, locked by each batch's transaction (SELECT … FOR
+                // UPDATE), so replicas take the next indexes in turn and a rolled-back batch leaves
+                // no gap.
                 """
                 CREATE TABLE ledger_head (
-                    id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL, edge BYTEA NOT NULL
+                    id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL, edge BYTEA NOT NULL,
+                    checkpoint_at DOUBLE PRECISION
                 )
                 """,
                 "INSERT INTO ledger_head (id, size, edge) VALUES (1, 0, ''::bytea)",

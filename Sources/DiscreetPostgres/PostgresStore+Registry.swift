@@ -5,31 +5,37 @@ import PostgresNIO
 
 extension PostgresStore {
     public func putProvider(_ provider: Provider) async throws -> Bool {
-        let doc = Self.encode(provider.json)
-        let rows = try await client.query(
-            """
-            INSERT INTO providers (id, doc) VALUES (\(provider.id), \(doc))
-            ON CONFLICT (id) DO UPDATE SET doc = excluded.doc RETURNING (xmax = 0)
-            """, logger: logger)
-        for try await inserted in rows.decode(Bool.self) { return inserted }
-        return false
+        try await bounded { [self] () async throws -> Bool in
+            let doc = Self.encode(provider.json)
+            let rows = try await client.query(
+                """
+                INSERT INTO providers (id, doc) VALUES (\(provider.id), \(doc))
+                ON CONFLICT (id) DO UPDATE SET doc = excluded.doc RETURNING (xmax = 0)
+                """, logger: logger)
+            for try await inserted in rows.decode(Bool.self) { return inserted }
+            return false
+        }
     }
 
     public func replaceProviderKeepingSuspension(_ provider: Provider) async throws -> (provider: Provider, created: Bool) {
-        try await transaction { tx in
-            var stored = provider
-            let existing = try await Self.provider(tx, provider.id, forUpdate: true, logger)
-            stored.suspended = existing?.suspended ?? false
-            let doc = Self.encode(stored.json)
-            try await tx.query(
-                "INSERT INTO providers (id, doc) VALUES (\(provider.id), \(doc)) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
-                logger: logger)
-            return (stored, existing == nil)
+        try await bounded { [self] () async throws -> (provider: Provider, created: Bool) in
+            try await transaction { tx in
+                var stored = provider
+                let existing = try await Self.provider(tx, provider.id, forUpdate: true, logger)
+                stored.suspended = existing?.suspended ?? false
+                let doc = Self.encode(stored.json)
+                try await tx.query(
+                    "INSERT INTO providers (id, doc) VALUES (\(provider.id), \(doc)) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+                    logger: logger)
+                return (stored, existing == nil)
+            }
         }
     }
 
     public func provider(id: String) async throws -> Provider? {
-        try await client.withConnection { try await Self.provider($0, id, forUpdate: false, logger) }
+        try await bounded { [self] () async throws -> Provider? in
+            try await client.withConnection { try await Self.provider($0, id, forUpdate: false, logger) }
+        }
     }
 
     static func provider(_ connection: PostgresConnection, _ id: String, forUpdate: Bool, _ logger: Logger) async throws
@@ -45,105 +51,126 @@ extension PostgresStore {
     }
 
     public func providers() async throws -> [Provider] {
-        var out: [Provider] = []
-        for try await doc in try await client.query("SELECT doc FROM providers ORDER BY id", logger: logger).decode(String.self) {
-            out.append(try Provider(stored: Self.decode(doc)))
+        try await bounded { [self] () async throws -> [Provider] in
+            var out: [Provider] = []
+            for try await doc in try await client.query("SELECT doc FROM providers ORDER BY id", logger: logger).decode(
+                String.self)
+            {
+                out.append(try Provider(stored: Self.decode(doc)))
+            }
+            return out
         }
-        return out
     }
 
     public func deleteProvider(id: String) async throws -> Bool {
-        let rows = try await client.query("DELETE FROM providers WHERE id = \(id) RETURNING id", logger: logger)
-        for try await _ in rows.decode(String.self) { return true }
-        return false
+        try await bounded { [self] () async throws -> Bool in
+            let rows = try await client.query("DELETE FROM providers WHERE id = \(id) RETURNING id", logger: logger)
+            for try await _ in rows.decode(String.self) { return true }
+            return false
+        }
     }
 
     public func setSuspended(providerID: String, _ suspended: Bool) async throws -> Provider? {
-        try await transaction { tx in
-            guard var p = try await Self.provider(tx, providerID, forUpdate: true, logger) else { return nil }
-            p.suspended = suspended
-            let doc = Self.encode(p.json)
-            try await tx.query("UPDATE providers SET doc = \(doc) WHERE id = \(providerID)", logger: logger)
-            return p
+        try await bounded { [self] () async throws -> Provider? in
+            try await transaction { tx in
+                guard var p = try await Self.provider(tx, providerID, forUpdate: true, logger) else { return nil }
+                p.suspended = suspended
+                let doc = Self.encode(p.json)
+                try await tx.query("UPDATE providers SET doc = \(doc) WHERE id = \(providerID)", logger: logger)
+                return p
+            }
         }
     }
 
     public func putSubject(_ subject: Subject) async throws -> Bool {
-        let doc = Self.encode(subject.json)
-        let rows = try await client.query(
-            """
-            INSERT INTO subjects (id, doc) VALUES (\(subject.id), \(doc))
-            ON CONFLICT (id) DO UPDATE SET doc = excluded.doc RETURNING (xmax = 0)
-            """, logger: logger)
-        for try await inserted in rows.decode(Bool.self) { return inserted }
-        return false
+        try await bounded { [self] () async throws -> Bool in
+            let doc = Self.encode(subject.json)
+            let rows = try await client.query(
+                """
+                INSERT INTO subjects (id, doc) VALUES (\(subject.id), \(doc))
+                ON CONFLICT (id) DO UPDATE SET doc = excluded.doc RETURNING (xmax = 0)
+                """, logger: logger)
+            for try await inserted in rows.decode(Bool.self) { return inserted }
+            return false
+        }
     }
 
     public func subject(id: String) async throws -> Subject? {
-        let rows = try await client.query("SELECT doc FROM subjects WHERE id = \(id)", logger: logger)
-        for try await doc in rows.decode(String.self) { return try Subject(stored: Self.decode(doc)) }
-        return nil
+        try await bounded { [self] () async throws -> Subject? in
+            let rows = try await client.query("SELECT doc FROM subjects WHERE id = \(id)", logger: logger)
+            for try await doc in rows.decode(String.self) { return try Subject(stored: Self.decode(doc)) }
+            return nil
+        }
     }
 
     public func insertConsent(_ consent: Consent) async throws { try await insertConsents([consent]) }
 
     public func consents(subjectID: String) async throws -> [Consent] {
-        var out: [Consent] = []
-        let rows = try await client.query(
-            "SELECT doc FROM consents WHERE subject_id = \(subjectID) ORDER BY seq", logger: logger)
-        for try await doc in rows.decode(String.self) { out.append(try Consent(stored: Self.decode(doc))) }
-        return out
+        try await bounded { [self] () async throws -> [Consent] in
+            var out: [Consent] = []
+            let rows = try await client.query(
+                "SELECT doc FROM consents WHERE subject_id = \(subjectID) ORDER BY seq", logger: logger)
+            for try await doc in rows.decode(String.self) { out.append(try Consent(stored: Self.decode(doc))) }
+            return out
+        }
     }
 
     public func consent(subjectID: String, idOrReceiptID: String) async throws -> Consent? {
-        let rows = try await client.query(
-            """
-            SELECT doc FROM consents WHERE subject_id = \(subjectID) AND (id = \(idOrReceiptID) OR receipt_id = \(idOrReceiptID))
-            """, logger: logger)
-        for try await doc in rows.decode(String.self) { return try Consent(stored: Self.decode(doc)) }
-        return nil
+        try await bounded { [self] () async throws -> Consent? in
+            let rows = try await client.query(
+                """
+                SELECT doc FROM consents WHERE subject_id = \(subjectID) AND (id = \(idOrReceiptID) OR receipt_id = \(idOrReceiptID))
+                """, logger: logger)
+            for try await doc in rows.decode(String.self) { return try Consent(stored: Self.decode(doc)) }
+            return nil
+        }
     }
 
     public func withdraw(_ consent: Consent) async throws -> Consent? {
-        try await transaction { tx in
-            var found: String?
-            let rows = try await tx.query(
-                "SELECT doc FROM consents WHERE id = \(consent.id) AND subject_id = \(consent.subject) FOR UPDATE", logger: logger
-            )
-            for try await doc in rows.decode(String.self) { found = doc }
-            guard let found else { return nil }
-            let stored = try Consent(stored: Self.decode(found))
-            guard stored.withdrawnAt == nil else { return stored }
-            var updated = stored
-            updated.withdrawnAt = consent.withdrawnAt
-            updated.withdrawalReceiptID = consent.withdrawalReceiptID
-            updated.withdrawalReceipt = consent.withdrawalReceipt
-            let doc = Self.encode(updated.storedJSON)
-            try await tx.query("UPDATE consents SET doc = \(doc) WHERE id = \(consent.id)", logger: logger)
-            return updated
+        try await bounded { [self] () async throws -> Consent? in
+            try await transaction { tx in
+                var found: String?
+                let rows = try await tx.query(
+                    "SELECT doc FROM consents WHERE id = \(consent.id) AND subject_id = \(consent.subject) FOR UPDATE",
+                    logger: logger
+                )
+                for try await doc in rows.decode(String.self) { found = doc }
+                guard let found else { return nil }
+                let stored = try Consent(stored: Self.decode(found))
+                guard stored.withdrawnAt == nil else { return stored }
+                var updated = stored
+                updated.withdrawnAt = consent.withdrawnAt
+                updated.withdrawalReceiptID = consent.withdrawalReceiptID
+                updated.withdrawalReceipt = consent.withdrawalReceipt
+                let doc = Self.encode(updated.storedJSON)
+                try await tx.query("UPDATE consents SET doc = \(doc) WHERE id = \(consent.id)", logger: logger)
+                return updated
+            }
         }
     }
 
     /// The provider, the subject and the subject's consents as committed now, in one round trip:
     /// the freshness rule for replicas (docs/decisions/0012).
     public func decisionState(providerID: String, subjectID: String) async throws -> DecisionState {
-        let rows = try await client.query(
-            """
-            SELECT (SELECT doc FROM providers WHERE id = \(providerID)),
-                   (SELECT doc FROM subjects WHERE id = \(subjectID)),
-                   (SELECT COALESCE(json_agg(doc ORDER BY seq), '[]'::json)::text FROM consents WHERE subject_id = \(subjectID))
-            """, logger: logger)
-        for try await (provider, subject, consents) in rows.decode((String?, String?, String).self) {
-            let docs = try Self.decode(consents).arrayValue ?? []
-            return DecisionState(
-                provider: try provider.map { try Provider(stored: Self.decode($0)) },
-                subject: try subject.map { try Subject(stored: Self.decode($0)) },
-                consents: try docs.map { doc in
-                    guard let text = doc.stringValue else { throw PostgresStoreDamaged(detail: "a consent is not text") }
-                    return try Consent(stored: Self.decode(text))
-                })
+        try await bounded { [self] () async throws -> DecisionState in
+            let rows = try await client.query(
+                """
+                SELECT (SELECT doc FROM providers WHERE id = \(providerID)),
+                       (SELECT doc FROM subjects WHERE id = \(subjectID)),
+                       (SELECT COALESCE(json_agg(doc ORDER BY seq), '[]'::json)::text FROM consents WHERE subject_id = \(subjectID))
+                """, logger: logger)
+            for try await (provider, subject, consents) in rows.decode((String?, String?, String).self) {
+                let docs = try Self.decode(consents).arrayValue ?? []
+                return DecisionState(
+                    provider: try provider.map { try Provider(stored: Self.decode($0)) },
+                    subject: try subject.map { try Subject(stored: Self.decode($0)) },
+                    consents: try docs.map { doc in
+                        guard let text = doc.stringValue else { throw PostgresStoreDamaged(detail: "a consent is not text") }
+                        return try Consent(stored: Self.decode(text))
+                    })
+            }
+            return DecisionState(provider: nil, subject: nil, consents: [])
         }
-        return DecisionState(provider: nil, subject: nil, consents: [])
     }
 }
 

@@ -17,6 +17,8 @@ public final class PostgresStore: DiscreetStore {
     let runner: Task<Void, Never>
     let logger: Logger
     let writer: PostgresLedgerWriter
+    /// How long any store call may take before it is given up (`bounded`).
+    let deadline: Duration
     public let location: PostgresLocation
 
     /// Connects, applies the migrations this version knows (one replica at a time, under an
@@ -25,14 +27,15 @@ public final class PostgresStore: DiscreetStore {
     /// refused.
     public init(
         location: PostgresLocation, password: String?, checkpointSigner: CheckpointSigner? = nil,
-        migrating: Bool = true, logger: Logger = PostgresStore.defaultLogger
+        migrating: Bool = true, deadline: Duration = .seconds(5), logger: Logger = PostgresStore.defaultLogger
     ) async throws {
         let client = PostgresClient(configuration: location.configuration(password: password), backgroundLogger: logger)
         self.client = client
         self.runner = Task { await client.run() }
         self.logger = logger
         self.location = location
-        self.writer = PostgresLedgerWriter(client: client, signer: checkpointSigner, logger: logger)
+        self.deadline = deadline
+        self.writer = PostgresLedgerWriter(client: client, signer: checkpointSigner, deadline: deadline, logger: logger)
         do {
             if migrating {
                 try await Self.migrate(client, logger: logger)
@@ -62,7 +65,7 @@ public final class PostgresStore: DiscreetStore {
 
     public func isWritable() async -> Bool {
         do {
-            try await client.query("SELECT pg_catalog.txid_current()", logger: logger)
+            try await bounded { [self] in _ = try await client.query("SELECT pg_catalog.txid_current()", logger: logger) }
             return true
         } catch {
             return false
@@ -86,4 +89,34 @@ public final class PostgresStore: DiscreetStore {
     static func decode(_ text: String) throws -> JSONValue { try JSONParser.parse(text) }
 
     static func bytes(_ buffer: ByteBuffer) -> [UInt8] { Array(buffer.readableBytesView) }
+}
+
+extension PostgresStore {
+    /// Every request's store call ends within `deadline`: with the database down, PostgresNIO's
+    /// pool waits for a connection as long as it takes, and a request must instead get its 503
+    /// (and release nothing) while the database is away. The call is cancelled at the deadline.
+    func bounded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await Self.bounded(deadline, body)
+    }
+
+    static func bounded<T: Sendable>(_ deadline: Duration, _ body: @escaping @Sendable () async throws -> T) async throws
+        -> T
+    {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask(operation: body)
+            group.addTask {
+                try await Task.sleep(for: deadline)
+                throw PostgresUnavailable(deadline: deadline)
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+}
+
+/// The database did not answer within the store's deadline.
+public struct PostgresUnavailable: Error, CustomStringConvertible {
+    public var deadline: Duration
+
+    public var description: String { "PostgreSQL did not answer within \(deadline)" }
 }

@@ -25,8 +25,12 @@ import Testing
     }
 
     static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Run {
+        try runProgram(binary, arguments, environment: environment)
+    }
+
+    static func runProgram(_ program: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Run {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: program)
         p.arguments = arguments
         if let environment { p.environment = environment }
         let out = Pipe()

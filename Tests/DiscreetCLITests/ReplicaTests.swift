@@ -22,7 +22,7 @@ struct ReplicaTests {
         let port: Int
         let key: String?
 
-        init(store: String, secrets: String, port: Int) throws {
+        init(store: String, secrets: String, port: Int, passwordFile: String? = nil) throws {
             self.port = port
             process.executableURL = URL(fileURLWithPath: CLITests.binary)
             process.arguments = [
@@ -30,7 +30,7 @@ struct ReplicaTests {
                 "--log-level", "error",
             ]
             var env = ProcessInfo.processInfo.environment
-            env["DISCREET_STORE_PASSWORD_FILE"] = env["DISCREET_TEST_POSTGRES_PASSWORD_FILE"]
+            env["DISCREET_STORE_PASSWORD_FILE"] = passwordFile ?? env["DISCREET_TEST_POSTGRES_PASSWORD_FILE"]
             process.environment = env
             let out = Pipe()
             process.standardOutput = out
@@ -234,5 +234,55 @@ struct ReplicaTests {
         #expect(Self.receipt(next)?.index == 3)
         replica.stop()
         await drop()
+    }
+
+    /// `scripts/postgres` on a cluster of this test's own, which it stops and resumes.
+    static func cluster(_ action: String, _ dir: String) throws -> [String: String] {
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { root.deleteLastPathComponent() }
+        let run = try CLITests.runProgram("/bin/bash", [root.appendingPathComponent("scripts/postgres").path, action, dir])
+        #expect(run.status == 0, "scripts/postgres \(action): \(run.err)")
+        var out: [String: String] = [:]
+        for line in run.out.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { out[String(parts[0])] = String(parts[1]) }
+        }
+        return out
+    }
+
+    @Test func withPostgreSQLStoppedARequestGets503ReleasesNothingAndTheServiceComesBack() async throws {
+        let dir = CLITests.temporary()
+        let env = try Self.cluster("start", dir)
+        defer { _ = try? Self.cluster("stop", dir) }
+        let url = try #require(env["DISCREET_TEST_POSTGRES"]) + "?sslmode=disable"
+        let port = Int.random(in: 58_001...60_000)
+        let replica = try Replica(
+            store: url, secrets: dir + "/secrets", port: port, passwordFile: env["DISCREET_TEST_POSTGRES_PASSWORD_FILE"])
+        defer { replica.stop() }
+        let key = try #require(replica.key)
+        try await replica.waitUntilReady(key: key)
+        let body =
+            #"{"provider":"recouvra","purpose":"debt-collection","subject":"p-1","record_type":"patient","record":{"name":"Ana Souza"}}"#
+        #expect(try await replica.request("POST", "/v1/disclosures", key: key, body: body).0 == 200)
+
+        _ = try Self.cluster("stop", dir)
+        let started = ContinuousClock.now
+        let (status, data) = try await replica.request("POST", "/v1/disclosures", key: key, body: body)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(status == 503, "\(text)")
+        #expect(ContinuousClock.now - started < .seconds(20), "the 503 took \(ContinuousClock.now - started)")
+        #expect(!text.contains("Ana Souza") && !text.contains("released"))
+        #expect(try await replica.request("GET", "/ready", key: key).0 == 503)
+
+        _ = try Self.cluster("resume", dir)
+        var back = false
+        for _ in 0..<100 where !back {
+            back = (try? await replica.request("POST", "/v1/disclosures", key: key, body: body).0) == 200
+            if !back { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        #expect(back, "the service did not come back with the database")
+        let accounting = try await replica.json("GET", "/v1/subjects/p-1/disclosures", key: key)
+        let entries = (accounting["disclosures"] as? [Any])?.count ?? 0
+        #expect((2...3).contains(entries), "an entry is kept for each release (and perhaps for the attempt): \(entries)")
     }
 }
