@@ -5,11 +5,21 @@ import PostgresNIO
 
 extension PostgresStore {
     public func putProvider(_ provider: Provider) async throws -> Bool {
+        try await upsert(.providers, id: provider.id, provider.json)
+    }
+
+    /// The tables that keep one JSON document per id.
+    enum DocumentTable: String {
+        case providers, subjects
+    }
+
+    /// Creates or replaces a document; true when it is new.
+    func upsert(_ table: DocumentTable, id: String, _ value: JSONValue) async throws -> Bool {
         try await bounded { [self] () async throws -> Bool in
-            let doc = Self.encode(provider.json)
+            let doc = Self.encode(value)
             let rows = try await client.query(
                 """
-                INSERT INTO providers (id, doc) VALUES (\(provider.id), \(doc))
+                INSERT INTO \(unescaped: table.rawValue) (id, doc) VALUES (\(id), \(doc))
                 ON CONFLICT (id) DO UPDATE SET doc = excluded.doc RETURNING (xmax = 0)
                 """, logger: logger)
             for try await inserted in rows.decode(Bool.self) { return inserted }
@@ -83,16 +93,7 @@ extension PostgresStore {
     }
 
     public func putSubject(_ subject: Subject) async throws -> Bool {
-        try await bounded { [self] () async throws -> Bool in
-            let doc = Self.encode(subject.json)
-            let rows = try await client.query(
-                """
-                INSERT INTO subjects (id, doc) VALUES (\(subject.id), \(doc))
-                ON CONFLICT (id) DO UPDATE SET doc = excluded.doc RETURNING (xmax = 0)
-                """, logger: logger)
-            for try await inserted in rows.decode(Bool.self) { return inserted }
-            return false
-        }
+        try await upsert(.subjects, id: subject.id, subject.json)
     }
 
     public func subject(id: String) async throws -> Subject? {

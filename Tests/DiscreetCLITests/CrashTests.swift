@@ -15,12 +15,17 @@ import Testing
         let port: Int
         let key: String?
 
-        init(dir: String, port: Int) throws {
+        convenience init(dir: String, port: Int) throws {
+            try self.init(arguments: ["--data-dir", dir], port: port)
+        }
+
+        /// `serve --demo` on `port` with `arguments`; the key it printed, if it printed one.
+        init(arguments: [String], environment: [String: String]? = nil, port: Int) throws {
             self.port = port
             process.executableURL = URL(fileURLWithPath: CLITests.binary)
-            process.arguments = [
-                "serve", "--demo", "--data-dir", dir, "--port", String(port), "--no-metrics", "--log-level", "error",
-            ]
+            process.arguments =
+                ["serve", "--demo", "--port", String(port), "--no-metrics", "--log-level", "error"] + arguments
+            if let environment { process.environment = environment }
             let out = Pipe()
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice
@@ -36,6 +41,18 @@ import Testing
             }
         }
 
+        func stop() {
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+        }
+
+        /// A JSON answer, its status checked to be a success.
+        func json(_ method: String, _ path: String, key: String, body: String? = nil) async throws -> [String: Any] {
+            let (status, data) = try await request(method, path, key: key, body: body)
+            #expect((200..<300).contains(status), "\(method) \(path): \(status) \(String(decoding: data, as: UTF8.self))")
+            return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        }
+
         func kill() {
             Foundation.kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -49,7 +66,7 @@ import Testing
                 r.setValue("application/json", forHTTPHeaderField: "Content-Type")
                 r.httpBody = Data(body.utf8)
             }
-            r.timeoutInterval = 5
+            r.timeoutInterval = 30
             let (data, response) = try await URLSession.shared.data(for: r)
             return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
         }

@@ -17,67 +17,10 @@ struct ReplicaTests {
     static let postgresURL = testPostgresURL
 
     /// A replica: `serve --store` on the shared database, secrets from the shared directory.
-    final class Replica: @unchecked Sendable {
-        let process = Process()
-        let port: Int
-        let key: String?
-
-        init(store: String, secrets: String, port: Int, passwordFile: String? = nil) throws {
-            self.port = port
-            process.executableURL = URL(fileURLWithPath: CLITests.binary)
-            process.arguments = [
-                "serve", "--demo", "--store", store, "--data-dir", secrets, "--port", String(port), "--no-metrics",
-                "--log-level", "error",
-            ]
-            var env = ProcessInfo.processInfo.environment
-            env["DISCREET_STORE_PASSWORD_FILE"] = passwordFile ?? env["DISCREET_TEST_POSTGRES_PASSWORD_FILE"]
-            process.environment = env
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            var all = ""
-            while !all.contains("-d '{") && !all.contains("keys already exist") {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                all += String(decoding: chunk, as: UTF8.self)
-            }
-            key = all.split(separator: "\n").first { $0.contains("export DISCREET_KEY=") }.map {
-                String($0.split(separator: "=").last!)
-            }
-        }
-
-        func stop() {
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
-        }
-
-        func request(_ method: String, _ path: String, key: String, body: String? = nil) async throws -> (Int, Data) {
-            var r = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-            r.httpMethod = method
-            r.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
-            if let body {
-                r.setValue("application/json", forHTTPHeaderField: "Content-Type")
-                r.httpBody = Data(body.utf8)
-            }
-            r.timeoutInterval = 30
-            let (data, response) = try await URLSession.shared.data(for: r)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
-        }
-
-        func json(_ method: String, _ path: String, key: String, body: String? = nil) async throws -> [String: Any] {
-            let (status, data) = try await request(method, path, key: key, body: body)
-            #expect((200..<300).contains(status), "\(method) \(path): \(status) \(String(decoding: data, as: UTF8.self))")
-            return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        }
-
-        func waitUntilReady(key: String) async throws {
-            for _ in 0..<200 {
-                if let (status, _) = try? await request("GET", "/v1/policy", key: key), status == 200 { return }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            Issue.record("replica on port \(port) did not come up")
-        }
+    static func replica(store: String, secrets: String, port: Int, passwordFile: String? = nil) throws -> CrashTests.Server {
+        var env = ProcessInfo.processInfo.environment
+        env["DISCREET_STORE_PASSWORD_FILE"] = passwordFile ?? env["DISCREET_TEST_POSTGRES_PASSWORD_FILE"]
+        return try CrashTests.Server(arguments: ["--store", store, "--data-dir", secrets], environment: env, port: port)
     }
 
     /// An empty database of its own on the test server, named in a `--store` URL.
@@ -124,11 +67,11 @@ struct ReplicaTests {
         let (store, drop) = try await Self.database()
         let secrets = CLITests.temporary()
         let portA = Int.random(in: 50_001...55_000)
-        let a = try Replica(store: store, secrets: secrets, port: portA)
+        let a = try Self.replica(store: store, secrets: secrets, port: portA)
         defer { a.stop() }
         let key = try #require(a.key)
         try await a.waitUntilReady(key: key)
-        let b = try Replica(store: store, secrets: secrets, port: portA + 1)
+        let b = try Self.replica(store: store, secrets: secrets, port: portA + 1)
         defer { b.stop() }
         #expect(b.key == nil, "the second replica found the first one's key and printed none")
         try await b.waitUntilReady(key: key)
@@ -225,7 +168,7 @@ struct ReplicaTests {
         #expect(again.err.contains("already holds data"), "\(again.err)")
 
         // A replica on the copy serves the same accounting and continues the same ledger.
-        let replica = try Replica(store: store, secrets: dir, port: port + 1)
+        let replica = try Self.replica(store: store, secrets: dir, port: port + 1)
         defer { replica.stop() }
         try await replica.waitUntilReady(key: key)
         let accounting = try await replica.json("GET", "/v1/subjects/p-1/disclosures", key: key)
@@ -256,7 +199,7 @@ struct ReplicaTests {
         defer { _ = try? Self.cluster("stop", dir) }
         let url = try #require(env["DISCREET_TEST_POSTGRES"]) + "?sslmode=disable"
         let port = Int.random(in: 58_001...60_000)
-        let replica = try Replica(
+        let replica = try Self.replica(
             store: url, secrets: dir + "/secrets", port: port, passwordFile: env["DISCREET_TEST_POSTGRES_PASSWORD_FILE"])
         defer { replica.stop() }
         let key = try #require(replica.key)
