@@ -82,70 +82,66 @@ final class PostgresLedgerWriter: Sendable {
     private func write(_ batch: [Pending]) async throws -> [LedgerReceipt] {
         let signer = self.signer
         let logger = self.logger
-        do {
-            return try await client.withTransaction(logger: logger) { tx in
-                var (range, checkpointAt) = try await Self.lockedHead(tx, logger)
-                var receipts: [LedgerReceipt] = []
-                var indexes: [Int64] = []
-                var nodeLevels: [Int32] = []
-                var nodeIndexes: [Int64] = []
-                var nodeHashes: [ByteBuffer] = []
-                for p in batch {
-                    let index = Int64(range.size)
-                    for (id, hash) in range.append(leafHash: p.leaf) {
-                        nodeLevels.append(Int32(id.level))
-                        nodeIndexes.append(Int64(id.index))
-                        nodeHashes.append(ByteBuffer(bytes: hash))
-                    }
-                    indexes.append(index)
-                    receipts.append(LedgerReceipt(index: index, leafHash: p.leaf))
+        return try await PostgresStore.transaction(client, logger) { tx in
+            var (range, checkpointAt) = try await Self.lockedHead(tx, logger)
+            var receipts: [LedgerReceipt] = []
+            var indexes: [Int64] = []
+            var nodeLevels: [Int32] = []
+            var nodeIndexes: [Int64] = []
+            var nodeHashes: [ByteBuffer] = []
+            for p in batch {
+                let index = Int64(range.size)
+                for (id, hash) in range.append(leafHash: p.leaf) {
+                    nodeLevels.append(Int32(id.level))
+                    nodeIndexes.append(Int64(id.index))
+                    nodeHashes.append(ByteBuffer(bytes: hash))
                 }
-                let ids = batch.map(\.entry.disclosureID)
-                let subjects = batch.map(\.entry.subjectID)
-                let providers = batch.map(\.entry.providerID)
-                let purposes = batch.map(\.entry.purpose)
-                let times = batch.map(\.recordedAt)
-                let entries = batch.map { ByteBuffer(bytes: $0.entry.entry) }
-                let leaves = batch.map { ByteBuffer(bytes: $0.leaf) }
-                try await tx.query(
-                    """
-                    INSERT INTO disclosures
-                        (ledger_index, disclosure_id, subject_id, provider_id, purpose, recorded_at, entry, leaf_hash)
-                    SELECT * FROM unnest(\(indexes)::bigint[], \(ids)::text[], \(subjects)::text[], \(providers)::text[],
-                                         \(purposes)::text[], \(times)::text[], \(entries)::bytea[], \(leaves)::bytea[])
-                    """, logger: logger)
-                try await tx.query(
-                    """
-                    INSERT INTO merkle_nodes (level, idx, hash)
-                    SELECT * FROM unnest(\(nodeLevels)::int[], \(nodeIndexes)::bigint[], \(nodeHashes)::bytea[])
-                    """, logger: logger)
-                for (p, index) in zip(batch, indexes) {
-                    if var review = p.entry.review {
-                        review.ledgerIndex = index
-                        try await PostgresStore.insertReview(review, tx, logger)
-                    }
-                    if let alert = p.entry.alert {
-                        try await PostgresStore.insertAlert(alert, at: p.entry.recordedAt, tx, logger)
-                    }
-                }
-                if let signer {
-                    let note = try signer(range.size, range.root)
-                    for i in receipts.indices { receipts[i].checkpoint = note }
-                    let now = batch.map(\.entry.recordedAt).max()!
-                    if checkpointAt.map({ now.timeIntervalSince($0) >= Self.checkpointInterval }) ?? true {
-                        try await Self.storeCheckpoint(size: range.size, root: range.root, note: note, at: now, tx, logger)
-                        checkpointAt = now
-                    }
-                }
-                let size = Int64(range.size)
-                let edge = ByteBuffer(bytes: range.hashes.flatMap { $0 })
-                let at = checkpointAt?.timeIntervalSince1970
-                try await tx.query(
-                    "UPDATE ledger_head SET size = \(size), edge = \(edge), checkpoint_at = \(at) WHERE id = 1", logger: logger)
-                return receipts
+                indexes.append(index)
+                receipts.append(LedgerReceipt(index: index, leafHash: p.leaf))
             }
-        } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error
+            let ids = batch.map(\.entry.disclosureID)
+            let subjects = batch.map(\.entry.subjectID)
+            let providers = batch.map(\.entry.providerID)
+            let purposes = batch.map(\.entry.purpose)
+            let times = batch.map(\.recordedAt)
+            let entries = batch.map { ByteBuffer(bytes: $0.entry.entry) }
+            let leaves = batch.map { ByteBuffer(bytes: $0.leaf) }
+            try await tx.query(
+                """
+                INSERT INTO disclosures
+                    (ledger_index, disclosure_id, subject_id, provider_id, purpose, recorded_at, entry, leaf_hash)
+                SELECT * FROM unnest(\(indexes)::bigint[], \(ids)::text[], \(subjects)::text[], \(providers)::text[],
+                                     \(purposes)::text[], \(times)::text[], \(entries)::bytea[], \(leaves)::bytea[])
+                """, logger: logger)
+            try await tx.query(
+                """
+                INSERT INTO merkle_nodes (level, idx, hash)
+                SELECT * FROM unnest(\(nodeLevels)::int[], \(nodeIndexes)::bigint[], \(nodeHashes)::bytea[])
+                """, logger: logger)
+            for (p, index) in zip(batch, indexes) {
+                if var review = p.entry.review {
+                    review.ledgerIndex = index
+                    try await PostgresStore.insertReview(review, tx, logger)
+                }
+                if let alert = p.entry.alert {
+                    try await PostgresStore.insertAlert(alert, at: p.entry.recordedAt, tx, logger)
+                }
+            }
+            if let signer {
+                let note = try signer(range.size, range.root)
+                for i in receipts.indices { receipts[i].checkpoint = note }
+                let now = batch.map(\.entry.recordedAt).max()!
+                if checkpointAt.map({ now.timeIntervalSince($0) >= Self.checkpointInterval }) ?? true {
+                    try await Self.storeCheckpoint(size: range.size, root: range.root, note: note, at: now, tx, logger)
+                    checkpointAt = now
+                }
+            }
+            let size = Int64(range.size)
+            let edge = ByteBuffer(bytes: range.hashes.flatMap { $0 })
+            let at = checkpointAt?.timeIntervalSince1970
+            try await tx.query(
+                "UPDATE ledger_head SET size = \(size), edge = \(edge), checkpoint_at = \(at) WHERE id = 1", logger: logger)
+            return receipts
         }
     }
 

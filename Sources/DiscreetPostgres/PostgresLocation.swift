@@ -2,9 +2,8 @@ import Foundation
 import PostgresNIO
 
 /// Where the PostgreSQL store lives: `postgres://user@host:port/database` (or `postgresql://`),
-/// with the password kept out of the URL, and so out of `ps`, shell history and logs: it comes from
-/// a file (`DISCREET_STORE_PASSWORD_FILE`, readable by its owner only) or the environment
-/// (`DISCREET_STORE_PASSWORD`). A password written in the URL is refused.
+/// with the password kept out of the URL, and so out of `ps`, shell history and logs (the CLI reads
+/// it with `StorePassword`). A password written in the URL is refused.
 public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public var host: String
     public var port: Int
@@ -43,25 +42,6 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     /// The URL without any secret, for logs and messages.
     public var description: String {
         "postgres://\(username)@\(host):\(port)/\(database)\(requireTLS ? "" : "?sslmode=disable")"
-    }
-
-    /// The password from `DISCREET_STORE_PASSWORD_FILE` (a file only its owner may read) or
-    /// `DISCREET_STORE_PASSWORD`; nil when neither is set (trust or peer authentication).
-    public static func password(environment: [String: String]) throws(PostgresLocationError) -> String? {
-        if let path = environment["DISCREET_STORE_PASSWORD_FILE"] {
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-                let mode = (attributes[.posixPermissions] as? NSNumber)?.uint16Value
-            else { throw .invalid("DISCREET_STORE_PASSWORD_FILE names no readable file") }
-            guard mode & 0o077 == 0 else {
-                throw .invalid("the password file may be read by others; run: chmod 600 \(path)")
-            }
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
-            else { throw .invalid("DISCREET_STORE_PASSWORD_FILE names no readable file") }
-            let password = text.trimmingCharacters(in: .newlines)
-            guard !password.isEmpty else { throw .invalid("the password file is empty") }
-            return password
-        }
-        return environment["DISCREET_STORE_PASSWORD"]
     }
 
     func configuration(password: String?) -> PostgresClient.Configuration {

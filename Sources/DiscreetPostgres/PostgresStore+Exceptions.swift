@@ -58,12 +58,7 @@ extension PostgresStore {
                 }
                 guard let found else { throw ReviewRefusal.notFound }
                 var review = try ExceptionReview(stored: Self.decode(found))
-                guard review.status == .pending else { throw ReviewRefusal.alreadyReviewed }
-                review.status = verdict
-                review.reviewer = reviewer
-                review.comment = comment
-                review.reviewedBy = keyID
-                review.reviewedAt = at
+                try review.record(verdict: verdict, reviewer: reviewer, comment: comment, by: keyID, at: at)
                 let doc = Self.encode(review.json)
                 try await tx.query(
                     "UPDATE exception_reviews SET status = \(verdict.rawValue), doc = \(doc) WHERE id = \(id)", logger: logger)

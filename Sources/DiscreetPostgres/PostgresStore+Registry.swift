@@ -138,11 +138,7 @@ extension PostgresStore {
                 for try await doc in rows.decode(String.self) { found = doc }
                 guard let found else { return nil }
                 let stored = try Consent(stored: Self.decode(found))
-                guard stored.withdrawnAt == nil else { return stored }
-                var updated = stored
-                updated.withdrawnAt = consent.withdrawnAt
-                updated.withdrawalReceiptID = consent.withdrawalReceiptID
-                updated.withdrawalReceipt = consent.withdrawalReceipt
+                guard let updated = stored.withdrawn(as: consent) else { return stored }
                 let doc = Self.encode(updated.storedJSON)
                 try await tx.query("UPDATE consents SET doc = \(doc) WHERE id = \(consent.id)", logger: logger)
                 return updated

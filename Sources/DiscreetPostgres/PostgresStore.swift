@@ -77,6 +77,13 @@ public final class PostgresStore: DiscreetStore {
     func transaction<Result: Sendable>(
         _ body: nonisolated(nonsending) (PostgresConnection) async throws -> sending Result
     ) async throws -> sending Result {
+        try await Self.transaction(client, logger, body)
+    }
+
+    static func transaction<Result: Sendable>(
+        _ client: PostgresClient, _ logger: Logger,
+        _ body: nonisolated(nonsending) (PostgresConnection) async throws -> sending Result
+    ) async throws -> sending Result {
         do {
             return try await client.withTransaction(logger: logger, body)
         } catch let error as PostgresTransactionError {

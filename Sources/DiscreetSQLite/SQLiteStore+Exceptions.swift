@@ -45,12 +45,7 @@ extension SQLiteStore {
                 throw ReviewRefusal.notFound
             }
             var review = try ExceptionReview(stored: Self.decode(doc))
-            guard review.status == .pending else { throw ReviewRefusal.alreadyReviewed }
-            review.status = verdict
-            review.reviewer = reviewer
-            review.comment = comment
-            review.reviewedBy = keyID
-            review.reviewedAt = at
+            try review.record(verdict: verdict, reviewer: reviewer, comment: comment, by: keyID, at: at)
             try db.execute(
                 sql: "UPDATE exception_reviews SET status = ?, doc = ? WHERE id = ?",
                 arguments: [verdict.rawValue, Self.encode(review.json), id])

@@ -114,11 +114,7 @@ extension SQLiteStore {
                     db, sql: "SELECT doc FROM consents WHERE id = ? AND subject_id = ?", arguments: [consent.id, consent.subject])
             else { return nil }
             let stored = try Consent(stored: Self.decode(doc))
-            guard stored.withdrawnAt == nil else { return stored }
-            var updated = stored
-            updated.withdrawnAt = consent.withdrawnAt
-            updated.withdrawalReceiptID = consent.withdrawalReceiptID
-            updated.withdrawalReceipt = consent.withdrawalReceipt
+            guard let updated = stored.withdrawn(as: consent) else { return stored }
             try db.execute(
                 sql: "UPDATE consents SET doc = ? WHERE id = ?", arguments: [Self.encode(updated.storedJSON), consent.id])
             return updated

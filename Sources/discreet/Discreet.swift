@@ -90,16 +90,29 @@ struct DataDirectoryOption: ParsableArguments {
             || FileManager.default.fileExists(atPath: (dataDir as NSString).appendingPathComponent(SQLiteStore.fileName))
     }
 
-    /// The PostgreSQL location and password, when `--store` names one.
-    func postgres() throws -> (PostgresLocation, String?)? {
-        guard let storeURL else { return nil }
+    /// The PostgreSQL store at `url`, opened (and migrated, unless `migrating` is false) with the
+    /// password `StorePassword` finds; every refusal is a one-line message naming the store
+    /// without its secret.
+    func openPostgres(_ url: String, signer: CheckpointSigner? = nil, migrating: Bool = true) async throws
+        -> PostgresStore
+    {
+        let location: PostgresLocation
+        let password: String?
         do {
-            return (
-                try PostgresLocation(url: storeURL),
-                try PostgresLocation.password(environment: ProcessInfo.processInfo.environment)
-            )
+            location = try PostgresLocation(url: url)
+            password = try StorePassword.load(environment: ProcessInfo.processInfo.environment)
         } catch {
-            throw CommandError(error.description)
+            throw CommandError("\(error)")
+        }
+        do {
+            return try await PostgresStore(
+                location: location, password: password, checkpointSigner: signer, migrating: migrating)
+        } catch let refusal as PostgresNotAStore {
+            throw CommandError("\(location): \(refusal)")
+        } catch let refusal as PostgresSchemaTooNew {
+            throw CommandError("\(location): \(refusal)")
+        } catch {
+            throw CommandError("cannot open the store at \(location): \(String(reflecting: error).prefix(300))")
         }
     }
 
@@ -109,15 +122,7 @@ struct DataDirectoryOption: ParsableArguments {
     func openStore() async throws -> (any DiscreetStore, NoteSigningKey) {
         let key = try ledgerKey()
         let signer = LedgerSigningKey.signer(key, origin: ledgerOrigin)
-        if let (location, password) = try postgres() {
-            do {
-                return (try await PostgresStore(location: location, password: password, checkpointSigner: signer), key)
-            } catch let error as PostgresSchemaTooNew {
-                throw CommandError("\(location): \(error)")
-            } catch {
-                throw CommandError("cannot open the store at \(location): \(String(reflecting: error).prefix(300))")
-            }
-        }
+        if let storeURL { return (try await openPostgres(storeURL, signer: signer), key) }
         return (try SQLiteStore(directory: dataDir, checkpointSigner: signer), key)
     }
 }

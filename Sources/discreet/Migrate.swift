@@ -2,6 +2,7 @@ import ArgumentParser
 import DiscreetLedger
 import DiscreetPostgres
 import DiscreetSQLite
+import DiscreetStore
 import Foundation
 
 /// `discreet migrate --from ./data --to postgres://…`: from one node on SQLite to replicas on
@@ -29,28 +30,16 @@ struct Migrate: AsyncParsableCommand {
         data.storeFlag = nil
         guard data.hasStore else { throw CommandError("no store in \(data.dataDir): pass the --from directory the service used") }
         let verifier = try data.ledgerKey(create: false).verifier
-        let location: PostgresLocation
-        let password: String?
-        do {
-            location = try PostgresLocation(url: to)
-            password = try PostgresLocation.password(environment: ProcessInfo.processInfo.environment)
-        } catch {
-            throw CommandError(error.description)
-        }
-        let rows = try await SQLiteStore(directory: data.dataDir).exportRows()
-        let target: PostgresStore
-        do {
-            target = try await PostgresStore(location: location, password: password)
-        } catch {
-            throw CommandError("cannot open the store at \(location): \(String(reflecting: error).prefix(300))")
-        }
+        let target = try await data.openPostgres(to)
+        let rows: StoreRows
         let report: LedgerAudit.Report
         do {
+            rows = try await SQLiteStore(directory: data.dataDir).exportRows()
             try await target.importRows(rows)
             report = try await target.audit(verifier: verifier)
         } catch let refusal as PostgresTargetNotEmpty {
             await target.close()
-            throw CommandError("\(location): \(refusal)")
+            throw CommandError("\(target.location): \(refusal)")
         } catch {
             await target.close()
             throw error

@@ -29,17 +29,8 @@ struct Verify: AsyncParsableCommand {
         }
         let report: LedgerAudit.Report
         do {
-            if let (location, password) = try data.postgres() {
-                let store: PostgresStore
-                do {
-                    store = try await PostgresStore(location: location, password: password, migrating: false)
-                } catch let refusal as PostgresNotAStore {
-                    throw CommandError("\(location): \(refusal)")
-                } catch let refusal as PostgresSchemaTooNew {
-                    throw CommandError("\(location): \(refusal)")
-                } catch {
-                    throw CommandError("cannot open the store at \(location): \(String(reflecting: error).prefix(300))")
-                }
+            if let url = data.storeURL {
+                let store = try await data.openPostgres(url, migrating: false)
                 do {
                     report = try await store.audit(verifier: verifier)
                 } catch {
