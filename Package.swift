@@ -141,10 +141,12 @@ let package = Package(
             dependencies: ["DiscreetJSON", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strict
         ),
+        // What several test targets share: ports for their own listeners.
+        .target(name: "DiscreetTestSupport", path: "Tests/DiscreetTestSupport", swiftSettings: strict),
         .testTarget(
             name: "DiscreetCLITests",
             dependencies: [
-                "discreet", "DiscreetLedger", .product(name: "GRDB", package: "GRDB.swift"),
+                "discreet", "DiscreetLedger", "DiscreetTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 // To create the replicas' database on the test server.
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -172,6 +174,7 @@ let package = Package(
             name: "DiscreetServerTests",
             dependencies: [
                 "DiscreetServer", "DiscreetSQLite", "DiscreetStore", "DiscreetPolicy", "DiscreetLedger",
+                "DiscreetTestSupport",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import DiscreetTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -135,7 +136,7 @@ import Testing
         let dir = Self.temporary()
         let policy = Self.temporary() + ".yaml"
         try Self.run(["policy", "demo"]).out.write(toFile: policy, atomically: true, encoding: .utf8)
-        let port = Int.random(in: 20_000...40_000)
+        let port = TestPort.unused()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = ["serve", "--policy", policy, "--data-dir", dir, "--port", String(port), "--no-metrics"]
@@ -203,7 +204,7 @@ import Testing
     @Test func serveTakesFlagsOverVariablesOverTheFile() async throws {
         let dir = Self.temporary()
         let file = dir + ".yaml"
-        let fromFile = Int.random(in: 55_001...56_000)
+        let (fromFile, fromVariable, fromFlag) = (TestPort.unused(), TestPort.unused(), TestPort.unused())
         try "port: \(fromFile)\nno-metrics: true\ndemo: true\ndata-dir: \(dir)\n".write(
             toFile: file, atomically: true, encoding: .utf8)
         func listensOn(_ arguments: [String], environment: [String: String] = [:]) async throws -> Int? {
@@ -219,7 +220,7 @@ import Testing
                 p.waitUntilExit()
             }
             for _ in 0..<200 {
-                for port in [fromFile, fromFile + 1000, fromFile + 2000] {
+                for port in [fromFile, fromVariable, fromFlag] {
                     let url = URL(string: "http://127.0.0.1:\(port)/health")!
                     if let (_, r) = try? await URLSession.shared.data(from: url), (r as? HTTPURLResponse)?.statusCode == 200 {
                         return port
@@ -230,17 +231,17 @@ import Testing
             return nil
         }
         #expect(try await listensOn([]) == fromFile)
-        #expect(try await listensOn([], environment: ["DISCREET_PORT": String(fromFile + 1000)]) == fromFile + 1000)
+        #expect(try await listensOn([], environment: ["DISCREET_PORT": String(fromVariable)]) == fromVariable)
         #expect(
-            try await listensOn(["--port", String(fromFile + 2000)], environment: ["DISCREET_PORT": String(fromFile + 1000)])
-                == fromFile + 2000)
+            try await listensOn(["--port", String(fromFlag)], environment: ["DISCREET_PORT": String(fromVariable)])
+                == fromFlag)
         // The file's data-dir was used.
         #expect(FileManager.default.fileExists(atPath: dir + "/discreet.sqlite"))
     }
 
     @Test func serveDemoPrintsAKeyAndACurlLineThatWorks() async throws {
         let dir = Self.temporary()
-        let port = Int.random(in: 20_000...40_000)
+        let port = TestPort.unused()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = [

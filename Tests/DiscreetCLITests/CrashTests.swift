@@ -1,4 +1,5 @@
 import DiscreetLedger
+import DiscreetTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -14,6 +15,7 @@ import Testing
         let process = Process()
         let port: Int
         let key: String?
+        let errors: String
 
         convenience init(dir: String, port: Int) throws {
             try self.init(arguments: ["--data-dir", dir], port: port)
@@ -28,7 +30,10 @@ import Testing
             if let environment { process.environment = environment }
             let out = Pipe()
             process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
+            // Its errors go to a file, shown if it does not come up.
+            errors = CLITests.temporary() + ".stderr"
+            _ = FileManager.default.createFile(atPath: errors, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: errors) ?? FileHandle.nullDevice
             try process.run()
             var printed = ""
             while !printed.contains("-d '{") && !printed.contains("keys already exist") {
@@ -71,12 +76,14 @@ import Testing
             return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
         }
 
+        /// Up to 20 s (a restart recovers the ledger, on a machine busy with the other tests).
         func waitUntilReady(key: String) async throws {
-            for _ in 0..<100 {
+            for _ in 0..<400 where process.isRunning {
                 if let (status, _) = try? await request("GET", "/v1/policy", key: key), status == 200 { return }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            Issue.record("the server did not come up")
+            let said = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
+            Issue.record("the server on port \(port) did not come up (running: \(process.isRunning)): \(said)")
         }
     }
 
@@ -93,7 +100,7 @@ import Testing
 
     @Test func everyAcknowledgedDisclosureSurvivesSIGKILL() async throws {
         let dir = CLITests.temporary()
-        let port = Int.random(in: 40_001...50_000)
+        let port = TestPort.unused()
         let first = try Server(dir: dir, port: port)
         let key = try #require(first.key)
         try await first.waitUntilReady(key: key)
@@ -126,7 +133,7 @@ import Testing
         }
         #expect(received.count >= 200, "the server stopped answering before 200 receipts")
 
-        let second = try Server(dir: dir, port: port + 1)
+        let second = try Server(dir: dir, port: TestPort.unused())
         defer { second.kill() }
         try await second.waitUntilReady(key: key)
         let (status, note) = try await second.request("GET", "/v1/ledger/checkpoint", key: key)

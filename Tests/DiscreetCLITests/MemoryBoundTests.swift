@@ -1,3 +1,4 @@
+import DiscreetTestSupport
 import Foundation
 import Testing
 
@@ -20,7 +21,7 @@ import Testing
     @Test(.enabled(if: canMeasure, "needs /proc and curl"))
     func fortyConcurrentTwentyMegabyteBodiesCostAboutTheLimitEach() async throws {
         let dir = CLITests.temporary()
-        let server = try CrashTests.Server(dir: dir, port: Int.random(in: 50_001...55_000))
+        let server = try CrashTests.Server(dir: dir, port: TestPort.unused())
         defer { server.kill() }
         let key = try #require(server.key)
         try await server.waitUntilReady(key: key)

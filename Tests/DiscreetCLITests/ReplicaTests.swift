@@ -1,4 +1,5 @@
 import DiscreetLedger
+import DiscreetTestSupport
 import Foundation
 import PostgresNIO
 import Testing
@@ -66,12 +67,12 @@ struct ReplicaTests {
     @Test func twoReplicasShareConsentsAndOneGapFreeLedger() async throws {
         let (store, drop) = try await Self.database()
         let secrets = CLITests.temporary()
-        let portA = Int.random(in: 50_001...55_000)
+        let portA = TestPort.unused()
         let a = try Self.replica(store: store, secrets: secrets, port: portA)
         defer { a.stop() }
         let key = try #require(a.key)
         try await a.waitUntilReady(key: key)
-        let b = try Self.replica(store: store, secrets: secrets, port: portA + 1)
+        let b = try Self.replica(store: store, secrets: secrets, port: TestPort.unused())
         defer { b.stop() }
         #expect(b.key == nil, "the second replica found the first one's key and printed none")
         try await b.waitUntilReady(key: key)
@@ -144,7 +145,7 @@ struct ReplicaTests {
 
     @Test func aSQLiteStoreMigratesIntoAnEmptyDatabaseAndVerifies() async throws {
         let dir = CLITests.temporary()
-        let port = Int.random(in: 55_001...58_000)
+        let port = TestPort.unused()
         let single = try CrashTests.Server(dir: dir, port: port)
         let key = try #require(single.key)
         try await single.waitUntilReady(key: key)
@@ -168,7 +169,7 @@ struct ReplicaTests {
         #expect(again.err.contains("already holds data"), "\(again.err)")
 
         // A replica on the copy serves the same accounting and continues the same ledger.
-        let replica = try Self.replica(store: store, secrets: dir, port: port + 1)
+        let replica = try Self.replica(store: store, secrets: dir, port: TestPort.unused())
         defer { replica.stop() }
         try await replica.waitUntilReady(key: key)
         let accounting = try await replica.json("GET", "/v1/subjects/p-1/disclosures", key: key)
@@ -198,7 +199,7 @@ struct ReplicaTests {
         let env = try Self.cluster("start", dir)
         defer { _ = try? Self.cluster("stop", dir) }
         let url = try #require(env["DISCREET_TEST_POSTGRES"]) + "?sslmode=disable"
-        let port = Int.random(in: 58_001...60_000)
+        let port = TestPort.unused()
         let replica = try Self.replica(
             store: url, secrets: dir + "/secrets", port: port, passwordFile: env["DISCREET_TEST_POSTGRES_PASSWORD_FILE"])
         defer { replica.stop() }

@@ -1,6 +1,7 @@
 import Crypto
 import DiscreetJSON
 import DiscreetServer
+import DiscreetTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -22,7 +23,7 @@ import Testing
                 .post, "/v1/disclosures", as: "exception-officer", h, json: ExceptionReviewTests.emergency())
             #expect(r.status == .ok)
         }
-        let port = Int.random(in: 50_001...60_000)
+        let port = TestPort.unused()
         let secret = SymmetricKey(data: Data("a webhook secret of some length".utf8))
         let dispatcher = AlertDispatcher(
             configuration: .init(url: "http://127.0.0.1:\(port)/alerts", secret: secret, baseBackoff: 10, timeout: .seconds(2)),

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Crypto
 import DiscreetJSON
 import DiscreetServer
+import DiscreetTestSupport
 import Foundation
 import NIOCore
 import NIOSSL
@@ -86,7 +87,7 @@ import X509
     @Test func aProviderPullsWithItsCertificateAndOnlyAsItself() async throws {
         let pki = try PKI()
         defer { try? FileManager.default.removeItem(atPath: pki.directory) }
-        let port = Int.random(in: 40_001...49_999)
+        let port = TestPort.unused()
         let f = try await GatewayFixture(port: port, tls: pki.files)
         let h = f.harness
         let withCert = try pki.httpClient(presenting: pki.client)
