@@ -51,6 +51,7 @@ struct NoopLedgerStore: DiscreetStore {
     func insertKey(_ k: APIKeyRecord) async throws { try await base.insertKey(k) }
     func key(id: String) async throws -> APIKeyRecord? { try await base.key(id: id) }
     func keyCount() async throws -> Int { try await base.keyCount() }
+    func insertFirstKey(_ k: APIKeyRecord) async throws -> Bool { try await base.insertFirstKey(k) }
     func savePolicy(label: String, digest: String, source: String, at: Date) async throws -> StoredPolicy {
         try await base.savePolicy(label: label, digest: digest, source: source, at: at)
     }

@@ -43,6 +43,27 @@ extension PostgresStore {
         }
     }
 
+    /// Replicas starting together take turns on the table's lock; the first finds it empty.
+    public func insertFirstKey(_ key: APIKeyRecord) async throws -> Bool {
+        try await bounded { [self] () async throws -> Bool in
+            let roles = Self.encode(.array(key.roles.map { .string($0.description) }))
+            let digest = ByteBuffer(bytes: key.digest)
+            let created = RFC3339.format(key.createdAt)
+            return try await transaction { tx in
+                try await tx.query("LOCK TABLE api_keys IN SHARE ROW EXCLUSIVE MODE", logger: logger)
+                let rows = try await tx.query(
+                    """
+                    INSERT INTO api_keys (id, digest, roles, label, created_at)
+                    SELECT \(key.id), \(digest), \(roles), \(key.label), \(created)
+                    WHERE NOT EXISTS (SELECT 1 FROM api_keys)
+                    RETURNING id
+                    """, logger: logger)
+                for try await _ in rows.decode(String.self) { return true }
+                return false
+            }
+        }
+    }
+
     /// Revisions are numbered in one order across replicas: the table is locked while the next
     /// number is taken.
     public func savePolicy(label: String, digest: String, source: String, at: Date) async throws -> StoredPolicy {

@@ -34,6 +34,17 @@ extension SQLiteStore {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_keys") ?? 0 }
     }
 
+    public func insertFirstKey(_ key: APIKeyRecord) async throws -> Bool {
+        let roles = Self.encode(.array(key.roles.map { .string($0.description) }))
+        return try await pool.write { db in
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_keys") == 0 else { return false }
+            try db.execute(
+                sql: "INSERT INTO api_keys (id, digest, roles, label, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [key.id, Data(key.digest), roles, key.label, RFC3339.format(key.createdAt)])
+            return true
+        }
+    }
+
     public func savePolicy(label: String, digest: String, source: String, at: Date) async throws -> StoredPolicy {
         try await pool.write { db in
             let revision = (try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(revision), 0) + 1 FROM policies")) ?? 1

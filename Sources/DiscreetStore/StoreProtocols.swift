@@ -52,6 +52,9 @@ public protocol KeyStore: Sendable {
     func insertKey(_ key: APIKeyRecord) async throws
     func key(id: String) async throws -> APIKeyRecord?
     func keyCount() async throws -> Int
+    /// Inserts `key` only when the store holds no key, atomically: of replicas starting together
+    /// on an empty store, one makes the bootstrap key. True when it was inserted.
+    func insertFirstKey(_ key: APIKeyRecord) async throws -> Bool
 }
 
 /// Accepted policy bundles; the newest is in force.

@@ -217,13 +217,13 @@ extension ServeSettings {
     /// another.
     func bootstrapKey(store: any DiscreetStore, now: Date) async throws {
         let create = "discreet keys create \(data.storeArguments) --role ROLE"
-        guard try await store.keyCount() == 0 else {
+        let roles: [Role] = demo ? [.admin, .consentManager, .discloser, .auditor] : [.admin]
+        let (key, record) = APIKeys.generate(roles: roles, label: demo ? "demo admin" : "bootstrap admin", now: now)
+        // One step, not a count then an insert: replicas starting together make one key between them.
+        guard try await store.insertFirstKey(record) else {
             announce("discreet: keys already exist in \(data.storeName); create another with: \(create)")
             return
         }
-        let roles: [Role] = demo ? [.admin, .consentManager, .discloser, .auditor] : [.admin]
-        let (key, record) = APIKeys.generate(roles: roles, label: demo ? "demo admin" : "bootstrap admin", now: now)
-        try await store.insertKey(record)
         let names = roles.map(\.description).joined(separator: ", ")
         let shown = """
 

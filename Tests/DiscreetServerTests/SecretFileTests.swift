@@ -27,6 +27,27 @@ import Testing
         #expect(try SecretFile.loadOrCreate(path: path, noun: "key") { Data(repeating: 6, count: 32) } == made)
     }
 
+    /// Replicas sharing one secrets directory start together: every one of them gets the same
+    /// bytes, none reads a file another has created but not yet written.
+    @Test func processesCreatingTheSameFileAtOnceAllGetTheOneWritten() async throws {
+        for round in 0..<40 {
+            let path = try directory() + "/secrets/ledger.key"
+            let got = await withTaskGroup(of: Result<Data, any Error>.self) { group in
+                for n in 0..<8 {
+                    group.addTask {
+                        Result { try SecretFile.loadOrCreate(path: path, noun: "key") { Data(repeating: UInt8(n), count: 32) } }
+                    }
+                }
+                return await group.reduce(into: [Result<Data, any Error>]()) { $0.append($1) }
+            }
+            let values = got.compactMap { try? $0.get() }
+            #expect(
+                values.count == 8, "round \(round): \(got.compactMap { if case .failure(let e) = $0 { "\(e)" } else { nil } })")
+            #expect(Set(values).count == 1 && values.first == FileManager.default.contents(atPath: path))
+            if values.count != 8 { return }
+        }
+    }
+
     @Test(arguments: [0o640, 0o604, 0o644, 0o660, 0o602, 0o620])
     func aFileOthersMayReadOrWriteIsRefused(_ bits: Int) throws {
         let path = try directory() + "/service.secret"

@@ -52,6 +52,28 @@ struct PostgresReplicaTests {
         }
     }
 
+    /// Replicas starting together on an empty database make one bootstrap key between them: 32
+    /// attempts at once from two stores whose pools are open (so the attempts truly overlap).
+    @Test func twoReplicasMakeOneBootstrapKeyBetweenThem() async throws {
+        try await replicas { a, b, _ in
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for n in 0..<32 { group.addTask { try await (n % 2 == 0 ? a : b).keyCount() } }
+                try await group.waitForAll()
+            }
+            let made = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for n in 0..<32 {
+                    let key = APIKeyRecord(
+                        id: "k-\(n)", digest: Array(repeating: UInt8(n), count: 32), roles: [.admin], label: "boot",
+                        createdAt: StoreSuiteTests.t0)
+                    group.addTask { try await (n % 2 == 0 ? a : b).insertFirstKey(key) }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(made == 1)
+            #expect(try await a.keyCount() == 1)
+        }
+    }
+
     @Test func aConsentWithdrawnThroughOneReplicaHoldsOnTheOtherAtOnce() async throws {
         try await replicas { a, b, _ in
             try await a.insertConsent(StoreSuiteTests.consent("c-1"))

@@ -119,6 +119,29 @@ import Testing
         }
     }
 
+    /// Eight bootstrap attempts at once: one key is made, the others find it there.
+    @Test(arguments: Backend.all) func onlyTheFirstKeyIsInsertedWhenManyTryAtOnce(_ backend: Backend) async throws {
+        try await with(backend) { store in
+            let inserted = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for n in 0..<8 {
+                    group.addTask {
+                        try await store.insertFirstKey(
+                            APIKeyRecord(
+                                id: "k-\(n)", digest: Array(repeating: UInt8(n), count: 32), roles: [.admin], label: "boot",
+                                createdAt: Self.t0))
+                    }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(inserted == 1)
+            #expect(try await store.keyCount() == 1)
+            let later = APIKeyRecord(
+                id: "k-9", digest: Array(repeating: 9, count: 32), roles: [.admin], label: "x", createdAt: Self.t0)
+            #expect(try await store.insertFirstKey(later) == false)
+            #expect(try await store.key(id: "k-9") == nil)
+        }
+    }
+
     @Test(arguments: Backend.all) func theLedgerIsGapFreeAndItsProofsVerify(_ backend: Backend) async throws {
         try await with(backend, signer: testSigner) { store in
             var expected = CompactRange()

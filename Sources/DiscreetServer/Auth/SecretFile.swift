@@ -9,9 +9,9 @@ import Foundation
 /// A file of exactly 32 secret bytes: the service secret and the signing keys are kept this way in
 /// the data directory.
 ///
-/// A new file is created with `open(O_CREAT | O_EXCL, 0600)`: it never exists with wider
-/// permissions, even for an instant, and a file planted at the path (or a symbolic link) is never
-/// written through. An existing file is refused when its group or others may read or write it: a
+/// A new file is created with `open(O_CREAT | O_EXCL, 0600)` under a temporary name and linked
+/// into place once written: it never exists with wider permissions or half written, even for an
+/// instant, and a file planted at the path (or a symbolic link) is never written through. An existing file is refused when its group or others may read or write it: a
 /// key another account could read is no longer a secret, and saying so beats serving with it.
 enum SecretFile {
     /// The file's bytes, or `make()`'s, written to a new file when there is none. `noun` names the
@@ -22,17 +22,26 @@ enum SecretFile {
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let data = make()
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else {
-            // Another process created it between our look and our open: use theirs.
+        // Written whole under a name of its own, then linked into place: link() fails when the
+        // path exists, so of processes starting together (replicas sharing a secrets directory)
+        // one wins, and no one ever reads a file created but not yet written.
+        let temporary = path + ".\(getpid()).\(UInt64.random(in: 0...UInt64.max)).new"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw Failure.cannotWrite(path, noun) }
+        defer { unlink(temporary) }
+        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let synced = written == data.count && fsync(fd) == 0
+        close(fd)
+        guard synced else { throw Failure.cannotWrite(path, noun) }
+        guard link(temporary, path) == 0 else {
+            // Another process linked its file first: use theirs.
             if errno == EEXIST, let theirs = try load(path: path, noun: noun) { return theirs }
             throw Failure.cannotWrite(path, noun)
         }
-        defer { close(fd) }
-        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == data.count, fsync(fd) == 0 else {
-            unlink(path)
-            throw Failure.cannotWrite(path, noun)
+        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            _ = fsync(directoryFD)
+            close(directoryFD)
         }
         return data
     }
