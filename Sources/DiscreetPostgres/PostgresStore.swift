@@ -31,7 +31,14 @@ public final class PostgresStore: DiscreetStore {
     ) async throws {
         let client = PostgresClient(configuration: location.configuration(password: password), backgroundLogger: logger)
         self.client = client
-        self.runner = Task { await client.run() }
+        // The pool runs in its own task; the first query waits until that task has begun (else
+        // PostgresNIO warns that run() has not been called yet, at every start).
+        let (began, beginning) = AsyncStream.makeStream(of: Never.self)
+        self.runner = Task {
+            beginning.finish()
+            await client.run()
+        }
+        for await _ in began {}
         self.logger = logger
         self.location = location
         self.deadline = deadline
