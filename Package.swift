@@ -81,6 +81,7 @@ let package = Package(
                 "DiscreetStore", "DiscreetLedger", "DiscreetJSON", "DiscreetPolicy",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 import PostgresNIO
 
 /// Where the PostgreSQL store lives: `postgres://user@host:port/database` (or `postgresql://`),
@@ -9,8 +10,13 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public var port: Int
     public var username: String
     public var database: String
-    /// `?sslmode=disable` for loopback and tests; otherwise TLS is required.
+    /// `?sslmode=disable` for loopback and tests; otherwise TLS is required, and the server's
+    /// certificate verified (chain and host name) whatever the mode says: `require` is read as
+    /// `verify-full`, since an unverified server could be anyone.
     public var requireTLS: Bool
+    /// `?sslrootcert=/path/ca.pem`: the certificates to trust instead of the system's (a private
+    /// CA, or the server's own self-signed certificate).
+    public var rootCertificates: String?
 
     public init(url: String) throws(PostgresLocationError) {
         guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? "") else {
@@ -25,31 +31,62 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         let database = String(parts.path.drop { $0 == "/" })
         guard !database.isEmpty, !database.contains("/") else { throw .invalid("the URL names no database") }
         var requireTLS = true
+        var rootCertificates: String?
         for item in parts.queryItems ?? [] {
             switch (item.name, item.value) {
             case ("sslmode", "disable"): requireTLS = false
             case ("sslmode", "require"), ("sslmode", "verify-full"): requireTLS = true
-            default: throw .invalid("unknown URL parameter; only sslmode=disable|require|verify-full is read")
+            case ("sslrootcert", let path?) where path.hasPrefix("/"): rootCertificates = path
+            case ("sslrootcert", _): throw .invalid("sslrootcert must be an absolute path to PEM certificates")
+            default:
+                throw .invalid(
+                    "unknown URL parameter; only sslmode=disable|require|verify-full and sslrootcert=/PATH are read")
             }
+        }
+        if !requireTLS, rootCertificates != nil {
+            throw .invalid("sslrootcert with sslmode=disable: choose TLS or not")
         }
         self.host = host
         self.port = parts.port ?? 5432
         self.username = user
         self.database = database
         self.requireTLS = requireTLS
+        self.rootCertificates = rootCertificates
     }
 
     /// The URL without any secret, for logs and messages.
     public var description: String {
-        "postgres://\(username)@\(host):\(port)/\(database)\(requireTLS ? "" : "?sslmode=disable")"
+        let query = requireTLS ? rootCertificates.map { "?sslrootcert=\($0)" } ?? "" : "?sslmode=disable"
+        return "postgres://\(username)@\(host):\(port)/\(database)\(query)"
     }
 
-    func configuration(password: String?) -> PostgresClient.Configuration {
+    /// TLS as the URL asks, with full verification; nil when disabled.
+    func tls() throws(PostgresLocationError) -> TLSConfiguration? {
+        guard requireTLS else { return nil }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let rootCertificates {
+            do {
+                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(rootCertificates))
+            } catch {
+                throw .invalid("sslrootcert: cannot read PEM certificates from \(rootCertificates)")
+            }
+        }
+        return tls
+    }
+
+    func configuration(password: String?) throws(PostgresLocationError) -> PostgresClient.Configuration {
         var c = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database,
-            tls: requireTLS ? .require(.makeClientConfiguration()) : .disable)
+            tls: try tls().map { .require($0) } ?? .disable)
         c.options.maximumConnections = 16
         return c
+    }
+
+    /// The same, for one connection of its own (the check at start).
+    func connectionConfiguration(password: String?) throws -> PostgresConnection.Configuration {
+        PostgresConnection.Configuration(
+            host: host, port: port, username: username, password: password, database: database,
+            tls: try tls().map { .require(try NIOSSLContext(configuration: $0)) } ?? .disable)
     }
 }
 

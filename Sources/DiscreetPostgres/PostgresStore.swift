@@ -29,7 +29,8 @@ public final class PostgresStore: DiscreetStore {
         location: PostgresLocation, password: String?, checkpointSigner: CheckpointSigner? = nil,
         migrating: Bool = true, deadline: Duration = .seconds(5), logger: Logger = PostgresStore.defaultLogger
     ) async throws {
-        let client = PostgresClient(configuration: location.configuration(password: password), backgroundLogger: logger)
+        try await Self.checkConnection(location, password: password, deadline: deadline, logger: logger)
+        let client = PostgresClient(configuration: try location.configuration(password: password), backgroundLogger: logger)
         self.client = client
         // The pool runs in its own task; the first query waits until that task has begun (else
         // PostgresNIO warns that run() has not been called yet, at every start).

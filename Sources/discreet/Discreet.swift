@@ -111,6 +111,10 @@ struct DataDirectoryOption: ParsableArguments {
             throw CommandError("\(location): \(refusal)")
         } catch let refusal as PostgresSchemaTooNew {
             throw CommandError("\(location): \(refusal)")
+        } catch let refusal as PostgresCannotConnect {
+            throw CommandError("\(refusal)")
+        } catch let refusal as PostgresLocationError {
+            throw CommandError("\(refusal)")
         } catch {
             throw CommandError("cannot open the store at \(location): \(String(reflecting: error).prefix(300))")
         }

@@ -24,7 +24,8 @@ struct ReplicaTests {
         return try CrashTests.Server(arguments: ["--store", store, "--data-dir", secrets], environment: env, port: port)
     }
 
-    /// An empty database of its own on the test server, named in a `--store` URL.
+    /// An empty database of its own on the test server, named in a `--store` URL (TLS where the
+    /// server offers it).
     static func database() async throws -> (url: String, drop: @Sendable () async -> Void) {
         let text = try #require(postgresURL)
         let base = try #require(URLComponents(string: text))
@@ -46,7 +47,11 @@ struct ReplicaTests {
         try await admin("CREATE DATABASE \(name)")
         var url = base
         url.path = "/" + name
-        url.queryItems = [URLQueryItem(name: "sslmode", value: "disable")]
+        // Over TLS, verified against the test server's CA, where it offers one (scripts/postgres does).
+        url.queryItems = [
+            environment["DISCREET_TEST_POSTGRES_CA"].map { URLQueryItem(name: "sslrootcert", value: $0) }
+                ?? URLQueryItem(name: "sslmode", value: "disable")
+        ]
         return (url.string!, { try? await admin("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") })
     }
 

@@ -5,6 +5,9 @@ import Testing
     @Test func postgreSQLIsThereWhereItIsRequired() {
         if Backend.required {
             #expect(Backend.postgresURL != nil, "DISCREET_REQUIRE_POSTGRES=1 but DISCREET_TEST_POSTGRES is not set")
+            #expect(
+                Backend.environment["DISCREET_TEST_POSTGRES_CA"] != nil,
+                "DISCREET_REQUIRE_POSTGRES=1 but DISCREET_TEST_POSTGRES_CA is not set (the TLS tests would be skipped)")
         }
     }
 
