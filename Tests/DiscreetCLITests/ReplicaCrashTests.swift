@@ -99,10 +99,7 @@ extension ReplicaTests {
         #expect(Self.receipt(next)?.index == checkpoint.size)
         again.stop()
         b.stop()
-        var env = ProcessInfo.processInfo.environment
-        env["DISCREET_STORE_PASSWORD_FILE"] = env["DISCREET_TEST_POSTGRES_PASSWORD_FILE"]
-        let verify = try CLITests.run(["verify", "--store", store, "--data-dir", secrets], environment: env)
-        #expect(verify.status == 0, "\(verify.out)\(verify.err)")
+        try Self.verify(store: store, secrets: secrets)
         await drop()
     }
 }

@@ -24,6 +24,21 @@ struct ReplicaTests {
         return try CrashTests.Server(arguments: ["--store", store, "--data-dir", secrets], environment: env, port: port)
     }
 
+    /// The environment a CLI command on the test server's store needs: its password file.
+    static var storeEnvironment: [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["DISCREET_STORE_PASSWORD_FILE"] = env["DISCREET_TEST_POSTGRES_PASSWORD_FILE"]
+        return env
+    }
+
+    /// `discreet verify --store` on a replicas' store, its result checked to be a pass.
+    @discardableResult
+    static func verify(store: String, secrets: String) throws -> CLITests.Run {
+        let verify = try CLITests.run(["verify", "--store", store, "--data-dir", secrets], environment: storeEnvironment)
+        #expect(verify.status == 0, "\(verify.out)\(verify.err)")
+        return verify
+    }
+
     /// An empty database of its own on the test server, named in a `--store` URL (TLS where the
     /// server offers it).
     static func database() async throws -> (url: String, drop: @Sendable () async -> Void) {
@@ -140,10 +155,7 @@ struct ReplicaTests {
         }
         a.stop()
         b.stop()
-        var env = ProcessInfo.processInfo.environment
-        env["DISCREET_STORE_PASSWORD_FILE"] = env["DISCREET_TEST_POSTGRES_PASSWORD_FILE"]
-        let verify = try CLITests.run(["verify", "--store", store, "--data-dir", secrets], environment: env)
-        #expect(verify.status == 0, "\(verify.out)\(verify.err)")
+        let verify = try Self.verify(store: store, secrets: secrets)
         #expect(verify.out.contains("entries:      \(receipts.count)\n"))
         await drop()
     }
@@ -163,8 +175,7 @@ struct ReplicaTests {
         single.kill()
 
         let (store, drop) = try await Self.database()
-        var env = ProcessInfo.processInfo.environment
-        env["DISCREET_STORE_PASSWORD_FILE"] = env["DISCREET_TEST_POSTGRES_PASSWORD_FILE"]
+        let env = Self.storeEnvironment
         let copied = try CLITests.run(["migrate", "--from", dir, "--to", store], environment: env)
         #expect(copied.status == 0, "\(copied.out)\(copied.err)")
         #expect(copied.out.contains("copied:       3 entries"))
