@@ -43,7 +43,7 @@ extension ReplicaTests {
     /// perhaps holding the ledger's row lock) loses no disclosure it acknowledged, the other goes on
     /// answering every request, and the ledger stays gap-free; the killed one comes back and continues.
     @Test func aReplicaKilledDuringABurstLosesNoAcknowledgedDisclosureAndTheOtherKeepsServing() async throws {
-        let (store, drop) = try await Self.database()
+        let (store, drop, _) = try await Self.database()
         let secrets = CLITests.temporary()
         let a = try Self.replica(store: store, secrets: secrets, port: TestPort.unused())
         defer { a.stop() }

@@ -7,7 +7,7 @@ extension ReplicaTests {
     /// directory: one of them prints the one bootstrap key, both come up with it, and both sign
     /// with the one ledger key they made between them.
     @Test func twoReplicasStartedTogetherOnNothingShareOneKeyAndOneSigningKey() async throws {
-        let (store, drop) = try await Self.database()
+        let (store, drop, _) = try await Self.database()
         let secrets = CLITests.temporary()
         async let first = Task { try Self.replica(store: store, secrets: secrets, port: TestPort.unused()) }.value
         async let second = Task { try Self.replica(store: store, secrets: secrets, port: TestPort.unused()) }.value

@@ -39,9 +39,9 @@ struct ReplicaTests {
         return verify
     }
 
-    /// An empty database of its own on the test server, named in a `--store` URL (TLS where the
-    /// server offers it).
-    static func database() async throws -> (url: String, drop: @Sendable () async -> Void) {
+    /// Runs `sql` as the test server's owner on `database` (by default the server's test database:
+    /// CREATE and DROP DATABASE cannot run in the database they name).
+    static func admin(_ sql: String, database: String? = nil) async throws {
         let text = try #require(postgresURL)
         let base = try #require(URLComponents(string: text))
         let password = try environment["DISCREET_TEST_POSTGRES_PASSWORD_FILE"].map {
@@ -49,25 +49,29 @@ struct ReplicaTests {
         }
         let config = PostgresClient.Configuration(
             host: base.host ?? "127.0.0.1", port: base.port ?? 5432, username: base.user ?? "postgres", password: password,
-            database: String(base.path.dropFirst()), tls: .disable)
-        let name = "discreet_r_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        @Sendable func admin(_ sql: String) async throws {
-            let client = PostgresClient(configuration: config)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await client.run() }
-                defer { group.cancelAll() }
-                try await client.query(PostgresQuery(unsafeSQL: sql))
-            }
+            database: database ?? String(base.path.dropFirst()), tls: .disable)
+        let client = PostgresClient(configuration: config)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            try await client.query(PostgresQuery(unsafeSQL: sql))
         }
+    }
+
+    /// An empty database of its own on the test server, named in a `--store` URL (TLS where the
+    /// server offers it), with its name.
+    static func database() async throws -> (url: String, drop: @Sendable () async -> Void, name: String) {
+        let text = try #require(postgresURL)
+        var url = try #require(URLComponents(string: text))
+        let name = "discreet_r_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try await admin("CREATE DATABASE \(name)")
-        var url = base
         url.path = "/" + name
         // Over TLS, verified against the test server's CA, where it offers one (scripts/postgres does).
         url.queryItems = [
             environment["DISCREET_TEST_POSTGRES_CA"].map { URLQueryItem(name: "sslrootcert", value: $0) }
                 ?? URLQueryItem(name: "sslmode", value: "disable")
         ]
-        return (url.string!, { try? await admin("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") })
+        return (url.string!, { try? await admin("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }, name)
     }
 
     static let withdrawable =
@@ -85,7 +89,7 @@ struct ReplicaTests {
     }
 
     @Test func twoReplicasShareConsentsAndOneGapFreeLedger() async throws {
-        let (store, drop) = try await Self.database()
+        let (store, drop, _) = try await Self.database()
         let secrets = CLITests.temporary()
         let portA = TestPort.unused()
         let a = try Self.replica(store: store, secrets: secrets, port: portA)
@@ -174,7 +178,7 @@ struct ReplicaTests {
         }
         single.kill()
 
-        let (store, drop) = try await Self.database()
+        let (store, drop, _) = try await Self.database()
         let env = Self.storeEnvironment
         let copied = try CLITests.run(["migrate", "--from", dir, "--to", store], environment: env)
         #expect(copied.status == 0, "\(copied.out)\(copied.err)")
