@@ -61,7 +61,11 @@ let package = Package(
         // Floor 2: store protocols and plain values.
         .target(
             name: "DiscreetStore",
-            dependencies: ["DiscreetPolicy", "DiscreetLedger", "DiscreetJSON"],
+            dependencies: [
+                "DiscreetPolicy", "DiscreetLedger", "DiscreetJSON",
+                // The group commit's lock (GroupCommit).
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         // Floor 3: the SQLite store and the HTTP server.

@@ -3,28 +3,14 @@ import DiscreetPolicy
 import DiscreetStore
 import Foundation
 import Logging
-import NIOConcurrencyHelpers
 import PostgresNIO
 
-/// Group commit for a ledger shared by replicas. Appends that arrive while a batch is being
-/// written wait and go into the next; each batch is one transaction that locks the coordination
-/// row (`ledger_head`, `SELECT … FOR UPDATE`), takes the next indexes from it, inserts the entries
-/// and the subtree hashes they complete, stores the new size and right edge, and commits. Replicas
-/// take turns on that row, so indexes are gap-free and unique (a rolled-back batch took nothing),
-/// and an append's caller is answered only after its batch committed.
-final class PostgresLedgerWriter: Sendable {
-    struct Pending: Sendable {
-        var entry: LedgerAppend
-        var leaf: [UInt8]
-        var recordedAt: String
-        var continuation: CheckedContinuation<LedgerReceipt, any Error>
-    }
-
-    struct State {
-        var queue: [Pending] = []
-        var writing = false
-    }
-
+/// The batch writer of a ledger shared by replicas (`GroupCommit` queues the appends): each batch
+/// is one transaction that locks the coordination row (`ledger_head`, `SELECT … FOR UPDATE`),
+/// takes the next indexes from it, inserts the entries and the subtree hashes they complete,
+/// stores the new size and right edge, and commits. Replicas take turns on that row, so indexes
+/// are gap-free and unique (a rolled-back batch took nothing).
+final class PostgresLedgerWriter: LedgerBatchWriter {
     /// How often, at least, a checkpoint is stored while entries arrive.
     static let checkpointInterval: TimeInterval = 1
 
@@ -32,7 +18,6 @@ final class PostgresLedgerWriter: Sendable {
     let signer: CheckpointSigner?
     let logger: Logger
     let deadline: Duration
-    let state = NIOLockedValueBox(State())
 
     init(client: PostgresClient, signer: CheckpointSigner?, deadline: Duration, logger: Logger) {
         self.client = client
@@ -41,45 +26,17 @@ final class PostgresLedgerWriter: Sendable {
         self.logger = logger
     }
 
-    func append(_ entry: LedgerAppend) async throws -> LedgerReceipt {
-        let leaf = RFC6962.leafHash(entry.entry)
-        let recordedAt = RFC3339.format(entry.recordedAt)
-        return try await withCheckedThrowingContinuation { continuation in
-            let start = state.withLockedValue { s -> Bool in
-                s.queue.append(Pending(entry: entry, leaf: leaf, recordedAt: recordedAt, continuation: continuation))
-                if s.writing { return false }
-                s.writing = true
-                return true
-            }
-            if start { Task { await self.drain() } }
-        }
-    }
-
-    private func drain() async {
-        while true {
-            let batch = state.withLockedValue { s in
-                let batch = s.queue
-                s.queue = []
-                if batch.isEmpty { s.writing = false }
-                return batch
-            }
-            guard !batch.isEmpty else { return }
-            do {
-                // Bounded: with the database away, the batch's callers get an error (503, nothing
-                // released) instead of waiting for it. A batch given up may still commit: the
-                // ledger then records an attempt that was not released, never the reverse.
-                let receipts = try await PostgresStore.bounded(deadline) { [self] in try await write(batch) }
-                for (p, r) in zip(batch, receipts) { p.continuation.resume(returning: r) }
-            } catch {
-                for p in batch { p.continuation.resume(throwing: error) }
-            }
-        }
+    /// Bounded: with the database away, the batch's callers get an error (503, nothing released)
+    /// instead of waiting for it. A batch given up may still commit: the ledger then records an
+    /// attempt that was not released, never the reverse.
+    func write(_ batch: [PendingAppend]) async throws -> [LedgerReceipt] {
+        try await PostgresStore.bounded(deadline) { [self] in try await transaction(batch) }
     }
 
     /// One batch in one transaction, in a fixed number of round trips whatever its size (the row
     /// lock is held for as short a time as can be): the head, the entries and the subtree hashes
     /// each as one statement over arrays, the new head, the commit.
-    private func write(_ batch: [Pending]) async throws -> [LedgerReceipt] {
+    private func transaction(_ batch: [PendingAppend]) async throws -> [LedgerReceipt] {
         let signer = self.signer
         let logger = self.logger
         return try await PostgresStore.transaction(client, logger) { tx in

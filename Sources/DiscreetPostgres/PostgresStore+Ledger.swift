@@ -5,7 +5,7 @@ import Foundation
 import PostgresNIO
 
 extension PostgresStore {
-    public func append(_ entry: LedgerAppend) async throws -> LedgerReceipt { try await writer.append(entry) }
+    public func append(_ entry: LedgerAppend) async throws -> LedgerReceipt { try await ledger.append(entry) }
 
     public func entries(subjectID: String) async throws -> [LedgerEntry] {
         try await bounded { [self] () async throws -> [LedgerEntry] in

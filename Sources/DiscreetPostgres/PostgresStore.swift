@@ -17,6 +17,8 @@ public final class PostgresStore: DiscreetStore {
     let runner: Task<Void, Never>
     let logger: Logger
     let writer: PostgresLedgerWriter
+    /// The appends, queued and written a batch at a time by `writer`.
+    let ledger: GroupCommit<PostgresLedgerWriter>
     /// How long any store call may take before it is given up (`bounded`).
     let deadline: Duration
     public let location: PostgresLocation
@@ -43,7 +45,9 @@ public final class PostgresStore: DiscreetStore {
         self.logger = logger
         self.location = location
         self.deadline = deadline
-        self.writer = PostgresLedgerWriter(client: client, signer: checkpointSigner, deadline: deadline, logger: logger)
+        let writer = PostgresLedgerWriter(client: client, signer: checkpointSigner, deadline: deadline, logger: logger)
+        self.writer = writer
+        self.ledger = GroupCommit(writer)
         do {
             if migrating {
                 try await Self.migrate(client, logger: logger)

@@ -5,25 +5,13 @@ import Foundation
 import GRDB
 import NIOConcurrencyHelpers
 
-/// Group commit for the ledger: appends that arrive while a transaction is being written wait and
-/// go together into the next one, so durability costs one sync per batch, not per request.
+/// The SQLite ledger's batch writer (`GroupCommit` queues the appends): each batch is one
+/// transaction; with `synchronous = FULL` it returns after the sync.
 ///
-/// Ledger before release: an append's continuation is resumed only after its batch committed
-/// (with `synchronous = FULL`, after the sync). The tree's right edge (`CompactRange`) is
-/// published only after a commit, so it always describes what is durable.
-final class LedgerWriter: Sendable {
-    struct Pending: Sendable {
-        var entry: LedgerAppend
-        /// Hashed by the caller's task before queueing: the batch's writer, which every pending
-        /// append waits on, does only what must be serial.
-        var leaf: [UInt8]
-        var recordedAt: String
-        var continuation: CheckedContinuation<LedgerReceipt, any Error>
-    }
-
+/// The tree's right edge (`CompactRange`) is published only after a commit, so it always
+/// describes what is durable.
+final class LedgerWriter: LedgerBatchWriter {
     struct State {
-        var queue: [Pending] = []
-        var writing = false
         var range: CompactRange
         var lastCheckpointAt: Date?
     }
@@ -33,10 +21,7 @@ final class LedgerWriter: Sendable {
 
     let pool: DatabasePool
     let signer: CheckpointSigner?
-    /// A pthread mutex (NIO's), not `Synchronization.Mutex`: every append and the writer contend
-    /// for it, and under load ThreadSanitizer reported a race on this state although every access
-    /// is inside the lock. The standard library, Mutex's futex slow path included, is not
-    /// instrumented; pthread mutexes are intercepted, so TSan sees what orders the accesses.
+    /// A pthread mutex (NIO's), as in `GroupCommit`: read by every proof while a batch is written.
     let state: NIOLockedValueBox<State>
 
     init(pool: DatabasePool, signer: CheckpointSigner?) throws {
@@ -60,44 +45,19 @@ final class LedgerWriter: Sendable {
 
     var published: CompactRange { state.withLockedValue { $0.range } }
 
-    func append(_ entry: LedgerAppend) async throws -> LedgerReceipt {
-        let leaf = RFC6962.leafHash(entry.entry)
-        let recordedAt = RFC3339.format(entry.recordedAt)
-        return try await withCheckedThrowingContinuation { continuation in
-            let start = state.withLockedValue { s -> Bool in
-                s.queue.append(Pending(entry: entry, leaf: leaf, recordedAt: recordedAt, continuation: continuation))
-                if s.writing { return false }
-                s.writing = true
-                return true
-            }
-            if start { Task { await self.drain() } }
+    /// One batch (`GroupCommit` never calls this concurrently): written onto the published edge,
+    /// which moves only once the transaction committed.
+    func write(_ batch: [PendingAppend]) async throws -> [LedgerReceipt] {
+        let (range, last) = state.withLockedValue { ($0.range, $0.lastCheckpointAt) }
+        let (newRange, receipts, stored) = try await write(batch, onto: range, lastCheckpoint: last)
+        state.withLockedValue { s in
+            s.range = newRange
+            if let stored { s.lastCheckpointAt = stored }
         }
+        return receipts
     }
 
-    /// Writes batches until the queue is empty.
-    private func drain() async {
-        while true {
-            let (batch, range, last) = state.withLockedValue { s in
-                let batch = s.queue
-                s.queue = []
-                if batch.isEmpty { s.writing = false }
-                return (batch, s.range, s.lastCheckpointAt)
-            }
-            guard !batch.isEmpty else { return }
-            do {
-                let (newRange, receipts, stored) = try await write(batch, onto: range, lastCheckpoint: last)
-                state.withLockedValue { s in
-                    s.range = newRange
-                    if let stored { s.lastCheckpointAt = stored }
-                }
-                for (p, r) in zip(batch, receipts) { p.continuation.resume(returning: r) }
-            } catch {
-                for p in batch { p.continuation.resume(throwing: error) }
-            }
-        }
-    }
-
-    private func write(_ batch: [Pending], onto start: CompactRange, lastCheckpoint: Date?) async throws
+    private func write(_ batch: [PendingAppend], onto start: CompactRange, lastCheckpoint: Date?) async throws
         -> (CompactRange, [LedgerReceipt], Date?)
     {
         let signer = self.signer

@@ -6,7 +6,7 @@ import GRDB
 
 extension SQLiteStore {
     public func append(_ entry: LedgerAppend) async throws -> LedgerReceipt {
-        try await writer.append(entry)
+        try await ledger.append(entry)
     }
 
     public func entries(subjectID: String) async throws -> [LedgerEntry] {

@@ -13,6 +13,8 @@ public final class SQLiteStore: DiscreetStore {
 
     let pool: DatabasePool
     let writer: LedgerWriter
+    /// The appends, queued and written a batch at a time by `writer`.
+    let ledger: GroupCommit<LedgerWriter>
     /// Decoded decision state, invalidated by every committed registry write.
     let decisionCache: DecisionStateCache
     public let path: String
@@ -39,7 +41,9 @@ public final class SQLiteStore: DiscreetStore {
             let cache = DecisionStateCache()
             pool.add(transactionObserver: RegistryChangeObserver(cache: cache), extent: .databaseLifetime)
             self.decisionCache = cache
-            self.writer = try LedgerWriter(pool: pool, signer: checkpointSigner)
+            let writer = try LedgerWriter(pool: pool, signer: checkpointSigner)
+            self.writer = writer
+            self.ledger = GroupCommit(writer)
         } catch let error as StoreDamaged {
             throw error
         } catch let error as DatabaseError
