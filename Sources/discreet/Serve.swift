@@ -133,6 +133,11 @@ extension ServeSettings {
         if !noMetrics {
             listeners.append(buildMetricsApplication(services, host: metricsHost, port: metricsPort, logger: logger))
         }
+        if data.hasStore {
+            // Replicas: a bundle installed through another one is put in force here within a second.
+            listeners.append(
+                PolicyFollower(holder: holder, store: store, upstreamSecrets: upstreamSecrets, logger: logger))
+        }
         if let alertWebhook, let alertSecret {
             listeners.append(
                 AlertDispatcher(

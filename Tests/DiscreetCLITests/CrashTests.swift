@@ -52,8 +52,10 @@ import Testing
         }
 
         /// A JSON answer, its status checked to be a success.
-        func json(_ method: String, _ path: String, key: String, body: String? = nil) async throws -> [String: Any] {
-            let (status, data) = try await request(method, path, key: key, body: body)
+        func json(
+            _ method: String, _ path: String, key: String, body: String? = nil, contentType: String = "application/json"
+        ) async throws -> [String: Any] {
+            let (status, data) = try await request(method, path, key: key, body: body, contentType: contentType)
             #expect((200..<300).contains(status), "\(method) \(path): \(status) \(String(decoding: data, as: UTF8.self))")
             return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         }
@@ -63,12 +65,14 @@ import Testing
             process.waitUntilExit()
         }
 
-        func request(_ method: String, _ path: String, key: String, body: String? = nil) async throws -> (Int, Data) {
+        func request(
+            _ method: String, _ path: String, key: String, body: String? = nil, contentType: String = "application/json"
+        ) async throws -> (Int, Data) {
             var r = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
             r.httpMethod = method
             r.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
             if let body {
-                r.setValue("application/json", forHTTPHeaderField: "Content-Type")
+                r.setValue(contentType, forHTTPHeaderField: "Content-Type")
                 r.httpBody = Data(body.utf8)
             }
             r.timeoutInterval = 30
