@@ -43,15 +43,9 @@ extension ReplicaTests {
     /// perhaps holding the ledger's row lock) loses no disclosure it acknowledged, the other goes on
     /// answering every request, and the ledger stays gap-free; the killed one comes back and continues.
     @Test func aReplicaKilledDuringABurstLosesNoAcknowledgedDisclosureAndTheOtherKeepsServing() async throws {
-        let (store, drop, _) = try await Self.database()
-        let secrets = CLITests.temporary()
-        let a = try Self.replica(store: store, secrets: secrets, port: TestPort.unused())
-        defer { a.stop() }
-        let key = try #require(a.key)
-        try await a.waitUntilReady(key: key)
-        let b = try Self.replica(store: store, secrets: secrets, port: TestPort.unused())
-        defer { b.stop() }
-        try await b.waitUntilReady(key: key)
+        let pair = try await Self.pair()
+        defer { pair.stop() }
+        let (a, b, key, store, secrets, drop) = (pair.a, pair.b, pair.key, pair.store, pair.secrets, pair.drop)
 
         // Four clients on each; A is killed once A's clients hold 100 receipts (work done, not
         // time spent), B's go on until they hold 200 more after the kill.

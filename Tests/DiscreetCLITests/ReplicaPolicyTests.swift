@@ -6,15 +6,9 @@ extension ReplicaTests {
     /// A bundle installed through replica A is in force on replica B within seconds (B follows the
     /// store's newest revision), not only after B restarts.
     @Test func aBundleInstalledThroughOneReplicaIsInForceOnTheOther() async throws {
-        let (store, drop, _) = try await Self.database()
-        let secrets = CLITests.temporary()
-        let a = try Self.replica(store: store, secrets: secrets, port: TestPort.unused())
-        defer { a.stop() }
-        let key = try #require(a.key)
-        try await a.waitUntilReady(key: key)
-        let b = try Self.replica(store: store, secrets: secrets, port: TestPort.unused())
-        defer { b.stop() }
-        try await b.waitUntilReady(key: key)
+        let pair = try await Self.pair()
+        defer { pair.stop() }
+        let (a, b, key, drop) = (pair.a, pair.b, pair.key, pair.drop)
         let body =
             #"{"provider":"recouvra","purpose":"debt-collection","subject":"p-1","record_type":"patient","record":{"name":"Ana Souza","amount_due":120.5}}"#
         let before = try await b.json("POST", "/v1/disclosures", key: key, body: body)

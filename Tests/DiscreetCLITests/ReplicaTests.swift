@@ -24,6 +24,40 @@ struct ReplicaTests {
         return try CrashTests.Server(arguments: ["--store", store, "--data-dir", secrets], environment: env, port: port)
     }
 
+    /// Two replicas on a database of their own, sharing a secrets directory.
+    struct Pair {
+        let store: String
+        let secrets: String
+        let a: CrashTests.Server
+        let b: CrashTests.Server
+        /// The admin key the first printed (the second found it and printed none).
+        let key: String
+        let drop: @Sendable () async -> Void
+
+        func stop() {
+            a.stop()
+            b.stop()
+        }
+    }
+
+    /// Two replicas started one after the other, both ready.
+    static func pair() async throws -> Pair {
+        let (store, drop, _) = try await database()
+        let secrets = CLITests.temporary()
+        let a = try replica(store: store, secrets: secrets, port: TestPort.unused())
+        guard let key = a.key else {
+            a.stop()
+            throw ReplicaDidNotStart()
+        }
+        try await a.waitUntilReady(key: key)
+        let b = try replica(store: store, secrets: secrets, port: TestPort.unused())
+        #expect(b.key == nil, "the second replica found the first one's key and printed none")
+        try await b.waitUntilReady(key: key)
+        return Pair(store: store, secrets: secrets, a: a, b: b, key: key, drop: drop)
+    }
+
+    struct ReplicaDidNotStart: Error {}
+
     /// The environment a CLI command on the test server's store needs: its password file.
     static var storeEnvironment: [String: String] {
         var env = ProcessInfo.processInfo.environment
@@ -89,17 +123,9 @@ struct ReplicaTests {
     }
 
     @Test func twoReplicasShareConsentsAndOneGapFreeLedger() async throws {
-        let (store, drop, _) = try await Self.database()
-        let secrets = CLITests.temporary()
-        let portA = TestPort.unused()
-        let a = try Self.replica(store: store, secrets: secrets, port: portA)
-        defer { a.stop() }
-        let key = try #require(a.key)
-        try await a.waitUntilReady(key: key)
-        let b = try Self.replica(store: store, secrets: secrets, port: TestPort.unused())
-        defer { b.stop() }
-        #expect(b.key == nil, "the second replica found the first one's key and printed none")
-        try await b.waitUntilReady(key: key)
+        let pair = try await Self.pair()
+        defer { pair.stop() }
+        let (a, b, key, store, secrets, drop) = (pair.a, pair.b, pair.key, pair.store, pair.secrets, pair.drop)
         var receipts: [(index: UInt64, leaf: [UInt8])] = []
 
         // A consent granted through A releases through B; withdrawn through A, B withholds at once.
