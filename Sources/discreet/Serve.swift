@@ -133,7 +133,7 @@ extension ServeSettings {
         if !noMetrics {
             listeners.append(buildMetricsApplication(services, host: metricsHost, port: metricsPort, logger: logger))
         }
-        if data.hasStore {
+        if data.storeURL != nil {
             // Replicas: a bundle installed through another one is put in force here within a second.
             listeners.append(
                 PolicyFollower(holder: holder, store: store, upstreamSecrets: upstreamSecrets, logger: logger))

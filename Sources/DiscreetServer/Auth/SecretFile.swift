@@ -11,8 +11,9 @@ import Foundation
 ///
 /// A new file is created with `open(O_CREAT | O_EXCL, 0600)` under a temporary name and linked
 /// into place once written: it never exists with wider permissions or half written, even for an
-/// instant, and a file planted at the path (or a symbolic link) is never written through. An existing file is refused when its group or others may read or write it: a
-/// key another account could read is no longer a secret, and saying so beats serving with it.
+/// instant, and a file planted at the path (or a symbolic link) is never written through. An
+/// existing file is refused when its group or others may read or write it: a key another account
+/// could read is no longer a secret, and saying so beats serving with it.
 enum SecretFile {
     /// The file's bytes, or `make()`'s, written to a new file when there is none. `noun` names the
     /// file in errors ("key", "secret").

@@ -6,10 +6,11 @@ import Synchronization
 
 /// Replicas share one store but each holds its bundle in memory: a bundle installed through
 /// another replica (`PUT /v1/policy` there) is put in force here within `interval`. The store is
-/// asked for its newest revision only (a small read); a newer one is parsed and checked as an
-/// upload is (this replica must hold the upstream credentials its routes name). One this replica
-/// cannot take (a newer discreet's bundle during a rolling upgrade, a credential not mounted here)
-/// is refused loudly, once, and the revision in force stays.
+/// asked for its newest revision (`currentPolicy`, source included); a newer one is parsed and
+/// checked as an upload is (this replica must hold the upstream credentials its routes name). One
+/// this replica cannot take (a newer discreet's bundle during a rolling upgrade, a credential not
+/// mounted here) is refused loudly, once, and the revision in force stays. A single node on SQLite
+/// runs none: its own uploads are the only ones.
 public final class PolicyFollower: Service {
     let holder: PolicyHolder
     let store: any PolicyStore
