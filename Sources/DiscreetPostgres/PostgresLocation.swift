@@ -74,19 +74,20 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         return tls
     }
 
-    func configuration(password: String?) throws(PostgresLocationError) -> PostgresClient.Configuration {
+    /// The pool's configuration, with `tls` as `tls()` made it.
+    func configuration(password: String?, tls: TLSConfiguration?) -> PostgresClient.Configuration {
         var c = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database,
-            tls: try tls().map { .require($0) } ?? .disable)
+            tls: tls.map { .require($0) } ?? .disable)
         c.options.maximumConnections = 16
         return c
     }
 
     /// The same, for one connection of its own (the check at start).
-    func connectionConfiguration(password: String?) throws -> PostgresConnection.Configuration {
+    func connectionConfiguration(password: String?, tls: TLSConfiguration?) throws -> PostgresConnection.Configuration {
         PostgresConnection.Configuration(
             host: host, port: port, username: username, password: password, database: database,
-            tls: try tls().map { .require(try NIOSSLContext(configuration: $0)) } ?? .disable)
+            tls: try tls.map { .require(try NIOSSLContext(configuration: $0)) } ?? .disable)
     }
 }
 

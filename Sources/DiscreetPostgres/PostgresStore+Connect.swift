@@ -7,9 +7,9 @@ extension PostgresStore {
     /// for ever, so a wrong host, an untrusted certificate or a refused password would otherwise
     /// show as a replica hanging at start. This says which, within the deadline.
     static func checkConnection(
-        _ location: PostgresLocation, password: String?, deadline: Duration, logger: Logger
+        _ location: PostgresLocation, password: String?, tls: TLSConfiguration?, deadline: Duration, logger: Logger
     ) async throws {
-        let configuration = try location.connectionConfiguration(password: password)
+        let configuration = try location.connectionConfiguration(password: password, tls: tls)
         do {
             let connection = try await bounded(deadline) {
                 try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)

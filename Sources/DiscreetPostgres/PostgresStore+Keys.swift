@@ -6,16 +6,18 @@ import PostgresNIO
 
 extension PostgresStore {
     public func insertKey(_ key: APIKeyRecord) async throws {
-        try await bounded { [self] () async throws -> Void in
-            let roles = Self.encode(.array(key.roles.map { .string($0.description) }))
-            let digest = ByteBuffer(bytes: key.digest)
-            let created = RFC3339.format(key.createdAt)
-            try await client.query(
-                """
-                INSERT INTO api_keys (id, digest, roles, label, created_at)
-                VALUES (\(key.id), \(digest), \(roles), \(key.label), \(created))
-                """, logger: logger)
-        }
+        try await bounded { [self] in try await client.withConnection { try await Self.insert(key, $0, logger) } }
+    }
+
+    static func insert(_ key: APIKeyRecord, _ connection: PostgresConnection, _ logger: Logger) async throws {
+        let roles = encode(.array(key.roles.map { .string($0.description) }))
+        let digest = ByteBuffer(bytes: key.digest)
+        let created = RFC3339.format(key.createdAt)
+        try await connection.query(
+            """
+            INSERT INTO api_keys (id, digest, roles, label, created_at)
+            VALUES (\(key.id), \(digest), \(roles), \(key.label), \(created))
+            """, logger: logger)
     }
 
     public func key(id: String) async throws -> APIKeyRecord? {
@@ -46,20 +48,13 @@ extension PostgresStore {
     /// Replicas starting together take turns on the table's lock; the first finds it empty.
     public func insertFirstKey(_ key: APIKeyRecord) async throws -> Bool {
         try await bounded { [self] () async throws -> Bool in
-            let roles = Self.encode(.array(key.roles.map { .string($0.description) }))
-            let digest = ByteBuffer(bytes: key.digest)
-            let created = RFC3339.format(key.createdAt)
-            return try await transaction { tx in
+            try await transaction { tx in
                 try await tx.query("LOCK TABLE api_keys IN SHARE ROW EXCLUSIVE MODE", logger: logger)
-                let rows = try await tx.query(
-                    """
-                    INSERT INTO api_keys (id, digest, roles, label, created_at)
-                    SELECT \(key.id), \(digest), \(roles), \(key.label), \(created)
-                    WHERE NOT EXISTS (SELECT 1 FROM api_keys)
-                    RETURNING id
-                    """, logger: logger)
-                for try await _ in rows.decode(String.self) { return true }
-                return false
+                for try await _ in try await tx.query("SELECT 1 FROM api_keys LIMIT 1", logger: logger).decode(Int.self) {
+                    return false
+                }
+                try await Self.insert(key, tx, logger)
+                return true
             }
         }
     }

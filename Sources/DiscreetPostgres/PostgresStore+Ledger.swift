@@ -99,7 +99,7 @@ extension PostgresStore {
     /// is signed for the committed tree first.
     public func currentCheckpoint(now: Date) async throws -> StoredCheckpoint? {
         try await bounded { [self] () async throws -> StoredCheckpoint? in
-            if let signer = writer.signer {
+            if let signer = ledger.writer.signer {
                 let head = try await treeHead()
                 if try await latestCheckpoint().map({ $0.size < head.size }) ?? true {
                     let note = try signer(head.size, head.root)

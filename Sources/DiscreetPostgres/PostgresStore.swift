@@ -16,8 +16,7 @@ public final class PostgresStore: DiscreetStore {
     let client: PostgresClient
     let runner: Task<Void, Never>
     let logger: Logger
-    let writer: PostgresLedgerWriter
-    /// The appends, queued and written a batch at a time by `writer`.
+    /// The appends, queued and written a batch at a time by its `writer`.
     let ledger: GroupCommit<PostgresLedgerWriter>
     /// How long any store call may take before it is given up (`bounded`).
     let deadline: Duration
@@ -31,8 +30,10 @@ public final class PostgresStore: DiscreetStore {
         location: PostgresLocation, password: String?, checkpointSigner: CheckpointSigner? = nil,
         migrating: Bool = true, deadline: Duration = .seconds(5), logger: Logger = PostgresStore.defaultLogger
     ) async throws {
-        try await Self.checkConnection(location, password: password, deadline: deadline, logger: logger)
-        let client = PostgresClient(configuration: try location.configuration(password: password), backgroundLogger: logger)
+        // The certificates are read once, for the check and the pool alike.
+        let tls = try location.tls()
+        try await Self.checkConnection(location, password: password, tls: tls, deadline: deadline, logger: logger)
+        let client = PostgresClient(configuration: location.configuration(password: password, tls: tls), backgroundLogger: logger)
         self.client = client
         // The pool runs in its own task; the first query waits until that task has begun (else
         // PostgresNIO warns that run() has not been called yet, at every start).
@@ -45,9 +46,8 @@ public final class PostgresStore: DiscreetStore {
         self.logger = logger
         self.location = location
         self.deadline = deadline
-        let writer = PostgresLedgerWriter(client: client, signer: checkpointSigner, deadline: deadline, logger: logger)
-        self.writer = writer
-        self.ledger = GroupCommit(writer)
+        self.ledger = GroupCommit(
+            PostgresLedgerWriter(client: client, signer: checkpointSigner, deadline: deadline, logger: logger))
         do {
             if migrating {
                 try await Self.migrate(client, logger: logger)

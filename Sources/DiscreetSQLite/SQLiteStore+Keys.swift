@@ -6,12 +6,16 @@ import GRDB
 
 extension SQLiteStore {
     public func insertKey(_ key: APIKeyRecord) async throws {
-        let roles = Self.encode(.array(key.roles.map { .string($0.description) }))
-        try await pool.write { db in
-            try db.execute(
-                sql: "INSERT INTO api_keys (id, digest, roles, label, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [key.id, Data(key.digest), roles, key.label, RFC3339.format(key.createdAt)])
-        }
+        try await pool.write { db in try Self.insert(key, db) }
+    }
+
+    static func insert(_ key: APIKeyRecord, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO api_keys (id, digest, roles, label, created_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [
+                key.id, Data(key.digest), encode(.array(key.roles.map { .string($0.description) })), key.label,
+                RFC3339.format(key.createdAt),
+            ])
     }
 
     public func key(id: String) async throws -> APIKeyRecord? {
@@ -35,12 +39,9 @@ extension SQLiteStore {
     }
 
     public func insertFirstKey(_ key: APIKeyRecord) async throws -> Bool {
-        let roles = Self.encode(.array(key.roles.map { .string($0.description) }))
-        return try await pool.write { db in
+        try await pool.write { db in
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_keys") == 0 else { return false }
-            try db.execute(
-                sql: "INSERT INTO api_keys (id, digest, roles, label, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [key.id, Data(key.digest), roles, key.label, RFC3339.format(key.createdAt)])
+            try Self.insert(key, db)
             return true
         }
     }

@@ -64,7 +64,7 @@ extension SQLiteStore {
     }
 
     public func treeHead() async throws -> (size: UInt64, root: [UInt8]) {
-        let range = writer.published
+        let range = ledger.writer.published
         return (range.size, range.root)
     }
 
@@ -73,8 +73,8 @@ extension SQLiteStore {
     }
 
     public func currentCheckpoint(now: Date) async throws -> StoredCheckpoint? {
-        let range = writer.published
-        if let signer = writer.signer, try await latestCheckpoint().map({ $0.size < range.size }) ?? true {
+        let range = ledger.writer.published
+        if let signer = ledger.writer.signer, try await latestCheckpoint().map({ $0.size < range.size }) ?? true {
             let note = try signer(range.size, range.root)
             try await pool.write { db in
                 try LedgerWriter.storeCheckpoint(size: range.size, root: range.root, note: note, at: now, db)

@@ -12,8 +12,7 @@ public final class SQLiteStore: DiscreetStore {
     public static let fileName = "discreet.sqlite"
 
     let pool: DatabasePool
-    let writer: LedgerWriter
-    /// The appends, queued and written a batch at a time by `writer`.
+    /// The appends, queued and written a batch at a time by its `writer`.
     let ledger: GroupCommit<LedgerWriter>
     /// Decoded decision state, invalidated by every committed registry write.
     let decisionCache: DecisionStateCache
@@ -41,9 +40,7 @@ public final class SQLiteStore: DiscreetStore {
             let cache = DecisionStateCache()
             pool.add(transactionObserver: RegistryChangeObserver(cache: cache), extent: .databaseLifetime)
             self.decisionCache = cache
-            let writer = try LedgerWriter(pool: pool, signer: checkpointSigner)
-            self.writer = writer
-            self.ledger = GroupCommit(writer)
+            self.ledger = GroupCommit(try LedgerWriter(pool: pool, signer: checkpointSigner))
         } catch let error as StoreDamaged {
             throw error
         } catch let error as DatabaseError
