@@ -29,6 +29,9 @@ struct NoopLedgerStore: DiscreetStore {
     func append(_ entry: LedgerAppend) async throws -> LedgerReceipt {
         LedgerReceipt(index: counter.next(), leafHash: RFC6962.leafHash(entry.entry))
     }
+    func append(_ entries: [LedgerAppend]) async throws -> [LedgerReceipt] {
+        entries.map { LedgerReceipt(index: counter.next(), leafHash: RFC6962.leafHash($0.entry)) }
+    }
     func isWritable() async -> Bool { await base.isWritable() }
     func putProvider(_ p: Provider) async throws -> Bool { try await base.putProvider(p) }
     func replaceProviderKeepingSuspension(_ p: Provider) async throws -> (provider: Provider, created: Bool) {

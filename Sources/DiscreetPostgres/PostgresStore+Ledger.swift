@@ -6,6 +6,7 @@ import PostgresNIO
 
 extension PostgresStore {
     public func append(_ entry: LedgerAppend) async throws -> LedgerReceipt { try await ledger.append(entry) }
+    public func append(_ entries: [LedgerAppend]) async throws -> [LedgerReceipt] { try await ledger.append(entries) }
 
     public func entries(subjectID: String) async throws -> [LedgerEntry] {
         try await bounded { [self] () async throws -> [LedgerEntry] in

@@ -9,6 +9,10 @@ extension SQLiteStore {
         try await ledger.append(entry)
     }
 
+    public func append(_ entries: [LedgerAppend]) async throws -> [LedgerReceipt] {
+        try await ledger.append(entries)
+    }
+
     public func entries(subjectID: String) async throws -> [LedgerEntry] {
         try await pool.read { db in
             try Row.fetchAll(

@@ -22,9 +22,10 @@ public protocol LedgerBatchWriter: Sendable {
 /// together into the next, so durability costs one commit per batch, not per request. Ledger
 /// before release: an append's caller is answered only after its batch's `write` returned.
 public final class GroupCommit<Writer: LedgerBatchWriter>: Sendable {
+    /// One caller's appends: written in one batch, answered together.
     struct Waiting: Sendable {
-        var append: PendingAppend
-        var continuation: CheckedContinuation<LedgerReceipt, any Error>
+        var appends: [PendingAppend]
+        var continuation: CheckedContinuation<[LedgerReceipt], any Error>
     }
 
     struct State {
@@ -44,11 +45,19 @@ public final class GroupCommit<Writer: LedgerBatchWriter>: Sendable {
     }
 
     public func append(_ entry: LedgerAppend) async throws -> LedgerReceipt {
-        let append = PendingAppend(
-            entry: entry, leaf: RFC6962.leafHash(entry.entry), recordedAt: RFC3339.format(entry.recordedAt))
+        try await append([entry])[0]
+    }
+
+    /// Appends several entries into the same batch, so one transaction holds them all: either
+    /// every one is durable or none is (a gateway body of several subjects, one entry each).
+    public func append(_ entries: [LedgerAppend]) async throws -> [LedgerReceipt] {
+        guard !entries.isEmpty else { return [] }
+        let appends = entries.map {
+            PendingAppend(entry: $0, leaf: RFC6962.leafHash($0.entry), recordedAt: RFC3339.format($0.recordedAt))
+        }
         return try await withCheckedThrowingContinuation { continuation in
             let start = state.withLockedValue { s -> Bool in
-                s.queue.append(Waiting(append: append, continuation: continuation))
+                s.queue.append(Waiting(appends: appends, continuation: continuation))
                 if s.writing { return false }
                 s.writing = true
                 return true
@@ -68,9 +77,14 @@ public final class GroupCommit<Writer: LedgerBatchWriter>: Sendable {
             }
             guard !batch.isEmpty else { return }
             do {
-                let receipts = try await writer.write(batch.map(\.append))
-                guard receipts.count == batch.count else { throw GroupCommitMismatch() }
-                for (w, r) in zip(batch, receipts) { w.continuation.resume(returning: r) }
+                let appends = batch.flatMap(\.appends)
+                let receipts = try await writer.write(appends)
+                guard receipts.count == appends.count else { throw GroupCommitMismatch() }
+                var rest = receipts[...]
+                for w in batch {
+                    w.continuation.resume(returning: Array(rest.prefix(w.appends.count)))
+                    rest = rest.dropFirst(w.appends.count)
+                }
             } catch {
                 for w in batch { w.continuation.resume(throwing: error) }
             }

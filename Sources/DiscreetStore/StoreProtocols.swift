@@ -69,6 +69,9 @@ public protocol DisclosureLedger: Sendable {
     /// Appends durably; when this returns, the entry survives a crash. Throws when it cannot.
     /// Concurrent appends share one transaction and one sync (group commit).
     func append(_ entry: LedgerAppend) async throws -> LedgerReceipt
+    /// Appends several entries in one transaction: all durable, or none (then it throws). The
+    /// receipts are in the entries' order.
+    func append(_ entries: [LedgerAppend]) async throws -> [LedgerReceipt]
     /// The entries about one subject, oldest first.
     func entries(subjectID: String) async throws -> [LedgerEntry]
     /// At most `limit` of them, from the first after index `after` (from the first when nil).

@@ -108,13 +108,80 @@ import Testing
             exception: nil, time: RFC3339.parse("2026-06-01T00:00:00Z")!)
         let pseudonymizer = Pseudonymizer(serviceSecret: .init(data: [UInt8](repeating: 1, count: 32)), providerID: "p")
         let out = try engine.disclose(
-            records: [["name": "A", "diagnosis": "x"], ["diagnosis": "y"]], prefixes: ["[0]", "[1]"], input: input,
-            pseudonymizer: pseudonymizer)
-        #expect(out.decisions.map(\.field) == ["[0].name", "[0].diagnosis", "[1].diagnosis"])
+            bySubject: [
+                SubjectRecords(
+                    input: input, records: [["name": "A", "diagnosis": "x"], ["diagnosis": "y"]], prefixes: ["[0]", "[1]"])
+            ], pseudonymizer: pseudonymizer)
+        #expect(out.map(\.subjectID) == ["s"])
+        #expect(out[0].decisions.map(\.field) == ["[0].name", "[0].diagnosis", "[1].diagnosis"])
         let many = [JSONObject](repeating: JSONObject((0..<100).map { ("k\($0)", .string("v")) }), count: 101)
         #expect(throws: RequestRefusal.tooManyFields(DecisionEngine.maxFields)) {
             try engine.disclose(
-                records: many, prefixes: many.indices.map { "[\($0)]" }, input: input, pseudonymizer: pseudonymizer)
+                bySubject: [SubjectRecords(input: input, records: many, prefixes: many.indices.map { "[\($0)]" })],
+                pseudonymizer: pseudonymizer)
+        }
+        // The limit holds across subjects too: 51 records each for two subjects.
+        var other = input
+        other.subjectID = "t"
+        let half = Array(many.prefix(51))
+        #expect(throws: RequestRefusal.tooManyFields(DecisionEngine.maxFields)) {
+            try engine.disclose(
+                bySubject: [
+                    SubjectRecords(input: input, records: half, prefixes: half.indices.map { "[\($0)]" }),
+                    SubjectRecords(input: other, records: half, prefixes: half.indices.map { "[\($0 + 51)]" }),
+                ], pseudonymizer: pseudonymizer)
+        }
+    }
+
+    @Test func eachRecordsSubjectIsReadBesideItAndGrouped() throws {
+        let route = Self.route(subject: .eachRecord(JSONPointer("/who/id")!), record: .each(JSONPointer("/items")!))
+        let body: JSONValue = [
+            "items": [
+                ["who": ["id": "beta-sa"], "n": "1"], ["who": ["id": "gamma-llc"]], ["who": ["id": "beta-sa"]],
+                ["who": ["id": .number("100")]],
+            ],
+            "who": ["id": "outside"],
+        ]
+        let parts = try GatewayBody(body, location: route.record)
+        let subjects = try route.subjects(of: parts, body: body, parameters: [:], header: { _ in "h" })
+        #expect(
+            subjects.groups == [
+                .init(subjectID: "beta-sa", positions: [0, 2]), .init(subjectID: "gamma-llc", positions: [1]),
+                .init(subjectID: "100", positions: [3]),
+            ])
+        // No request-wide subject for such a route.
+        #expect(route.subjectID(body: body, parameters: [:], header: { _ in "h" }) == nil)
+        let batches = subjects.batches(parts) { id in
+            DecisionInput(
+                providerID: "p", purpose: "billing", subjectID: id, recordType: "patient", provider: nil, subject: nil,
+                consents: [], time: RFC3339.parse("2026-06-01T00:00:00Z")!)
+        }
+        #expect(batches.map(\.input.subjectID) == ["beta-sa", "gamma-llc", "100"])
+        #expect(batches[0].prefixes == ["[0]", "[2]"])
+        #expect(batches[0].records == [parts.records[0], parts.records[2]])
+        #expect(
+            subjects.inBodyOrder([[["a": "0"], ["a": "2"]], [["a": "1"]], [["a": "3"]]], count: 4) == [
+                ["a": "0"], ["a": "1"], ["a": "2"], ["a": "3"],
+            ])
+
+        // A record without its own subject, or with one that is not an id, refuses the request, by index.
+        for bad: JSONValue in [
+            ["items": [["who": ["id": "a"]], ["who": [:]], ["who": ["id": ""]], ["who": ["id": .number("1.5")]]]],
+            ["items": [["who": ["id": "a"]], ["x": "1"], ["who": ["id": .array([])]], ["who": ["id": .null]]]],
+        ] {
+            let p = try GatewayBody(bad, location: route.record)
+            #expect(throws: GatewaySubjects.Problem.missingInRecords([1, 2, 3])) {
+                try route.subjects(of: p, body: bad, parameters: [:], header: { _ in nil })
+            }
+        }
+        // One subject for the request: every record in one group, or the request refused.
+        let one = Self.route(subject: .pointer(JSONPointer("/who/id")!), record: .each(JSONPointer("/items")!))
+        #expect(
+            try one.subjects(of: parts, body: body, parameters: [:], header: { _ in nil }).groups == [
+                .init(subjectID: "outside", positions: [0, 1, 2, 3])
+            ])
+        #expect(throws: GatewaySubjects.Problem.missing) {
+            try one.subjects(of: parts, body: ["items": body.objectValue!["items"]!], parameters: [:], header: { _ in nil })
         }
     }
 }

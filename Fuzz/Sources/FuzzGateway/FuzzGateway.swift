@@ -3,7 +3,8 @@ import DiscreetPolicy
 
 /// A gateway request as bytes: the first line a path after the route id, the rest a body. Matching
 /// the path never traps and never yields a parameter that could move the upstream path; taking the
-/// body apart never traps, and the body rebuilt from its records holds those records and nothing else.
+/// body apart never traps, and the body rebuilt from its records holds those records and nothing else;
+/// records carrying their own subjects are each grouped under the subject read beside them.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzGateway(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // Built per input: a global built on the first input reads as a leak to LeakSanitizer.
@@ -35,6 +36,33 @@ public func fuzzGateway(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             guard !id.isEmpty, id.count <= 200, !id.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
             else { fatalError("a subject id outside its bounds was accepted") }
         }
+    }
+    // Each record's own subject: every record in exactly one group, the group of the subject
+    // read beside it, so that no record is decided under another record's subject.
+    for inRecord in [JSONPointer("/subject")!, JSONPointer("/who/id")!] {
+        let route = GatewayRoute(
+            id: "f", direction: .egress, provider: "p", purpose: "q", recordType: "r", method: "POST", path: template,
+            subject: .eachRecord(inRecord), record: .each(JSONPointer("/items")!), upstream: "http://u", auth: .none,
+            timeoutSeconds: 1)
+        guard let parts = try? GatewayBody(body, location: route.record),
+            let subjects = try? route.subjects(of: parts, body: body, parameters: parameters, header: { _ in path })
+        else { continue }
+        var seen = [Bool](repeating: false, count: parts.records.count)
+        for group in subjects.groups {
+            for position in group.positions {
+                guard position < seen.count, !seen[position] else { fatalError("a record in two groups, or none") }
+                seen[position] = true
+                guard GatewaySubjects.usableID(inRecord.resolve(in: .object(parts.records[position]))) == group.subjectID else {
+                    fatalError("a record decided under another record's subject")
+                }
+            }
+        }
+        guard seen.allSatisfy({ $0 }), Set(subjects.groups.map(\.subjectID)).count == subjects.groups.count else {
+            fatalError("a record left out, or a subject in two groups")
+        }
+        // Put back in body order, each record is where it was.
+        let back = subjects.inBodyOrder(subjects.groups.map { $0.positions.map { parts.records[$0] } }, count: parts.records.count)
+        guard back == parts.records else { fatalError("records moved") }
     }
     for location in locations {
         guard let parts = try? GatewayBody(body, location: location) else { continue }

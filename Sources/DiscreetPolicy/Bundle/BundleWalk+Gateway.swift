@@ -72,8 +72,10 @@ extension BundleWalk {
             ok = false
         }
         let match = field("match").flatMap { self.match($0, p.appending("match"), direction: direction) }
-        let subject = field("subject").flatMap { self.subject($0, p.appending("subject"), template: match?.1) }
         let record = field("record").flatMap { self.recordLocation($0, p.appending("record")) }
+        let subject = field("subject").flatMap {
+            self.subject($0, p.appending("subject"), template: match?.1, record: record)
+        }
         let upstream = field("upstream").flatMap { self.upstream($0, p.appending("upstream")) }
         guard ok, let provider, let purpose, let recordType, let match, let subject, let record, let upstream else {
             return nil
@@ -113,8 +115,11 @@ extension BundleWalk {
         return (method, template)
     }
 
-    /// `{ pointer: /patient/id }`, `{ path-parameter: account }` or `{ header: X-Subject }`.
-    mutating func subject(_ node: Node, _ p: Pointer, template: PathTemplate?) -> GatewayRoute.SubjectSource? {
+    /// `{ pointer: /patient/id }`, `{ pointer: /items/*/subject }` (each record's own),
+    /// `{ path-parameter: account }` or `{ header: X-Subject }`.
+    mutating func subject(_ node: Node, _ p: Pointer, template: PathTemplate?, record: GatewayRoute.RecordLocation?)
+        -> GatewayRoute.SubjectSource?
+    {
         guard let fields = reader.mapping(node, p, what: "one of { pointer }, { path-parameter } or { header }") else {
             return nil
         }
@@ -131,7 +136,7 @@ extension BundleWalk {
                 reader.issue(q, value, "expected a JSON pointer to the subject's id (/patient/id)")
                 return nil
             }
-            return .pointer(pointer)
+            return subjectPointer(pointer, value, q, record: record)
         case "path-parameter":
             guard let template, template.parameters.contains(text) else {
                 reader.issue(q, value, "the match's path has no parameter {\(text)}")
@@ -147,6 +152,65 @@ extension BundleWalk {
         default:
             return nil
         }
+    }
+
+    /// A subject pointer that means one subject per decision, or nil with the issue named: on a
+    /// route whose records are `/items/*`, either `/items/*/…` (each record's own subject, the `*`
+    /// bound to the record's index) or a pointer outside the array (one subject for the request).
+    /// Refused: a pointer into one element (`/items/0/…`: every record would be decided under that
+    /// one's subject), the array itself or a container of it, and a `*` anywhere but the records'
+    /// array step (read literally, it would never bind).
+    mutating func subjectPointer(_ pointer: JSONPointer, _ node: Node, _ p: Pointer, record: GatewayRoute.RecordLocation?)
+        -> GatewayRoute.SubjectSource?
+    {
+        let tokens = pointer.tokens
+        let stars = tokens.indices.filter { tokens[$0] == "*" }
+        guard case .each(let array) = record else {
+            if stars.isEmpty { return .pointer(pointer) }
+            if case .at(let at) = record {
+                reader.issue(
+                    p, node,
+                    "the route's record is the one at '\(at)', so its subject is one value for the request and its pointer "
+                        + "has no '*'; for an array of records write record: { pointer: /items/* } and subject: "
+                        + "{ pointer: /items/*/subject }")
+            }
+            return nil
+        }
+        let n = array.tokens.count
+        let arrayText = array.description
+        if tokens.count > n && Array(tokens[..<n]) == array.tokens {
+            guard tokens[n] == "*" else {
+                reader.issue(
+                    p, node,
+                    "points into one element of the records' array \(arrayText): every record would be decided under "
+                        + "that element's subject; write \(arrayText)/*/… to read each record's own subject, or point "
+                        + "outside the array for one subject for the whole request")
+                return nil
+            }
+            guard stars == [n] else {
+                reader.issue(p, node, "'*' stands only for the records' array step (\(arrayText)/*); no other token may be '*'")
+                return nil
+            }
+            guard tokens.count > n + 1 else {
+                reader.issue(
+                    p, node,
+                    "each record is an object: point to its subject's member inside it (\(arrayText)/*/subject)")
+                return nil
+            }
+            return .eachRecord(JSONPointer(tokens: Array(tokens[(n + 1)...])))
+        }
+        if tokens.count <= n && Array(array.tokens[..<tokens.count]) == tokens {
+            reader.issue(p, node, "designates the records' array \(arrayText) or a container of it, not a subject's id")
+            return nil
+        }
+        guard stars.isEmpty else {
+            reader.issue(
+                p, node,
+                "a '*' in the subject pointer must be the step of the records' array: write \(arrayText)/*/… for each "
+                    + "record's own subject")
+            return nil
+        }
+        return .pointer(pointer)
     }
 
     /// `{ pointer: /patient }`, or `{ pointer: /items/* }` for an array whose elements are records.

@@ -32,22 +32,33 @@ public struct DecisionEngine: Sendable {
             decisions: walk.decisions, released: released ?? JSONObject(), notices: walk.verdicts.notices())
     }
 
-    /// Decides several records of one subject under one request (a gateway body), each on its
-    /// own, with one set of verdicts; field names take each record's prefix (`[2].name`). The
-    /// field limit holds for the request as a whole.
-    public func disclose(records: [JSONObject], prefixes: [String], input: DecisionInput, pseudonymizer: Pseudonymizer)
-        throws(RequestRefusal) -> RecordsDisclosure
+    /// Decides the records of a gateway body, each subject's records under that subject's own
+    /// input (consents, restrictions, tags), so that no record is decided under another person's
+    /// consent; field names take each record's prefix (`[2].name`). One result per subject, in
+    /// order. The field limit holds for the request as a whole; a suspended provider refuses it all.
+    public func disclose(bySubject batches: [SubjectRecords], pseudonymizer: Pseudonymizer) throws(RequestRefusal)
+        -> [RecordsDisclosure]
     {
-        precondition(records.count == prefixes.count)
-        let (compiledRecord, verdicts) = try prepare(input)
-        var walk = RecordWalk(record: compiledRecord, verdicts: verdicts, pseudonymizer: pseudonymizer)
-        var released: [JSONObject] = []
-        released.reserveCapacity(records.count)
-        for (record, prefix) in zip(records, prefixes) {
-            released.append(walk.object(record, node: 0, prefix: prefix) ?? JSONObject())
-            guard walk.decisions.count <= Self.maxFields else { throw .tooManyFields(Self.maxFields) }
+        var out: [RecordsDisclosure] = []
+        out.reserveCapacity(batches.count)
+        var fields = 0
+        for batch in batches {
+            precondition(batch.records.count == batch.prefixes.count)
+            let (compiledRecord, verdicts) = try prepare(batch.input)
+            var walk = RecordWalk(record: compiledRecord, verdicts: verdicts, pseudonymizer: pseudonymizer)
+            var released: [JSONObject] = []
+            released.reserveCapacity(batch.records.count)
+            for (record, prefix) in zip(batch.records, batch.prefixes) {
+                released.append(walk.object(record, node: 0, prefix: prefix) ?? JSONObject())
+                guard fields + walk.decisions.count <= Self.maxFields else { throw .tooManyFields(Self.maxFields) }
+            }
+            fields += walk.decisions.count
+            out.append(
+                RecordsDisclosure(
+                    subjectID: batch.input.subjectID, decisions: walk.decisions, released: released,
+                    notices: walk.verdicts.notices()))
         }
-        return RecordsDisclosure(decisions: walk.decisions, released: released, notices: walk.verdicts.notices())
+        return out
     }
 
     /// Decides field paths without values (`POST /v1/decisions`). A path may be concrete
@@ -86,9 +97,25 @@ public struct DisclosureResult: Sendable {
     public var notices: [String]
 }
 
-/// The outcome of a multi-record disclosure: a decision per field of every record, and each
-/// record holding only what passed (empty when nothing did).
+/// One subject's records in a multi-record body, with that subject's decision input: the engine
+/// decides them under it alone.
+public struct SubjectRecords: Sendable {
+    public var input: DecisionInput
+    public var records: [JSONObject]
+    /// How each record's fields are named in decisions (`[2]` for the body's third record).
+    public var prefixes: [String]
+
+    public init(input: DecisionInput, records: [JSONObject], prefixes: [String]) {
+        self.input = input
+        self.records = records
+        self.prefixes = prefixes
+    }
+}
+
+/// The outcome of a multi-record disclosure for one subject: a decision per field of each of its
+/// records, and each record holding only what passed (empty when nothing did).
 public struct RecordsDisclosure: Sendable {
+    public var subjectID: String
     public var decisions: [FieldDecision]
     public var released: [JSONObject]
     public var notices: [String]

@@ -82,24 +82,108 @@ public struct GatewayBody: Sendable {
 }
 
 extension GatewayRoute {
-    /// The subject's id for a request on this route: from the body (a string, or an integer
-    /// written as digits), a path parameter or a header. Nil when it is not there, empty, longer
-    /// than 200 characters or holds a control character.
+    /// The request's one subject id, for a route that reads one (a pointer outside the records, a
+    /// path parameter or a header): a string, or an integer written as digits. Nil when it is not
+    /// there or not a usable id (`GatewaySubjects.usableID`), and for a route that reads each
+    /// record's own subject (`subjects(of:body:parameters:header:)` reads those).
     public func subjectID(body: JSONValue, parameters: [String: String], header: (String) -> String?) -> String? {
-        let raw: String?
         switch subject {
-        case .pointer(let pointer):
-            switch pointer.resolve(in: body) {
-            case .string(let s): raw = s
-            case .number(let n) where n.utf8.allSatisfy({ (0x30...0x39).contains($0) }): raw = n
-            default: raw = nil
-            }
-        case .pathParameter(let name): raw = parameters[name]
-        case .header(let name): raw = header(name)
+        case .pointer(let pointer): GatewaySubjects.usableID(pointer.resolve(in: body))
+        case .pathParameter(let name): GatewaySubjects.usableID(parameters[name].map(JSONValue.string))
+        case .header(let name): GatewaySubjects.usableID(header(name).map(JSONValue.string))
+        case .eachRecord: nil
         }
-        guard let raw, !raw.isEmpty, raw.count <= 200, raw.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F })
+    }
+
+    /// The subject of every record of `parts`, grouped by subject. All or nothing: a record without
+    /// a usable subject id refuses the whole request, since a half-forwarded batch cannot be
+    /// explained to the upstream.
+    public func subjects(of parts: GatewayBody, body: JSONValue, parameters: [String: String], header: (String) -> String?)
+        throws(GatewaySubjects.Problem) -> GatewaySubjects
+    {
+        guard case .eachRecord(let inRecord) = subject else {
+            guard let id = subjectID(body: body, parameters: parameters, header: header) else { throw .missing }
+            return GatewaySubjects(groups: [.init(subjectID: id, positions: Array(parts.records.indices))])
+        }
+        var groups: [GatewaySubjects.Group] = []
+        var groupOf: [String: Int] = [:]
+        var missing: [Int] = []
+        for (i, record) in parts.records.enumerated() {
+            guard let id = GatewaySubjects.usableID(inRecord.resolve(in: .object(record))) else {
+                missing.append(i)
+                continue
+            }
+            if let g = groupOf[id] {
+                groups[g].positions.append(i)
+            } else {
+                groupOf[id] = groups.count
+                groups.append(.init(subjectID: id, positions: [i]))
+            }
+        }
+        guard missing.isEmpty else { throw .missingInRecords(missing) }
+        return GatewaySubjects(groups: groups)
+    }
+}
+
+/// Whose records a gateway body holds: each subject with the positions of its records, in the
+/// order subjects first appear. Every record is in exactly one group.
+public struct GatewaySubjects: Sendable, Equatable {
+    public struct Group: Sendable, Equatable {
+        public var subjectID: String
+        /// Indices into `GatewayBody.records`, ascending.
+        public var positions: [Int]
+
+        public init(subjectID: String, positions: [Int]) {
+            self.subjectID = subjectID
+            self.positions = positions
+        }
+    }
+
+    public enum Problem: Error, Equatable, Sendable {
+        /// The request's one subject is not where the route reads it.
+        case missing
+        /// These records (indices in the records' array) carry no usable subject id of their own.
+        case missingInRecords([Int])
+    }
+
+    public let groups: [Group]
+
+    public init(groups: [Group]) {
+        self.groups = groups
+    }
+
+    /// A subject id as the gateway takes it: a string, or an integer written as digits; 1 to 200
+    /// characters, none of them a control character.
+    public static func usableID(_ value: JSONValue?) -> String? {
+        let raw: String
+        switch value {
+        case .string(let s): raw = s
+        case .number(let n) where n.utf8.allSatisfy({ (0x30...0x39).contains($0) }): raw = n
+        default: return nil
+        }
+        guard !raw.isEmpty, raw.count <= 200, raw.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F })
         else { return nil }
         return raw
+    }
+
+    /// Each subject's records, with their field prefixes, for `DecisionEngine.disclose(bySubject:)`;
+    /// `input` gives the decision input of a subject.
+    public func batches(_ parts: GatewayBody, input: (String) -> DecisionInput) -> [SubjectRecords] {
+        groups.map { g in
+            SubjectRecords(
+                input: input(g.subjectID), records: g.positions.map { parts.records[$0] },
+                prefixes: g.positions.map { parts.prefixes[$0] })
+        }
+    }
+
+    /// The released records back in the body's order: `released[k]` holds group k's records in
+    /// the order of its positions. A position no group filled stays `{}` (nothing leaves).
+    public func inBodyOrder(_ released: [[JSONObject]], count: Int) -> [JSONObject] {
+        var out = [JSONObject](repeating: JSONObject(), count: count)
+        for (g, records) in zip(groups, released) {
+            for (position, record) in zip(g.positions, records) where position < count { out[position] = record }
+        }
+        return out
     }
 }
 

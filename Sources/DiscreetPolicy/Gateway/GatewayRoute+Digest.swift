@@ -17,6 +17,7 @@ extension GatewayRoute {
             case .pointer(let p): JSONObject([("pointer", .string(p.description))])
             case .pathParameter(let n): JSONObject([("path-parameter", .string(n))])
             case .header(let h): JSONObject([("header", .string(h))])
+            case .eachRecord(let p): JSONObject([("pointer", .string(subjectPointerText(p)))])
             }
         let record: String =
             switch self.record {
@@ -38,6 +39,16 @@ extension GatewayRoute {
                         ]))
                 ),
             ]))
+    }
+
+    /// A per-record subject pointer as the bundle writes it: the records' array, `*`, then the
+    /// pointer inside each record (`/items/*/subject`).
+    public func subjectPointerText(_ inRecord: JSONPointer) -> String {
+        let records: JSONPointer =
+            switch record {
+            case .at(let p), .each(let p): p
+            }
+        return records.description + "/*" + inRecord.description
     }
 
     /// SHA-256 of the canonical definition, hex: the ledger names the route by id and by this, so

@@ -7,10 +7,17 @@ public struct GatewayRoute: Sendable, Equatable {
     /// fetches from the professional's internal API through `/pull/{route}/…`.
     public enum Direction: String, Sendable, CaseIterable { case egress, pull }
 
+    /// Where a request's subject id sits. Every source but `eachRecord` names one subject for the
+    /// whole request; `eachRecord` names one per record, so that a body carrying several people's
+    /// records decides each under its own person (DESIGN §9).
     public enum SubjectSource: Sendable, Equatable {
+        /// One subject for the request, at a pointer outside the records' array.
         case pointer(JSONPointer)
         case pathParameter(String)
         case header(String)
+        /// Each record's own subject, at this pointer inside the record: `/items/*/subject` on a
+        /// route whose records are `/items/*` is `eachRecord(/subject)`.
+        case eachRecord(JSONPointer)
     }
 
     public enum RecordLocation: Sendable, Equatable {
@@ -135,6 +142,10 @@ public struct PathTemplate: Sendable, Equatable, CustomStringConvertible {
 /// An RFC 6901 JSON Pointer, as its unescaped reference tokens.
 public struct JSONPointer: Sendable, Equatable, CustomStringConvertible {
     public var tokens: [String]
+
+    public init(tokens: [String]) {
+        self.tokens = tokens
+    }
 
     /// Nil for text that is neither empty nor `/`-led, or that holds a `~` not followed by 0 or 1.
     public init?(_ text: String) {

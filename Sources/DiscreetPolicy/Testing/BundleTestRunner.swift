@@ -73,20 +73,31 @@ public enum BundleTestRunner {
             return failed("the body does not hold the route's record: \(error)")
         }
         let headers = Dictionary(g.headers.map { ($0.key.lowercased(), $0.value) }) { a, _ in a }
-        guard let subject = route.subjectID(body: g.body, parameters: parameters, header: { headers[$0.lowercased()] })
-        else { return failed("the request does not carry the subject's id where route '\(route.id)' reads it") }
-        let input = DecisionInput(
-            providerID: route.provider, purpose: route.purpose, subjectID: subject, recordType: route.recordType,
-            recordTags: [], provider: bundle.fixtures.providers[route.provider], subject: bundle.fixtures.subjects[subject],
-            consents: bundle.fixtures.consents.filter { $0.subject == subject }, exception: nil, time: time)
-        let result: RecordsDisclosure
+        let subjects: GatewaySubjects
         do {
-            result = try engine.disclose(
-                records: parts.records, prefixes: parts.prefixes, input: input,
-                pseudonymizer: Pseudonymizer(serviceSecret: secret, providerID: route.provider))
+            subjects = try route.subjects(
+                of: parts, body: g.body, parameters: parameters, header: { headers[$0.lowercased()] })
+        } catch {
+            return failed("the request does not carry the subject's id where route '\(route.id)' reads it")
+        }
+        let batches = subjects.batches(parts) { subject in
+            DecisionInput(
+                providerID: route.provider, purpose: route.purpose, subjectID: subject, recordType: route.recordType,
+                recordTags: [], provider: bundle.fixtures.providers[route.provider], subject: bundle.fixtures.subjects[subject],
+                consents: bundle.fixtures.consents.filter { $0.subject == subject }, exception: nil, time: time)
+        }
+        let results: [RecordsDisclosure]
+        do {
+            results = try engine.disclose(
+                bySubject: batches, pseudonymizer: Pseudonymizer(serviceSecret: secret, providerID: route.provider))
         } catch {
             return failed("the request was refused: \(error)")
         }
+        let decisions = results.flatMap(\.decisions).sorted { Self.position($0.field) < Self.position($1.field) }
+        let result = (
+            decisions: decisions,
+            released: subjects.inBodyOrder(results.map(\.released), count: parts.records.count)
+        )
         var failures = check(expect, result.decisions)
         let forwarded = parts.forwarded(result.released)
         if let expected = g.forwarded, expected != forwarded {
@@ -95,5 +106,12 @@ public enum BundleTestRunner {
                     + "got \(String(decoding: JSONWriter.encode(forwarded), as: UTF8.self))")
         }
         return CaseResult(name: name, failures: failures)
+    }
+
+    /// The record index a gateway decision's field names (`[2].name` is 2; 0 for a single record),
+    /// so that decisions of several subjects read in body order.
+    static func position(_ field: String) -> Int {
+        guard field.hasPrefix("["), let close = field.firstIndex(of: "]") else { return 0 }
+        return Int(field[field.index(after: field.startIndex)..<close]) ?? 0
     }
 }

@@ -167,12 +167,20 @@ struct DisclosureController {
     }
 
     func append(_ entry: DisclosureEntry) async throws -> LedgerReceipt {
-        let flagged = reviewAndAlert(entry)
+        try await append([entry])[0]
+    }
+
+    /// Appends the entries in one transaction (a gateway body's subjects, one entry each): every
+    /// one is durable before this returns, or none is and the answer is 503.
+    func append(_ entries: [DisclosureEntry]) async throws -> [LedgerReceipt] {
+        let appends = entries.map { entry in
+            let flagged = reviewAndAlert(entry)
+            return LedgerAppend(
+                disclosureID: entry.id, subjectID: entry.subjectID, providerID: entry.providerID, purpose: entry.purpose,
+                recordedAt: entry.time, entry: entry.canonicalBytes, review: flagged?.0, alert: flagged?.1)
+        }
         do {
-            return try await services.store.append(
-                LedgerAppend(
-                    disclosureID: entry.id, subjectID: entry.subjectID, providerID: entry.providerID, purpose: entry.purpose,
-                    recordedAt: entry.time, entry: entry.canonicalBytes, review: flagged?.0, alert: flagged?.1))
+            return try await services.store.append(appends)
         } catch {
             services.metrics.recordLedgerFailure()
             throw Problem.ledgerUnavailable

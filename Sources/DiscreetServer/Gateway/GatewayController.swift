@@ -83,8 +83,7 @@ struct GatewayController {
             services.metrics.recordGateway(route: route.id, result: "refused")
             throw error
         }
-        let receipt = GatewayHeaders.receipt(
-            disclosureID: decided.id, index: decided.receipt.index, leafHash: decided.receipt.leafHash)
+        let receipt = decided.receiptHeaders
         let answer: HTTPClientResponse
         do {
             answer = try await send(upstream, route)
@@ -92,8 +91,8 @@ struct GatewayController {
             await recordNotDelivered(decided, route: route, outcome: failure.outcome)
             services.metrics.recordGateway(route: route.id, result: "upstream-\(failure.outcome.rawValue)")
             switch failure.outcome {
-            case .unreachable: throw Problem.upstreamUnreachable(route, disclosureID: decided.id, receipt: receipt)
-            case .timedOut: throw Problem.upstreamTimeout(route, disclosureID: decided.id, receipt: receipt)
+            case .unreachable: throw Problem.upstreamUnreachable(route, disclosureIDs: decided.ids, receipt: receipt)
+            case .timedOut: throw Problem.upstreamTimeout(route, disclosureIDs: decided.ids, receipt: receipt)
             }
         }
         services.metrics.recordGateway(route: route.id, result: "forwarded")
@@ -106,7 +105,7 @@ struct GatewayController {
                 let body = try await answer.body.collect(upTo: length)
                 return Response(status: status, headers: headers, body: .init(byteBuffer: body))
             } catch {
-                throw Problem.upstreamAnswerCut(route, disclosureID: decided.id, receipt: receipt)
+                throw Problem.upstreamAnswerCut(route, disclosureIDs: decided.ids, receipt: receipt)
             }
         }
         return Response(status: status, headers: headers, body: ResponseBody(asyncSequence: answer.body))
@@ -148,8 +147,7 @@ struct GatewayController {
                 resolved, body: body, header: { request.headers[values: HTTPField.Name($0)!].first },
                 keyID: principal.keyID, subjectFromUpstream: true)
             services.metrics.recordGateway(route: route.id, result: "forwarded")
-            var headers = GatewayHeaders.receipt(
-                disclosureID: decided.id, index: decided.receipt.index, leafHash: decided.receipt.leafHash)
+            var headers = decided.receiptHeaders
             headers[.contentType] = "application/json"
             headers[.cacheControl] = "no-store"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: decided.forwarded)))
@@ -202,17 +200,24 @@ struct GatewayController {
         }
     }
 
+    /// What a gateway request decided and recorded: the bytes that may leave, and one ledger entry
+    /// per subject of the body (in the order subjects first appear), each with its receipt.
     struct Decided {
         var forwarded: [UInt8]
-        var receipt: LedgerReceipt
-        var entry: DisclosureEntry
+        var entries: [DisclosureEntry]
+        var receipts: [LedgerReceipt]
 
-        var id: String { entry.id }
+        var ids: [String] { entries.map(\.id) }
+        var receiptHeaders: HTTPFields { GatewayHeaders.receipt(disclosureIDs: ids, receipts: receipts) }
     }
 
-    /// Decides the body's records for the route's provider and purpose, and appends the ledger
-    /// entry; returns the bytes that may leave. `subjectFromUpstream`: the body is the internal
-    /// API's answer (pull), so a record or subject missing from it is the upstream's fault (502).
+    /// The most subjects one gateway request may carry: each is a store read and a ledger entry.
+    static let maxSubjects = 1_000
+
+    /// Decides the body's records for the route's provider and purpose, each under its own
+    /// subject, and appends one ledger entry per subject, all in one transaction; returns the bytes
+    /// that may leave. `subjectFromUpstream`: the body is the internal API's answer (pull), so a
+    /// record or subject missing from it is the upstream's fault (502).
     func decideAndRecord(
         _ resolved: Resolved, body: JSONValue, header: (String) -> String?, keyID: String, subjectFromUpstream: Bool
     ) async throws -> Decided {
@@ -224,65 +229,89 @@ struct GatewayController {
             if subjectFromUpstream { throw Problem.upstreamAnswer(route, "its answer does not hold the route's record") }
             throw Problem.recordNotFound(error)
         }
-        guard let subjectID = route.subjectID(body: body, parameters: resolved.parameters, header: header) else {
-            if subjectFromUpstream, case .pointer = route.subject {
-                throw Problem.upstreamAnswer(route, "its answer does not hold the subject's id where the route says")
-            }
-            throw Problem.subjectMissing(route)
-        }
-        let now = services.clock()
-        let state = try await services.storeCall {
-            try await services.store.decisionState(providerID: route.provider, subjectID: subjectID)
-        }
-        let input = DecisionInput(
-            providerID: route.provider, purpose: route.purpose, subjectID: subjectID, recordType: route.recordType,
-            recordTags: [], provider: state.provider, subject: state.subject, consents: state.consents, exception: nil,
-            time: now)
-        let active = resolved.active
-        let id = RecordID.make("dsc-", at: now)
-        var entry = DisclosureEntry(
-            id: id, time: now, providerID: route.provider, purpose: route.purpose, subjectID: subjectID,
-            recordType: route.recordType,
-            policy: .init(revision: active.stored.revision, label: active.stored.label, digest: active.stored.digest),
-            keyID: keyID, decisions: [], exception: nil,
-            gateway: .init(route: route.id, digest: active.routeDigests[route.id] ?? route.definitionDigest))
-        let disclosures = DisclosureController(services: services)
-        let result: RecordsDisclosure
+        let subjects: GatewaySubjects
         do {
-            result = try active.engine.disclose(
-                records: parts.records, prefixes: parts.prefixes, input: input,
+            subjects = try route.subjects(of: parts, body: body, parameters: resolved.parameters, header: header)
+        } catch {
+            if subjectFromUpstream {
+                switch (error, route.subject) {
+                case (.missingInRecords(let records), _):
+                    throw Problem.upstreamAnswer(
+                        route, "record \(records[0]) of its answer does not hold its subject's id where the route says")
+                case (.missing, .pointer):
+                    throw Problem.upstreamAnswer(route, "its answer does not hold the subject's id where the route says")
+                default: break
+                }
+            }
+            throw Problem.subjectMissing(route, error)
+        }
+        guard subjects.groups.count <= Self.maxSubjects else { throw Problem.tooManySubjects(Self.maxSubjects) }
+        let now = services.clock()
+        var inputs: [String: DecisionInput] = [:]
+        for group in subjects.groups {
+            let state = try await services.storeCall {
+                try await services.store.decisionState(providerID: route.provider, subjectID: group.subjectID)
+            }
+            inputs[group.subjectID] = DecisionInput(
+                providerID: route.provider, purpose: route.purpose, subjectID: group.subjectID, recordType: route.recordType,
+                recordTags: [], provider: state.provider, subject: state.subject, consents: state.consents, exception: nil,
+                time: now)
+        }
+        let active = resolved.active
+        var entries = subjects.groups.map { group in
+            DisclosureEntry(
+                id: RecordID.make("dsc-", at: now), time: now, providerID: route.provider, purpose: route.purpose,
+                subjectID: group.subjectID, recordType: route.recordType,
+                policy: .init(revision: active.stored.revision, label: active.stored.label, digest: active.stored.digest),
+                keyID: keyID, decisions: [], exception: nil,
+                gateway: .init(route: route.id, digest: active.routeDigests[route.id] ?? route.definitionDigest))
+        }
+        let disclosures = DisclosureController(services: services)
+        let results: [RecordsDisclosure]
+        do {
+            // Every subject's input was read above; none is decided under another's.
+            results = try active.engine.disclose(
+                bySubject: subjects.batches(parts) { inputs[$0]! },
                 pseudonymizer: services.secrets.pseudonymizer(for: route.provider))
         } catch .providerSuspended(let provider) {
-            entry.refused = "provider-suspended"
-            _ = try await disclosures.append(entry)
+            // A refused request is an audit event for each subject in it.
+            for k in entries.indices { entries[k].refused = "provider-suspended" }
+            _ = try await disclosures.append(entries)
             services.metrics.recordRefusedDisclosure()
             throw Problem.providerSuspended(provider)
         } catch {
             throw DisclosureController.problem(error, active.engine.bundle)
         }
-        let body = parts.forwarded(result.released)
-        // Sent in the app's member order; recorded as canonical JSON, as `…/match` checks it.
+        let body = parts.forwarded(subjects.inBodyOrder(results.map(\.released), count: parts.records.count))
+        // Sent in the app's member order; recorded as canonical JSON, as `…/match` checks it. Each
+        // subject's entry holds the digest of the whole body that left, which its records are in.
         let forwarded = JSONWriter.encode(body)
-        entry.decisions = result.decisions
-        entry.receipts = DisclosureController.receiptsByConsent(input.consents)
-        entry.payloadHMAC = services.secrets.payloadDigest(JSONWriter.encode(body, sortedKeys: true))
-        let receipt = try await disclosures.append(entry)
-        services.metrics.recordDisclosure(result.decisions)
-        return Decided(forwarded: forwarded, receipt: receipt, entry: entry)
+        let payloadHMAC = services.secrets.payloadDigest(JSONWriter.encode(body, sortedKeys: true))
+        for (k, result) in results.enumerated() {
+            entries[k].decisions = result.decisions
+            entries[k].receipts = DisclosureController.receiptsByConsent(inputs[result.subjectID]?.consents ?? [])
+            entries[k].payloadHMAC = payloadHMAC
+        }
+        let receipts = try await disclosures.append(entries)
+        for result in results { services.metrics.recordDisclosure(result.decisions) }
+        return Decided(forwarded: forwarded, entries: entries, receipts: receipts)
     }
 
-    /// Appends the delivery record of a disclosure that did not arrive. Its failure is logged by
-    /// the metric, not answered: the caller is told of the failed delivery either way.
+    /// Appends the delivery records of a disclosure that did not arrive, one per subject's entry.
+    /// Their failure is logged by the metric, not answered: the caller is told of the failed
+    /// delivery either way.
     func recordNotDelivered(_ decided: Decided, route: GatewayRoute, outcome: DeliveryRecord.Outcome) async {
         let now = services.clock()
-        let record = DeliveryRecord(
-            id: RecordID.make("dlv-", at: now), disclosureID: decided.id, route: route.id, outcome: outcome, time: now,
-            providerID: decided.entry.providerID, purpose: decided.entry.purpose, subjectID: decided.entry.subjectID)
+        let appends = decided.entries.map { entry in
+            let record = DeliveryRecord(
+                id: RecordID.make("dlv-", at: now), disclosureID: entry.id, route: route.id, outcome: outcome, time: now,
+                providerID: entry.providerID, purpose: entry.purpose, subjectID: entry.subjectID)
+            return LedgerAppend(
+                disclosureID: record.id, subjectID: record.subjectID, providerID: record.providerID,
+                purpose: record.purpose, recordedAt: now, entry: record.canonicalBytes)
+        }
         do {
-            _ = try await services.store.append(
-                LedgerAppend(
-                    disclosureID: record.id, subjectID: record.subjectID, providerID: record.providerID,
-                    purpose: record.purpose, recordedAt: now, entry: record.canonicalBytes))
+            _ = try await services.store.append(appends)
         } catch {
             services.metrics.recordLedgerFailure()
         }

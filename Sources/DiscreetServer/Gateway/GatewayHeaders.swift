@@ -1,3 +1,4 @@
+import DiscreetStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -40,9 +41,15 @@ enum GatewayHeaders {
     static let ledgerIndex = HTTPField.Name("Discreet-Ledger-Index")!
     static let leafHash = HTTPField.Name("Discreet-Leaf-Hash")!
 
-    /// The receipt of a gateway disclosure: the app (or provider) can prove what it sent (or got)
-    /// by asking the ledger for this index's inclusion proof.
-    static func receipt(disclosureID id: String, index: Int64, leafHash hash: [UInt8]) -> HTTPFields {
-        [disclosureID: id, ledgerIndex: String(index), leafHash: Data(hash).base64EncodedString()]
+    /// The receipts of a gateway request's disclosures, one per subject of the body, in the same
+    /// order in each header (`Discreet-Ledger-Index: 41, 42, 43`): the app (or provider) can prove
+    /// what it sent (or got) by asking the ledger for each index's inclusion proof. Ids, indexes
+    /// and base64 hold no comma, so each header is a plain HTTP list.
+    static func receipt(disclosureIDs ids: [String], receipts: [LedgerReceipt]) -> HTTPFields {
+        [
+            disclosureID: ids.joined(separator: ", "),
+            ledgerIndex: receipts.map { String($0.index) }.joined(separator: ", "),
+            leafHash: receipts.map { Data($0.leafHash).base64EncodedString() }.joined(separator: ", "),
+        ]
     }
 }

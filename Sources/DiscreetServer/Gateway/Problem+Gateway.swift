@@ -55,16 +55,38 @@ extension Problem {
             extensions: [("field", .string(pointer))])
     }
 
-    static func subjectMissing(_ route: GatewayRoute) -> Problem {
+    static func subjectMissing(_ route: GatewayRoute, _ problem: GatewaySubjects.Problem) -> Problem {
         let place =
             switch route.subject {
             case .pointer(let p): "the body at \(p) (a string, or an integer)"
             case .pathParameter(let n): "the path parameter {\(n)}"
             case .header(let h): "the header \(h)"
+            case .eachRecord(let p): "each record at \(route.subjectPointerText(p)) (a string, or an integer)"
             }
+        var detail = "Route '\(route.id)' reads the subject's id from \(place): 1 to 200 printable characters."
+        var extensions: [(String, JSONValue)] = []
+        if case .missingInRecords(let records) = problem, case .eachRecord(let inRecord) = route.subject,
+            case .each(let array) = route.record
+        {
+            let named = records.prefix(10).map(String.init).joined(separator: ", ")
+            let more = records.count > 10 ? " and \(records.count - 10) more" : ""
+            detail +=
+                " Record\(records.count == 1 ? "" : "s") \(named)\(more) of \(array) carr\(records.count == 1 ? "ies" : "y") "
+                + "none; nothing was sent for any record."
+            extensions = [
+                ("field", .string(array.description + "/\(records[0])" + inRecord.description)),
+                ("records", .array(records.prefix(100).map { .number(String($0)) })),
+            ]
+        }
         return Problem(
-            .unprocessableContent, "subject-missing", title: "The subject's id is missing",
-            detail: "Route '\(route.id)' reads the subject's id from \(place): 1 to 200 printable characters.")
+            .unprocessableContent, "subject-missing", title: "The subject's id is missing", detail: detail,
+            extensions: extensions)
+    }
+
+    static func tooManySubjects(_ max: Int) -> Problem {
+        Problem(
+            .unprocessableContent, "too-many-subjects", title: "The body carries too many subjects",
+            detail: "A gateway request may carry the records of at most \(max) subjects (one ledger entry each); split it.")
     }
 
     static func upstreamCredentialUnavailable(_ failure: UpstreamSecrets.Failure) -> Problem {
@@ -79,40 +101,44 @@ extension Problem {
                 + "or <data-dir>/secrets/upstreams/\(name) (mode 0600), then restart.")
     }
 
-    static func upstreamUnreachable(_ route: GatewayRoute, disclosureID: String, receipt: HTTPFields) -> Problem {
+    static func upstreamUnreachable(_ route: GatewayRoute, disclosureIDs: [String], receipt: HTTPFields) -> Problem {
         afterRecording(
             .badGateway, "upstream-unreachable", title: "The provider's system could not be reached",
             detail:
                 "Route '\(route.id)': the disclosure was recorded, then could not be delivered; the ledger says so. Retry later.",
-            disclosureID, receipt)
+            disclosureIDs, receipt)
     }
 
-    static func upstreamTimeout(_ route: GatewayRoute, disclosureID: String, receipt: HTTPFields) -> Problem {
+    static func upstreamTimeout(_ route: GatewayRoute, disclosureIDs: [String], receipt: HTTPFields) -> Problem {
         afterRecording(
             .gatewayTimeout, "upstream-timeout", title: "The provider's system did not answer in time",
             detail:
                 "Route '\(route.id)' waits \(route.timeoutSeconds) s: the disclosure was recorded, then not confirmed delivered; "
                 + "the ledger says so.",
-            disclosureID, receipt)
+            disclosureIDs, receipt)
     }
 
     /// Egress: the provider took the body and began to answer, then the answer broke off.
-    static func upstreamAnswerCut(_ route: GatewayRoute, disclosureID: String, receipt: HTTPFields) -> Problem {
+    static func upstreamAnswerCut(_ route: GatewayRoute, disclosureIDs: [String], receipt: HTTPFields) -> Problem {
         afterRecording(
             .badGateway, "upstream-error", title: "The provider's answer was cut off",
             detail:
                 "Route '\(route.id)': the provider received the body and began to answer, then the answer broke off; "
                 + "the disclosure is recorded.",
-            disclosureID, receipt)
+            disclosureIDs, receipt)
     }
 
-    /// A failure after the disclosure was recorded: the answer names it and carries its receipt.
+    /// A failure after the disclosure was recorded: the answer names its entries (one per subject
+    /// of the body; `disclosure_id` is the first, for single-subject routes) and carries their receipts.
     private static func afterRecording(
-        _ status: HTTPResponse.Status, _ slug: String, title: String, detail: String, _ disclosureID: String,
+        _ status: HTTPResponse.Status, _ slug: String, title: String, detail: String, _ disclosureIDs: [String],
         _ receipt: HTTPFields
     ) -> Problem {
         Problem(
-            status, slug, title: title, detail: detail, extensions: [("disclosure_id", .string(disclosureID))], headers: receipt)
+            status, slug, title: title, detail: detail,
+            extensions: [
+                ("disclosure_id", .string(disclosureIDs[0])), ("disclosure_ids", .array(disclosureIDs.map(JSONValue.string))),
+            ], headers: receipt)
     }
 
     /// Pull: the internal API did not answer with what can be decided.

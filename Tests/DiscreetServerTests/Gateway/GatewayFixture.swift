@@ -57,6 +57,23 @@ struct GatewayFixture {
                   subject: { header: X-Subject-Id }
                   record: { pointer: "" }
                   upstream: { url: "\(facturo)", auth: { header: X-Api-Key, secret: facturo-key }, timeout: 5 }
+                bill-batch:
+                  provider: facturo
+                  purpose: billing
+                  record-type: patient
+                  match: { method: POST, path: /invoices/batch }
+                  subject: { pointer: /items/*/subject }
+                  record: { pointer: /items/* }
+                  upstream: { url: "\(facturo)", auth: { header: X-Api-Key, secret: facturo-key }, timeout: 5 }
+                fetch-batch:
+                  direction: pull
+                  provider: facturo
+                  purpose: billing
+                  record-type: patient
+                  match: { method: GET, path: /invoices/due }
+                  subject: { pointer: /items/*/subject }
+                  record: { pointer: /items/* }
+                  upstream: { url: "\(ehr)/internal", auth: { bearer: ehr-token }, timeout: 5 }
                 rival:
                   provider: rival-collect
                   purpose: debt-collection
