@@ -80,7 +80,9 @@ import Testing
             let fields = errors.compactMap { $0["field"]?.stringValue }
             #expect(Set(fields) == ["/method", "/provider", "/purposes", "/categories/0", "/expires_at"], "\(fields)")
             let messages = errors.compactMap { $0["message"]?.stringValue }
-            #expect(messages.contains("unknown purpose 'golf'"))
+            // Named by member and by what the policy knows, never by what was sent (issue 27).
+            #expect(messages.contains { $0.hasPrefix("not a purpose the policy knows. Known: billing, debt-collection") })
+            #expect(!messages.contains { $0.contains("golf") || $0.contains("nobody") })
             #expect(messages.contains { $0.contains("needs its categories named one by one") })
         }
     }

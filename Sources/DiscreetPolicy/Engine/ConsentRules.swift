@@ -30,18 +30,21 @@ public enum ConsentRules {
         now: Date, providerRegistered: Bool
     ) -> [JSONFieldError] {
         var issues: [JSONFieldError] = []
+        // Names the caller sent are never quoted back (UnknownName): only their member and what is known.
         if let provider, provider != Consent.anyProvider, !providerRegistered {
-            issues.append(JSONFieldError(path: "/provider", message: "unknown provider '\(provider)'"))
+            issues.append(
+                JSONFieldError(
+                    path: "/provider", message: "not a provider registered here (GET /v1/providers lists them), nor '*'"))
         }
-        for p in (purposes ?? []).sorted() where bundle.purposes[p] == nil {
-            issues.append(JSONFieldError(path: "/purposes", message: "unknown purpose '\(p)'"))
+        if (purposes ?? []).contains(where: { bundle.purposes[$0] == nil }) {
+            issues.append(UnknownName.error("purpose", at: "/purposes", known: bundle.purposes.keys))
         }
         var covered: [String] = []
         for (i, pattern) in (categories ?? []).enumerated() {
             let matched = bundle.categories.keys.filter(pattern.matches).sorted()
             if matched.isEmpty {
                 issues.append(
-                    JSONFieldError(path: "/categories/\(i)", message: "'\(pattern.text)' names no category of the policy"))
+                    UnknownName.error("category, nor a pattern of categories,", at: "/categories/\(i)", known: bundle.categories.keys))
                 continue
             }
             covered += matched
@@ -54,7 +57,7 @@ public enum ConsentRules {
                         JSONFieldError(
                             path: "/categories/\(i)",
                             message:
-                                "'\(pattern.text)' covers \(c), whose regime '\(regime.name)' needs its categories named one by one"
+                                "this pattern covers \(c), whose regime '\(regime.name)' needs its categories named one by one"
                         ))
                 }
             }

@@ -10,10 +10,16 @@ extension Problem {
         detail: "Send 'Authorization: Bearer <key>' with a key created by 'discreet keys create'.",
         headers: [.wwwAuthenticate: "Bearer"])
 
+    /// Names the roles that would do; a provider's role by its form alone, since its id may come
+    /// from the request's path and nothing sent is quoted back.
     static func forbidden(allowed: [Role]) -> Problem {
-        Problem(
+        let names = allowed.map { role in
+            if case .provider = role { return "provider:<the provider's own id>" }
+            return role.description
+        }
+        return Problem(
             .forbidden, "forbidden", title: "The key's roles do not allow this call",
-            detail: "This call needs a key with one of the roles: \(allowed.map(\.description).joined(separator: ", ")).")
+            detail: "This call needs a key with one of the roles: \(names.joined(separator: ", ")).")
     }
 
     static func malformedJSON(_ error: JSONParseError) -> Problem {
@@ -39,7 +45,7 @@ extension Problem {
     /// Names the member and what the policy knows, never the unknown name itself: what a caller
     /// sends is not echoed back.
     static func unknownName(_ what: String, field: String, known: [String]) -> Problem {
-        let list = known.isEmpty ? "" : " Known: \(known.sorted().prefix(20).joined(separator: ", "))."
+        let list = known.isEmpty ? "" : " " + UnknownName.known(known)
         return Problem(
             .unprocessableContent, "unknown-\(what.replacingOccurrences(of: " ", with: "-"))",
             title: "Unknown \(what)", detail: "The \(what) at \(field) is not known.\(list)",
