@@ -17,26 +17,39 @@ final class PostgresLedgerWriter: LedgerBatchWriter {
     let client: PostgresClient
     let signer: CheckpointSigner?
     let logger: Logger
-    let deadline: Duration
 
-    init(client: PostgresClient, signer: CheckpointSigner?, deadline: Duration, logger: Logger) {
+    init(client: PostgresClient, signer: CheckpointSigner?, logger: Logger) {
         self.client = client
         self.signer = signer
-        self.deadline = deadline
         self.logger = logger
     }
 
-    /// Bounded: with the database away, the batch's callers get an error (503, nothing released)
-    /// instead of waiting for it. A batch given up may still commit: the ledger then records an
-    /// attempt that was not released, never the reverse.
-    func write(_ batch: [PendingAppend]) async throws -> [LedgerReceipt] {
-        try await PostgresStore.bounded(deadline) { [self] in try await transaction(batch) }
+    /// One batch (`GroupCommit` bounds the wait for it and reconciles it when its outcome is not
+    /// known). Rolled back instead of committed when its commit would come at or after `fence`.
+    func write(_ batch: [PendingAppend], fence: ContinuousClock.Instant) async throws -> [LedgerReceipt] {
+        try await transaction(batch, fence: fence)
+    }
+
+    /// With the head row locked, so that a batch of this replica still committing (its wait was
+    /// given up) has ended: its locks are held until its commit or rollback.
+    func committed(_ ids: [String]) async throws -> Set<String> {
+        let logger = self.logger
+        return try await PostgresStore.transaction(client, logger) { tx in
+            _ = try await Self.lockedHead(tx, logger)
+            var held = Set<String>()
+            for try await id in try await tx.query(
+                "SELECT disclosure_id FROM disclosures WHERE disclosure_id = ANY(\(ids)::text[])", logger: logger
+            ).decode(String.self) {
+                held.insert(id)
+            }
+            return held
+        }
     }
 
     /// One batch in one transaction, in a fixed number of round trips whatever its size (the row
     /// lock is held for as short a time as can be): the head, the entries and the subtree hashes
     /// each as one statement over arrays, the new head, the commit.
-    private func transaction(_ batch: [PendingAppend]) async throws -> [LedgerReceipt] {
+    private func transaction(_ batch: [PendingAppend], fence: ContinuousClock.Instant) async throws -> [LedgerReceipt] {
         let signer = self.signer
         let logger = self.logger
         return try await PostgresStore.transaction(client, logger) { tx in
@@ -98,6 +111,8 @@ final class PostgresLedgerWriter: LedgerBatchWriter {
             let at = checkpointAt?.timeIntervalSince1970
             try await tx.query(
                 "UPDATE ledger_head SET size = \(size), edge = \(edge), checkpoint_at = \(at) WHERE id = 1", logger: logger)
+            // The commit follows this closure: past the fence, the callers were answered already.
+            guard ContinuousClock.now < fence else { throw LedgerFenceReached() }
             return receipts
         }
     }

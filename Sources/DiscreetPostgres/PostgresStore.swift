@@ -47,7 +47,7 @@ public final class PostgresStore: DiscreetStore {
         self.location = location
         self.deadline = deadline
         self.ledger = GroupCommit(
-            PostgresLedgerWriter(client: client, signer: checkpointSigner, deadline: deadline, logger: logger))
+            PostgresLedgerWriter(client: client, signer: checkpointSigner, logger: logger), deadline: deadline)
         do {
             if migrating {
                 try await Self.migrate(client, logger: logger)
@@ -75,13 +75,14 @@ public final class PostgresStore: DiscreetStore {
 
     deinit { runner.cancel() }
 
+    /// The database takes a transaction id, and the ledger has nothing left to reconcile.
     public func isWritable() async -> Bool {
         do {
             try await bounded { [self] in _ = try await client.query("SELECT pg_catalog.txid_current()", logger: logger) }
-            return true
         } catch {
             return false
         }
+        return await ledger.settle()
     }
 
     /// A transaction whose own errors (a refusal thrown inside it) come out as themselves, not
@@ -111,9 +112,12 @@ public final class PostgresStore: DiscreetStore {
 }
 
 extension PostgresStore {
-    /// Every request's store call ends within `deadline`: with the database down, PostgresNIO's
-    /// pool waits for a connection as long as it takes, and a request must instead get its 503
-    /// (and release nothing) while the database is away. The call is cancelled at the deadline.
+    /// Every request's store call ends within `deadline`: with the database down or paused,
+    /// PostgresNIO's pool waits for a connection, and a query for its answer, as long as it takes,
+    /// and a request must instead get its 503 (and release nothing) while the database is away.
+    /// The wait is the caller's (`withDeadline`), not the query's: a query that does not react to
+    /// cancellation cannot hold the request. Reads and writes outside the ledger are single
+    /// statements or transactions whose late outcome changes nothing the caller was told.
     func bounded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         try await Self.bounded(deadline, body)
     }
@@ -121,14 +125,10 @@ extension PostgresStore {
     static func bounded<T: Sendable>(_ deadline: Duration, _ body: @escaping @Sendable () async throws -> T) async throws
         -> T
     {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask(operation: body)
-            group.addTask {
-                try await Task.sleep(for: deadline)
-                throw PostgresUnavailable(deadline: deadline)
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
+        do {
+            return try await withDeadline(StoreBudget.remaining(within: deadline), body)
+        } catch is DeadlineExceeded {
+            throw PostgresUnavailable(deadline: deadline)
         }
     }
 }

@@ -27,39 +27,64 @@ final class LedgerWriter: LedgerBatchWriter {
     init(pool: DatabasePool, signer: CheckpointSigner?) throws {
         self.pool = pool
         self.signer = signer
-        let (range, last) = try pool.read { db in
-            let size = try UInt64(Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM disclosures") ?? 0)
-            let ids = ProofPlan.subtrees(0..<size)
-            let stored = try Self.hashes(ids, db)
-            let range = CompactRange(
-                size: size,
-                hashes: try ids.map { id in
-                    guard let h = stored[id] else { throw LedgerStoreError.missingSubtree(id) }
-                    return h
-                })
-            let last = try String.fetchOne(db, sql: "SELECT created_at FROM checkpoints ORDER BY size DESC LIMIT 1")
-            return (range, last.flatMap(RFC3339.parse))
-        }
+        let (range, last) = try pool.read { db in try Self.head(db) }
         state = NIOLockedValueBox(State(range: range, lastCheckpointAt: last))
+    }
+
+    /// The tree's right edge and the last checkpoint's time, as the database holds them.
+    static func head(_ db: Database) throws -> (CompactRange, Date?) {
+        let size = try UInt64(Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM disclosures") ?? 0)
+        let ids = ProofPlan.subtrees(0..<size)
+        let stored = try Self.hashes(ids, db)
+        let range = CompactRange(
+            size: size,
+            hashes: try ids.map { id in
+                guard let h = stored[id] else { throw LedgerStoreError.missingSubtree(id) }
+                return h
+            })
+        let last = try String.fetchOne(db, sql: "SELECT created_at FROM checkpoints ORDER BY size DESC LIMIT 1")
+        return (range, last.flatMap(RFC3339.parse))
     }
 
     var published: CompactRange { state.withLockedValue { $0.range } }
 
-    /// One batch (`GroupCommit` never calls this concurrently): written onto the published edge,
-    /// which moves only once the transaction committed.
-    func write(_ batch: [PendingAppend]) async throws -> [LedgerReceipt] {
-        let (range, last) = state.withLockedValue { ($0.range, $0.lastCheckpointAt) }
-        let (newRange, receipts, stored) = try await write(batch, onto: range, lastCheckpoint: last)
+    /// Publishes an edge only if it is ahead of the one published: writes commit one after the
+    /// other (SQLite's one writer), so the larger tree is the newer, whichever task publishes last.
+    private func publish(_ range: CompactRange, checkpointAt: Date?) {
         state.withLockedValue { s in
-            s.range = newRange
-            if let stored { s.lastCheckpointAt = stored }
+            if range.size >= s.range.size { s.range = range }
+            if let checkpointAt, checkpointAt > (s.lastCheckpointAt ?? .distantPast) { s.lastCheckpointAt = checkpointAt }
         }
+    }
+
+    /// One batch (`GroupCommit` never calls this while another is its turn): written onto the
+    /// published edge, which moves only once the transaction committed. Rolled back instead when
+    /// its commit comes at or after `fence`.
+    func write(_ batch: [PendingAppend], fence: ContinuousClock.Instant) async throws -> [LedgerReceipt] {
+        let (range, last) = state.withLockedValue { ($0.range, $0.lastCheckpointAt) }
+        let (newRange, receipts, stored) = try await write(batch, onto: range, lastCheckpoint: last, fence: fence)
+        publish(newRange, checkpointAt: stored)
         return receipts
     }
 
-    private func write(_ batch: [PendingAppend], onto start: CompactRange, lastCheckpoint: Date?) async throws
-        -> (CompactRange, [LedgerReceipt], Date?)
-    {
+    /// In the writer's turn, so a write given up but still running has ended: the head read back
+    /// from the database (published, should that write not have published it), and which of `ids`
+    /// the ledger holds.
+    func committed(_ ids: [String]) async throws -> Set<String> {
+        let (range, last, held) = try await pool.write { db in
+            let (range, last) = try Self.head(db)
+            var held = Set<String>()
+            let select = try db.cachedStatement(sql: "SELECT 1 FROM disclosures WHERE disclosure_id = ?")
+            for id in ids where try Int.fetchOne(select, arguments: [id]) != nil { held.insert(id) }
+            return (range, last, held)
+        }
+        publish(range, checkpointAt: last)
+        return held
+    }
+
+    private func write(
+        _ batch: [PendingAppend], onto start: CompactRange, lastCheckpoint: Date?, fence: ContinuousClock.Instant
+    ) async throws -> (CompactRange, [LedgerReceipt], Date?) {
         let signer = self.signer
         return try await pool.write { db in
             var range = start
@@ -96,6 +121,8 @@ final class LedgerWriter: LedgerBatchWriter {
                     storedAt = now
                 }
             }
+            // The commit follows this closure: past the fence, the callers were answered already.
+            guard ContinuousClock.now < fence else { throw LedgerFenceReached() }
             return (range, receipts, storedAt)
         }
     }

@@ -20,8 +20,11 @@ public final class SQLiteStore: DiscreetStore {
 
     /// Opens (creating if needed) the store in `directory` and migrates it. With a `signer`, every
     /// batch of appends is covered by a signed checkpoint, and one is stored at least every second
-    /// while entries arrive.
-    public init(directory: String, checkpointSigner: CheckpointSigner? = nil) throws {
+    /// while entries arrive. `ledgerDeadline` bounds every append's wait (`GroupCommit`): a writer
+    /// stalled by the disk, or by another process holding the database's write lock, answers 503.
+    public init(directory: String, checkpointSigner: CheckpointSigner? = nil, ledgerDeadline: Duration = .seconds(5))
+        throws
+    {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         self.path = (directory as NSString).appendingPathComponent(SQLiteStore.fileName)
         var config = Configuration()
@@ -40,7 +43,7 @@ public final class SQLiteStore: DiscreetStore {
             let cache = DecisionStateCache()
             pool.add(transactionObserver: RegistryChangeObserver(cache: cache), extent: .databaseLifetime)
             self.decisionCache = cache
-            self.ledger = GroupCommit(try LedgerWriter(pool: pool, signer: checkpointSigner))
+            self.ledger = GroupCommit(try LedgerWriter(pool: pool, signer: checkpointSigner), deadline: ledgerDeadline)
         } catch let error as StoreDamaged {
             throw error
         } catch let error as DatabaseError
@@ -61,14 +64,18 @@ public final class SQLiteStore: DiscreetStore {
         }
     }
 
+    /// A write goes through, and the ledger has nothing left to reconcile.
     public func isWritable() async -> Bool {
         do {
-            try await pool.write { db in try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS readiness(x); DROP TABLE readiness")
+            try await withDeadline(ledger.deadline) { [pool] in
+                try await pool.write { db in
+                    try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS readiness(x); DROP TABLE readiness")
+                }
             }
-            return true
         } catch {
             return false
         }
+        return await ledger.settle()
     }
 
     static func encode(_ value: JSONValue) -> String { JSONWriter.string(value, sortedKeys: true) }

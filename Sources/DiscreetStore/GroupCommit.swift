@@ -1,5 +1,6 @@
 import DiscreetLedger
 import DiscreetPolicy
+import Foundation
 import NIOConcurrencyHelpers
 
 /// An append as a ledger writer receives it: its leaf already hashed by the caller's task, so the
@@ -9,39 +10,84 @@ public struct PendingAppend: Sendable {
     public var leaf: [UInt8]
     /// `entry.recordedAt` as stored (RFC 3339).
     public var recordedAt: String
+
+    public init(_ entry: LedgerAppend) {
+        self.entry = entry
+        self.leaf = RFC6962.leafHash(entry.entry)
+        self.recordedAt = RFC3339.format(entry.recordedAt)
+    }
 }
 
 /// What writes one batch of appends durably, in one transaction, and says where each went.
 public protocol LedgerBatchWriter: Sendable {
-    /// Called for one batch at a time, never concurrently; returns a receipt per append, in order,
-    /// only once the batch is durable.
-    func write(_ batch: [PendingAppend]) async throws -> [LedgerReceipt]
+    /// Called for one batch at a time by `GroupCommit`; returns a receipt per append, in order,
+    /// only once the batch is durable. Fenced: a transaction that reaches its commit at or after
+    /// `fence` rolls back instead, so a batch whose callers were already answered (its wait ended
+    /// at the deadline) cannot commit later unseen, unless its commit was already under way.
+    func write(_ batch: [PendingAppend], fence: ContinuousClock.Instant) async throws -> [LedgerReceipt]
+
+    /// Which of these disclosure ids the ledger holds, read in turn with the writes (PostgreSQL:
+    /// with the ledger's head row locked, so a batch still committing has ended; SQLite: in the
+    /// writer's turn), after bringing the writer's own view of the ledger head up to date.
+    func committed(_ ids: [String]) async throws -> Set<String>
 }
 
 /// Group commit, for every store: appends that arrive while a batch is being written wait and go
 /// together into the next, so durability costs one commit per batch, not per request. Ledger
-/// before release: an append's caller is answered only after its batch's `write` returned.
+/// before release: an append's caller is given receipts only after its batch is durable.
+///
+/// Every wait has a deadline, kept where the caller is: an append is answered within `deadline`
+/// whatever the database or the disk does (stopped, paused, a connection cut mid-commit), and the
+/// writer is never held by a batch past it. A batch whose outcome is unknown (it failed, or its
+/// wait ended while it was still being written) is never guessed: before anything else is written,
+/// the ledger is read back in turn with the writes, and each of its entries that did commit,
+/// although its caller was answered with an error, gets a `DeliveryRecord` saying nothing was
+/// released. Entries that did not commit leave no trace.
 public final class GroupCommit<Writer: LedgerBatchWriter>: Sendable {
-    /// One caller's appends: written in one batch, answered together.
-    struct Waiting: Sendable {
-        var appends: [PendingAppend]
-        var continuation: CheckedContinuation<[LedgerReceipt], any Error>
+    /// One caller's appends, answered once: by its batch, or by its own deadline.
+    final class Waiting: Sendable {
+        let appends: [PendingAppend]
+        let answer = NIOLockedValueBox<CheckedContinuation<[LedgerReceipt], any Error>?>(nil)
+        let timer = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+        init(_ appends: [PendingAppend]) { self.appends = appends }
+
+        /// True when this call gave the answer.
+        @discardableResult
+        func resume(_ result: Result<[LedgerReceipt], any Error>) -> Bool {
+            let c = answer.withLockedValue { slot in
+                defer { slot = nil }
+                return slot
+            }
+            timer.withLockedValue { $0?.cancel() }
+            c?.resume(with: result)
+            return c != nil
+        }
     }
 
     struct State {
         var queue: [Waiting] = []
         var writing = false
+        /// Appends handed to the writer whose callers were answered with an error: committed or
+        /// not, to be found out before the next batch is written.
+        var unknown: [PendingAppend] = []
     }
 
     public let writer: Writer
+    /// How long a caller, a batch and a reconciliation may each take.
+    public let deadline: Duration
+    /// The time a not-released record is written at.
+    let clock: @Sendable () -> Date
     /// A pthread mutex (NIO's), not `Synchronization.Mutex`: every append and the writer contend
     /// for it, and under load ThreadSanitizer reported a race on this state although every access
     /// is inside the lock. The standard library, Mutex's futex slow path included, is not
     /// instrumented; pthread mutexes are intercepted, so TSan sees what orders the accesses.
     let state = NIOLockedValueBox(State())
 
-    public init(_ writer: Writer) {
+    public init(_ writer: Writer, deadline: Duration = .seconds(5), clock: @escaping @Sendable () -> Date = { Date() }) {
         self.writer = writer
+        self.deadline = deadline
+        self.clock = clock
     }
 
     public func append(_ entry: LedgerAppend) async throws -> LedgerReceipt {
@@ -52,12 +98,35 @@ public final class GroupCommit<Writer: LedgerBatchWriter>: Sendable {
     /// every one is durable or none is (a gateway body of several subjects, one entry each).
     public func append(_ entries: [LedgerAppend]) async throws -> [LedgerReceipt] {
         guard !entries.isEmpty else { return [] }
-        let appends = entries.map {
-            PendingAppend(entry: $0, leaf: RFC6962.leafHash($0.entry), recordedAt: RFC3339.format($0.recordedAt))
+        return try await enqueue(entries.map(PendingAppend.init))
+    }
+
+    /// Whether the ledger can take a write now: nothing is left to reconcile, after trying once
+    /// (within the deadline) to reconcile what is. `/ready` asks this, so that a load balancer
+    /// stops sending to a replica whose ledger is stuck, and sends again once it is not.
+    public func settle() async -> Bool {
+        do {
+            _ = try await enqueue([])
+        } catch {
+            return false
         }
+        return state.withLockedValue { $0.unknown.isEmpty }
+    }
+
+    private func enqueue(_ appends: [PendingAppend]) async throws -> [LedgerReceipt] {
+        let waiting = Waiting(appends)
         return try await withCheckedThrowingContinuation { continuation in
+            waiting.answer.withLockedValue { $0 = continuation }
+            // The caller's own deadline: what is left of its request's budget, at most the ledger's.
+            let deadline = StoreBudget.remaining(within: self.deadline)
+            waiting.timer.withLockedValue { timer in
+                timer = Task { [weak self] in
+                    try? await Task.sleep(for: deadline)
+                    if !Task.isCancelled { self?.expire(waiting) }
+                }
+            }
             let start = state.withLockedValue { s -> Bool in
-                s.queue.append(Waiting(appends: appends, continuation: continuation))
+                s.queue.append(waiting)
                 if s.writing { return false }
                 s.writing = true
                 return true
@@ -66,33 +135,79 @@ public final class GroupCommit<Writer: LedgerBatchWriter>: Sendable {
         }
     }
 
-    /// Writes batches until the queue is empty.
+    /// A caller's deadline passed: answered with an error at once. Still queued, its appends are
+    /// taken out and never written; in a batch being written, that batch's outcome decides.
+    private func expire(_ waiting: Waiting) {
+        state.withLockedValue { s in s.queue.removeAll { $0 === waiting } }
+        waiting.resume(.failure(DeadlineExceeded(deadline: deadline)))
+    }
+
+    /// Writes batches until the queue is empty, reconciling first whatever is unknown.
     private func drain() async {
         while true {
-            let batch = state.withLockedValue { s in
+            let (batch, unknown) = state.withLockedValue { s in
                 let batch = s.queue
                 s.queue = []
                 if batch.isEmpty { s.writing = false }
-                return batch
+                return (batch, s.unknown)
             }
             guard !batch.isEmpty else { return }
+            if !unknown.isEmpty {
+                do {
+                    try await withDeadline(deadline) { [self] in try await reconcile(unknown) }
+                    state.withLockedValue { s in s.unknown.removeFirst(min(unknown.count, s.unknown.count)) }
+                } catch {
+                    // Nothing of this batch was handed to the writer: it leaves no trace.
+                    for w in batch { w.resume(.failure(error)) }
+                    continue
+                }
+            }
+            let appends = batch.flatMap(\.appends)
+            guard !appends.isEmpty else {
+                for w in batch { w.resume(.success([])) }
+                continue
+            }
+            let fence = ContinuousClock.now + deadline
             do {
-                let appends = batch.flatMap(\.appends)
-                let receipts = try await writer.write(appends)
+                let receipts = try await withDeadline(deadline) { [writer] in try await writer.write(appends, fence: fence) }
                 guard receipts.count == appends.count else { throw GroupCommitMismatch() }
                 var rest = receipts[...]
                 for w in batch {
-                    w.continuation.resume(returning: Array(rest.prefix(w.appends.count)))
+                    let mine = Array(rest.prefix(w.appends.count))
                     rest = rest.dropFirst(w.appends.count)
+                    // A caller answered by its deadline meanwhile: committed, not released.
+                    if !w.resume(.success(mine)) { state.withLockedValue { $0.unknown += w.appends } }
                 }
             } catch {
-                for w in batch { w.continuation.resume(throwing: error) }
+                for w in batch { w.resume(.failure(error)) }
+                state.withLockedValue { $0.unknown += appends }
             }
         }
+    }
+
+    /// Finds out which of `unknown` committed, in turn with the writes, and records for each one
+    /// not yet marked that nothing was released. Idempotent: the records' ids are derived from the
+    /// disclosures', and the ledger refuses an id twice.
+    func reconcile(_ unknown: [PendingAppend]) async throws {
+        let ids = unknown.map(\.entry.disclosureID)
+        let held = try await writer.committed(ids + ids.map(DeliveryRecord.notReleasedID))
+        let now = clock()
+        let records = unknown.filter {
+            held.contains($0.entry.disclosureID) && !held.contains(DeliveryRecord.notReleasedID($0.entry.disclosureID))
+        }
+        .map { PendingAppend(DeliveryRecord(notReleased: $0.entry, at: now).append) }
+        guard !records.isEmpty else { return }
+        _ = try await writer.write(records, fence: ContinuousClock.now + deadline)
     }
 }
 
 /// A writer returned a receipt count other than its batch's: nobody is told a false index.
 struct GroupCommitMismatch: Error, CustomStringConvertible {
     var description: String { "the ledger writer returned receipts that do not match its batch" }
+}
+
+/// A batch reached its commit after its fence: rolled back, since its callers were answered.
+public struct LedgerFenceReached: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "the batch reached its commit after its callers' deadline; rolled back" }
 }

@@ -226,11 +226,15 @@ struct ReplicaTests {
         await drop()
     }
 
-    /// `scripts/postgres` on a cluster of this test's own, which it stops and resumes.
-    static func cluster(_ action: String, _ dir: String) throws -> [String: String] {
+    static let postgresScript: String = {
         var root = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { root.deleteLastPathComponent() }
-        let run = try CLITests.runProgram("/bin/bash", [root.appendingPathComponent("scripts/postgres").path, action, dir])
+        return root.appendingPathComponent("scripts/postgres").path
+    }()
+
+    /// `scripts/postgres` on a cluster of this test's own, which it stops and resumes.
+    static func cluster(_ action: String, _ dir: String, _ mode: String? = nil) throws -> [String: String] {
+        let run = try CLITests.runProgram("/bin/bash", [postgresScript, action, dir] + (mode.map { [$0] } ?? []))
         #expect(run.status == 0, "scripts/postgres \(action): \(run.err)")
         var out: [String: String] = [:]
         for line in run.out.split(separator: "\n") {

@@ -44,7 +44,8 @@ public enum ConsentRules {
             let matched = bundle.categories.keys.filter(pattern.matches).sorted()
             if matched.isEmpty {
                 issues.append(
-                    UnknownName.error("category, nor a pattern of categories,", at: "/categories/\(i)", known: bundle.categories.keys))
+                    UnknownName.error(
+                        "category, nor a pattern of categories,", at: "/categories/\(i)", known: bundle.categories.keys))
                 continue
             }
             covered += matched

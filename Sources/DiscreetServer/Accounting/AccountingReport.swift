@@ -1,4 +1,5 @@
 import DiscreetPolicy
+import DiscreetStore
 import Foundation
 
 /// The accounting rendered for people: CSV for spreadsheets, HTML to print and hand over.
@@ -60,8 +61,11 @@ enum AccountingReport {
             }
             let attempt =
                 r.notDelivered.map {
-                    "<p><strong>Attempted, not delivered:</strong> \(escape(PersonWords.undelivered($0))) What is listed below was "
-                        + "sent toward it and recorded first.</p>"
+                    $0 == DeliveryRecord.Outcome.notReleased.rawValue
+                        ? "<p><strong>Recorded, not released:</strong> \(escape(PersonWords.undelivered($0))) What is listed "
+                            + "below did not leave.</p>"
+                        : "<p><strong>Attempted, not delivered:</strong> \(escape(PersonWords.undelivered($0))) What is listed "
+                            + "below was sent toward it and recorded first.</p>"
                 } ?? ""
             let withheld =
                 r.withheld.isEmpty

@@ -25,10 +25,13 @@ enum PersonWords {
         return "\(d) \(months[m - 1]) \(p[0])"
     }
 
-    /// Why a gateway disclosure did not arrive, from its delivery record's outcome.
+    /// Why a disclosure did not arrive, from its delivery record's outcome.
     static func undelivered(_ outcome: String) -> String {
         switch outcome {
         case "timed-out": "the recipient's system did not answer in time."
+        case "not-released":
+            "the request failed (our records system did not confirm it in time) after this entry was written, so "
+                + "nothing was sent."
         default: "the recipient's system could not be reached."
         }
     }

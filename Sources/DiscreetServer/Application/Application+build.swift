@@ -9,6 +9,7 @@ import NIOCore
 public func buildRouter(_ services: DiscreetServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: AccessLogMiddleware(metrics: services.metrics))
+    router.add(middleware: StoreBudgetMiddleware(deadline: services.configuration.storeDeadline))
     router.add(
         middleware: ProblemMiddleware(
             maxBodyBytes: services.configuration.maxBodyBytes, routes: routeTable { addRoutes(to: $0, services) }))

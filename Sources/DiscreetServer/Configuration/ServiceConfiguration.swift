@@ -13,6 +13,9 @@ public struct ServiceConfiguration: Sendable {
     public var maxConnections: Int
     /// The largest consent import, in bytes: it is read as it streams, so this bounds time, not memory.
     public var maxImportBytes: Int
+    /// The time a request's store calls and ledger append share (`StoreBudget`), from the first:
+    /// with the database away or stalled, the request is answered 503 within it.
+    public var storeDeadline: Duration = .seconds(5)
     /// TLS for the listener; nil serves plain HTTP (behind a terminating proxy, or on loopback).
     public var tls: TLSFiles?
 

@@ -88,7 +88,7 @@ struct GatewayController {
         do {
             answer = try await send(upstream, route)
         } catch let failure as UpstreamFailure {
-            await recordNotDelivered(decided, route: route, outcome: failure.outcome)
+            await recordNotDelivered(decided, route: route, outcome: failure.outcome.record)
             services.metrics.recordGateway(route: route.id, result: "upstream-\(failure.outcome.rawValue)")
             switch failure.outcome {
             case .unreachable: throw Problem.upstreamUnreachable(route, disclosureIDs: decided.ids, receipt: receipt)
@@ -179,7 +179,14 @@ struct GatewayController {
     }
 
     struct UpstreamFailure: Error {
-        var outcome: DeliveryRecord.Outcome
+        /// The two ways an upstream fails, as its delivery record names them.
+        enum Outcome: String {
+            case unreachable, timedOut = "timed-out"
+
+            var record: DeliveryRecord.Outcome { self == .unreachable ? .unreachable : .timedOut }
+        }
+
+        var outcome: Outcome
     }
 
     /// Sends and waits for the answer's head, within the route's timeout.
@@ -303,12 +310,10 @@ struct GatewayController {
     func recordNotDelivered(_ decided: Decided, route: GatewayRoute, outcome: DeliveryRecord.Outcome) async {
         let now = services.clock()
         let appends = decided.entries.map { entry in
-            let record = DeliveryRecord(
+            DeliveryRecord(
                 id: RecordID.make("dlv-", at: now), disclosureID: entry.id, route: route.id, outcome: outcome, time: now,
-                providerID: entry.providerID, purpose: entry.purpose, subjectID: entry.subjectID)
-            return LedgerAppend(
-                disclosureID: record.id, subjectID: record.subjectID, providerID: record.providerID,
-                purpose: record.purpose, recordedAt: now, entry: record.canonicalBytes)
+                providerID: entry.providerID, purpose: entry.purpose, subjectID: entry.subjectID
+            ).append
         }
         do {
             _ = try await services.store.append(appends)

@@ -97,8 +97,12 @@ import Testing
 
     /// The CSV import, with the canary in each column of a valid line, in both modes.
     static var csvCalls: [Call] {
-        let header = "subject,provider,purposes,categories,granted_at,expires_at,method,evidence_digest,evidence_reference,notice_version"
-        let line = ["p-70", "facturo", "billing", "health.diagnosis", "2026-01-01", "2027-01-01", "written", "sha256:aa", "box 3", "2025-12"]
+        let header =
+            "subject,provider,purposes,categories,granted_at,expires_at,method,evidence_digest,evidence_reference,notice_version"
+        let line = [
+            "p-70", "facturo", "billing", "health.diagnosis", "2026-01-01", "2027-01-01", "written", "sha256:aa", "box 3",
+            "2025-12",
+        ]
         return line.indices.flatMap { i -> [Call] in
             var l = line
             l[i] = canary
@@ -138,9 +142,12 @@ import Testing
         Call(
             method: .get, uri: "/v1/subjects/p-1/consents?limit=5&cursor=x", template: "/v1/subjects/{id}/consents",
             role: "consent-manager", expect: 0),
-        Call(method: .get, uri: "/v1/exceptions?status=pending&limit=5&cursor=x", template: "/v1/exceptions", role: "auditor", expect: 0),
         Call(
-            method: .get, uri: "/v1/subjects/p-1/disclosures?scope=all&from=2026-01-01&to=2027-01-01&format=json&limit=5&cursor=x",
+            method: .get, uri: "/v1/exceptions?status=pending&limit=5&cursor=x", template: "/v1/exceptions", role: "auditor",
+            expect: 0),
+        Call(
+            method: .get,
+            uri: "/v1/subjects/p-1/disclosures?scope=all&from=2026-01-01&to=2027-01-01&format=json&limit=5&cursor=x",
             template: "/v1/subjects/{id}/disclosures", role: "auditor", expect: 0),
     ]
 
