@@ -32,11 +32,12 @@ final class Harness: Sendable {
     init(
         maxBodyBytes: Int = 1 << 20, headerTimeoutSeconds: Int = 10, port: Int = 8080, directory: String? = nil,
         upstreamSecrets: UpstreamSecrets = UpstreamSecrets(directory: nil, environment: [:]),
-        tls: ServiceConfiguration.TLSFiles? = nil
+        tls: ServiceConfiguration.TLSFiles? = nil, ledgerDeadline: Duration = .seconds(5)
     ) async throws {
         self.directory = directory ?? NSTemporaryDirectory() + "discreet-test-" + UUID().uuidString
         store = try SQLiteStore(
-            directory: self.directory, checkpointSigner: LedgerSigningKey.signer(Self.ledgerKey, origin: Self.origin))
+            directory: self.directory, checkpointSigner: LedgerSigningKey.signer(Self.ledgerKey, origin: Self.origin),
+            ledgerDeadline: ledgerDeadline)
         let holder = PolicyHolder()
         let clock = self.clock
         _ = try await holder.install(source: DemoPolicy.source, store: store, now: clock.now)

@@ -144,9 +144,12 @@ struct GatewayFixture {
 
     let cut: String
 
-    init(port: Int = 0, tls: ServiceConfiguration.TLSFiles? = nil, cut: String = "http://127.0.0.1:1") async throws {
+    init(
+        port: Int = 0, tls: ServiceConfiguration.TLSFiles? = nil, cut: String = "http://127.0.0.1:1",
+        ledgerDeadline: Duration = .seconds(5)
+    ) async throws {
         self.cut = cut
-        harness = try await Harness(port: port, upstreamSecrets: Self.secrets, tls: tls)
+        harness = try await Harness(port: port, upstreamSecrets: Self.secrets, tls: tls, ledgerDeadline: ledgerDeadline)
     }
 
     var upstreams: [Upstream] { [recouvra, facturo, ehr, slow] }

@@ -1,9 +1,11 @@
 import DiscreetJSON
 import DiscreetLedger
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Synchronization
 import Testing
 
 /// A body carrying several people's records (issue 20), over real sockets: each record decided
@@ -224,4 +226,64 @@ import Testing
         default: 1
         }
     }
+
+    /// The ledger stalled (another connection holds the SQLite file's write lock, as a stalled disk
+    /// would hold the writer): the three-person body is answered 503 within the deadline, the
+    /// provider receives nothing, and once the writer is free the same body leaves with its three
+    /// entries; what the stalled attempt left in the ledger is marked not released, or nothing.
+    @Test func aStalledLedgerSendsNothingUpstreamAndRecovers() async throws {
+        let f = try await GatewayFixture(ledgerDeadline: .seconds(1))
+        let h = f.harness
+        try await f.run { client in
+            try await Self.prepare(client, h)
+            let body = JSONWriter.encode(["items": .array(Self.records)])
+            let other = try DatabaseQueue(path: h.store.path)
+            let release = HeldGate()
+            let holder = Task {
+                try await other.writeWithoutTransaction { db in
+                    try db.execute(sql: "BEGIN IMMEDIATE")
+                    let semaphore = DispatchSemaphore(value: 0)
+                    Task {
+                        await withCheckedContinuation { c in release.waiting.withLock { $0 = c } }
+                        semaphore.signal()
+                    }
+                    semaphore.wait()
+                    try db.execute(sql: "ROLLBACK")
+                }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            let started = ContinuousClock.now
+            let stalled = try await client.gateway(.post, "/gateway/bill-batch/invoices/batch", as: "discloser", h, body: body)
+            #expect(stalled.status == .serviceUnavailable)
+            #expect(stalled.body.json?["type"] == "urn:discreet:problem:ledger-unavailable")
+            #expect(ContinuousClock.now - started < .seconds(15))
+            #expect(f.facturo.requests.isEmpty)
+            while release.waiting.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
+            release.waiting.withLock { $0?.resume() }
+            try await holder.value
+
+            var sent = stalled
+            for _ in 0..<20 where sent.status != .created {
+                sent = try await client.gateway(.post, "/gateway/bill-batch/invoices/batch", as: "discloser", h, body: body)
+            }
+            #expect(sent.status == .created)
+            #expect(f.facturo.requests.count == 1)
+            #expect(Self.list(sent.headers, "Discreet-Ledger-Index").count == 3)
+            // Every disclosure entry is either one the answer named, or marked not released.
+            let named = Set(Self.list(sent.headers, "Discreet-Disclosure-Id"))
+            var ids: [String] = []
+            for index in 0..<(try await h.store.entryCount()) {
+                let e = try await client.call(.get, "/v1/ledger/entries/\(index)", as: "auditor", h)
+                ids.append(e.body["entry"]?["id"]?.stringValue ?? "")
+            }
+            for id in ids where id.hasPrefix("dsc-") && !named.contains(id) {
+                #expect(ids.contains("dlv-nr-" + id), "an entry of the stalled attempt, unmarked")
+            }
+        }
+    }
+}
+
+/// Where the test lets go of a lock it holds from another thread.
+final class HeldGate: Sendable {
+    let waiting = Mutex<CheckedContinuation<Void, Never>?>(nil)
 }
