@@ -162,9 +162,11 @@ public final class GroupCommit<Writer: LedgerBatchWriter>: Sendable {
                     continue
                 }
             }
-            let appends = batch.flatMap(\.appends)
+            // Callers answered by their deadline while the batch waited are not written at all.
+            let live = batch.filter { w in w.answer.withLockedValue { $0 != nil } }
+            let appends = live.flatMap(\.appends)
             guard !appends.isEmpty else {
-                for w in batch { w.resume(.success([])) }
+                for w in live { w.resume(.success([])) }
                 continue
             }
             let fence = ContinuousClock.now + deadline
@@ -172,14 +174,14 @@ public final class GroupCommit<Writer: LedgerBatchWriter>: Sendable {
                 let receipts = try await withDeadline(deadline) { [writer] in try await writer.write(appends, fence: fence) }
                 guard receipts.count == appends.count else { throw GroupCommitMismatch() }
                 var rest = receipts[...]
-                for w in batch {
+                for w in live {
                     let mine = Array(rest.prefix(w.appends.count))
                     rest = rest.dropFirst(w.appends.count)
                     // A caller answered by its deadline meanwhile: committed, not released.
                     if !w.resume(.success(mine)) { state.withLockedValue { $0.unknown += w.appends } }
                 }
             } catch {
-                for w in batch { w.resume(.failure(error)) }
+                for w in live { w.resume(.failure(error)) }
                 state.withLockedValue { $0.unknown += appends }
             }
         }
