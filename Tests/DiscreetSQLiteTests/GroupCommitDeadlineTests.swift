@@ -211,8 +211,7 @@ import Testing
     @Test func aSQLiteWriterHeldByAnotherConnectionAnswersInTimeAndRecovers() async throws {
         let directory = NSTemporaryDirectory() + "discreet-held-" + UUID().uuidString
         let store = try SQLiteStore(directory: directory, ledgerDeadline: .seconds(2))
-        let zero = try await Self.eventually { n in try await store.append(Self.entry("d-0.\(n)")) }
-        #expect(zero.index == 0)
+        _ = try await Self.eventually { n in try await store.append(Self.entry("d-0.\(n)")) }
         // Another connection takes the write lock and keeps it.
         let other = try DatabaseQueue(path: directory + "/" + SQLiteStore.fileName)
         let release = NIOLockedValueBox<CheckedContinuation<Void, Never>?>(nil)
