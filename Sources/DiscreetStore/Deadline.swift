@@ -46,6 +46,9 @@ final class OnceAnswer<T: Sendable>: Sendable {
         continuation.withLockedValue { $0 = c }
     }
 
+    /// Whether either side has answered.
+    var isAnswered: Bool { continuation.withLockedValue { $0 == nil } }
+
     /// True when this call gave the answer.
     @discardableResult
     func give(_ result: Result<T, any Error>) -> Bool {

@@ -47,7 +47,7 @@ public final class GroupCommit<Writer: LedgerBatchWriter>: Sendable {
     /// One caller's appends, answered once: by its batch, or by its own deadline.
     final class Waiting: Sendable {
         let appends: [PendingAppend]
-        let answer = NIOLockedValueBox<CheckedContinuation<[LedgerReceipt], any Error>?>(nil)
+        let answer = OnceAnswer<[LedgerReceipt]>()
         let timer = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
         init(_ appends: [PendingAppend]) { self.appends = appends }
@@ -55,13 +55,8 @@ public final class GroupCommit<Writer: LedgerBatchWriter>: Sendable {
         /// True when this call gave the answer.
         @discardableResult
         func resume(_ result: Result<[LedgerReceipt], any Error>) -> Bool {
-            let c = answer.withLockedValue { slot in
-                defer { slot = nil }
-                return slot
-            }
             timer.withLockedValue { $0?.cancel() }
-            c?.resume(with: result)
-            return c != nil
+            return answer.give(result)
         }
     }
 
@@ -116,7 +111,7 @@ public final class GroupCommit<Writer: LedgerBatchWriter>: Sendable {
     private func enqueue(_ appends: [PendingAppend]) async throws -> [LedgerReceipt] {
         let waiting = Waiting(appends)
         return try await withCheckedThrowingContinuation { continuation in
-            waiting.answer.withLockedValue { $0 = continuation }
+            waiting.answer.set(continuation)
             // The caller's own deadline: what is left of its request's budget, at most the ledger's.
             let deadline = StoreBudget.remaining(within: self.deadline)
             waiting.timer.withLockedValue { timer in
@@ -163,7 +158,7 @@ public final class GroupCommit<Writer: LedgerBatchWriter>: Sendable {
                 }
             }
             // Callers answered by their deadline while the batch waited are not written at all.
-            let live = batch.filter { w in w.answer.withLockedValue { $0 != nil } }
+            let live = batch.filter { !$0.answer.isAnswered }
             let appends = live.flatMap(\.appends)
             guard !appends.isEmpty else {
                 for w in live { w.resume(.success([])) }

@@ -151,11 +151,13 @@ import Testing
             ])
         // No request-wide subject for such a route.
         #expect(route.subjectID(body: body, parameters: [:], header: { _ in "h" }) == nil)
-        let batches = subjects.batches(parts) { id in
-            DecisionInput(
-                providerID: "p", purpose: "billing", subjectID: id, recordType: "patient", provider: nil, subject: nil,
-                consents: [], time: RFC3339.parse("2026-06-01T00:00:00Z")!)
-        }
+        let batches = subjects.batches(
+            parts,
+            inputs: subjects.groups.map { group in
+                DecisionInput(
+                    providerID: "p", purpose: "billing", subjectID: group.subjectID, recordType: "patient", provider: nil,
+                    subject: nil, consents: [], time: RFC3339.parse("2026-06-01T00:00:00Z")!)
+            })
         #expect(batches.map(\.input.subjectID) == ["beta-sa", "gamma-llc", "100"])
         #expect(batches[0].prefixes == ["[0]", "[2]"])
         #expect(batches[0].records == [parts.records[0], parts.records[2]])

@@ -166,13 +166,13 @@ public struct GatewaySubjects: Sendable, Equatable {
         return raw
     }
 
-    /// Each subject's records, with their field prefixes, for `DecisionEngine.disclose(bySubject:)`;
-    /// `input` gives the decision input of a subject.
-    public func batches(_ parts: GatewayBody, input: (String) -> DecisionInput) -> [SubjectRecords] {
-        groups.map { g in
+    /// Each subject's records, with their field prefixes, for `DecisionEngine.disclose(bySubject:)`:
+    /// `inputs` holds each group's decision input, in the groups' order.
+    public func batches(_ parts: GatewayBody, inputs: [DecisionInput]) -> [SubjectRecords] {
+        precondition(inputs.count == groups.count && zip(groups, inputs).allSatisfy { $0.subjectID == $1.subjectID })
+        return zip(groups, inputs).map { g, input in
             SubjectRecords(
-                input: input(g.subjectID), records: g.positions.map { parts.records[$0] },
-                prefixes: g.positions.map { parts.prefixes[$0] })
+                input: input, records: g.positions.map { parts.records[$0] }, prefixes: g.positions.map { parts.prefixes[$0] })
         }
     }
 

@@ -80,26 +80,23 @@ public enum BundleTestRunner {
         } catch {
             return failed("the request does not carry the subject's id where route '\(route.id)' reads it")
         }
-        let batches = subjects.batches(parts) { subject in
+        let inputs = subjects.groups.map { group in
             DecisionInput(
-                providerID: route.provider, purpose: route.purpose, subjectID: subject, recordType: route.recordType,
-                recordTags: [], provider: bundle.fixtures.providers[route.provider], subject: bundle.fixtures.subjects[subject],
-                consents: bundle.fixtures.consents.filter { $0.subject == subject }, exception: nil, time: time)
+                providerID: route.provider, purpose: route.purpose, subjectID: group.subjectID, recordType: route.recordType,
+                recordTags: [], provider: bundle.fixtures.providers[route.provider],
+                subject: bundle.fixtures.subjects[group.subjectID],
+                consents: bundle.fixtures.consents.filter { $0.subject == group.subjectID }, exception: nil, time: time)
         }
         let results: [RecordsDisclosure]
         do {
             results = try engine.disclose(
-                bySubject: batches, pseudonymizer: Pseudonymizer(serviceSecret: secret, providerID: route.provider))
+                bySubject: subjects.batches(parts, inputs: inputs),
+                pseudonymizer: Pseudonymizer(serviceSecret: secret, providerID: route.provider))
         } catch {
             return failed("the request was refused: \(error)")
         }
-        let decisions = results.flatMap(\.decisions).sorted { Self.position($0.field) < Self.position($1.field) }
-        let result = (
-            decisions: decisions,
-            released: subjects.inBodyOrder(results.map(\.released), count: parts.records.count)
-        )
-        var failures = check(expect, result.decisions)
-        let forwarded = parts.forwarded(result.released)
+        var failures = check(expect, results.flatMap(\.decisions))
+        let forwarded = parts.forwarded(subjects.inBodyOrder(results.map(\.released), count: parts.records.count))
         if let expected = g.forwarded, expected != forwarded {
             failures.append(
                 "forwarded: expected \(String(decoding: JSONWriter.encode(expected), as: UTF8.self)), "
@@ -108,10 +105,4 @@ public enum BundleTestRunner {
         return CaseResult(name: name, failures: failures)
     }
 
-    /// The record index a gateway decision's field names (`[2].name` is 2; 0 for a single record),
-    /// so that decisions of several subjects read in body order.
-    static func position(_ field: String) -> Int {
-        guard field.hasPrefix("["), let close = field.firstIndex(of: "]") else { return 0 }
-        return Int(field[field.index(after: field.startIndex)..<close]) ?? 0
-    }
 }

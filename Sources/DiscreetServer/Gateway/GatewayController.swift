@@ -254,15 +254,17 @@ struct GatewayController {
         }
         guard subjects.groups.count <= Self.maxSubjects else { throw Problem.tooManySubjects(Self.maxSubjects) }
         let now = services.clock()
-        var inputs: [String: DecisionInput] = [:]
+        var inputs: [DecisionInput] = []
+        inputs.reserveCapacity(subjects.groups.count)
         for group in subjects.groups {
             let state = try await services.storeCall {
                 try await services.store.decisionState(providerID: route.provider, subjectID: group.subjectID)
             }
-            inputs[group.subjectID] = DecisionInput(
-                providerID: route.provider, purpose: route.purpose, subjectID: group.subjectID, recordType: route.recordType,
-                recordTags: [], provider: state.provider, subject: state.subject, consents: state.consents, exception: nil,
-                time: now)
+            inputs.append(
+                DecisionInput(
+                    providerID: route.provider, purpose: route.purpose, subjectID: group.subjectID, recordType: route.recordType,
+                    recordTags: [], provider: state.provider, subject: state.subject, consents: state.consents,
+                    exception: nil, time: now))
         }
         let active = resolved.active
         var entries = subjects.groups.map { group in
@@ -278,7 +280,7 @@ struct GatewayController {
         do {
             // Every subject's input was read above; none is decided under another's.
             results = try active.engine.disclose(
-                bySubject: subjects.batches(parts) { inputs[$0]! },
+                bySubject: subjects.batches(parts, inputs: inputs),
                 pseudonymizer: services.secrets.pseudonymizer(for: route.provider))
         } catch .providerSuspended(let provider) {
             // A refused request is an audit event for each subject in it.
@@ -296,7 +298,7 @@ struct GatewayController {
         let payloadHMAC = services.secrets.payloadDigest(JSONWriter.encode(body, sortedKeys: true))
         for (k, result) in results.enumerated() {
             entries[k].decisions = result.decisions
-            entries[k].receipts = DisclosureController.receiptsByConsent(inputs[result.subjectID]?.consents ?? [])
+            entries[k].receipts = DisclosureController.receiptsByConsent(inputs[k].consents)
             entries[k].payloadHMAC = payloadHMAC
         }
         let receipts = try await disclosures.append(entries)
