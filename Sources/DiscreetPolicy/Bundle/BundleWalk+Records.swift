@@ -66,13 +66,16 @@ extension BundleWalk {
     }
 
     static let transformHelp =
-        "expected release, pseudonymize, {mask: N}, {generalize: year}, {generalize: month}, {generalize: {band: N}} or {generalize: {prefix: N}}"
+        "expected release, pseudonymize, scrub, {mask: N}, {generalize: year}, {generalize: month}, {generalize: {band: N}}, {generalize: {prefix: N}} or {scrub: [KIND, ...]}"
+
+    static let scrubKindHelp = "expected a list of " + ScrubKind.allCases.map(\.name).joined(separator: ", ")
 
     mutating func transform(_ node: Node, _ path: Pointer) -> Transform? {
         if let s = node.scalar?.string {
             switch s {
             case "release": return .release
             case "pseudonymize": return .pseudonymize
+            case "scrub": return .scrub(.all)
             default:
                 reader.issue(path, node, "unknown transform; \(BundleWalk.transformHelp)")
                 return nil
@@ -88,6 +91,20 @@ extension BundleWalk {
         switch key {
         case "mask":
             return reader.nonNegativeInt(v, q, what: "how many trailing characters to keep (0 or more)").map { .mask(keep: $0) }
+        case "scrub":
+            guard case .sequence(let items) = v else {
+                reader.issue(q, v, BundleWalk.scrubKindHelp)
+                return nil
+            }
+            var kinds = ScrubKinds()
+            for (i, item) in items.enumerated() {
+                guard let name = item.scalar?.string, let kind = ScrubKind(name: name) else {
+                    reader.issue(q.appending(String(i)), item, "unknown kind; " + BundleWalk.scrubKindHelp)
+                    return nil
+                }
+                kinds.insert(ScrubKinds(kind))
+            }
+            return .scrub(kinds)
         case "generalize":
             if let s = v.scalar?.string {
                 if s == "year" { return .generalizeYear }

@@ -7,7 +7,7 @@ extension BundleWalk {
         for (i, body) in (reader.sequence(node, path) ?? []).enumerated() {
             let p = path.appending(i)
             guard let fields = reader.mapping(body, p) else { continue }
-            reader.rejectUnknown(fields, allowed: ["name", "at", "request", "gateway", "forwarded", "expect"], p)
+            reader.rejectUnknown(fields, allowed: ["name", "at", "request", "gateway", "forwarded", "expect", "released"], p)
             func field(_ k: String) -> Node? { fields.first { $0.key == k }?.node }
             if field("gateway") != nil {
                 if let c = gatewayCase(fields, body, p, bundle: bundle) { out.append(c) }
@@ -15,6 +15,14 @@ extension BundleWalk {
             }
             reader.requireKeys(fields, ["name", "request", "expect"], p, body)
             if let f = field("forwarded") { reader.issue(p.appending("forwarded"), f, "'forwarded' goes with 'gateway'") }
+            var released: JSONObject?
+            if let r = field("released") {
+                if case .object(let o)? = reader.json(r, p.appending("released")) {
+                    released = o
+                } else {
+                    reader.issue(p.appending("released"), r, "expected the record expected to leave, a mapping")
+                }
+            }
             guard let name = field("name").flatMap({ reader.string($0, p.appending("name")) }),
                 let requestNode = field("request"), let expectNode = field("expect")
             else { continue }
@@ -66,7 +74,8 @@ extension BundleWalk {
                 BundleTestCase(
                     name: name, at: at, provider: strings["provider"] ?? "", purpose: strings["purpose"] ?? "",
                     subject: strings["subject"] ?? "", recordType: strings["record_type"] ?? "", record: record,
-                    recordTags: tags, exception: exception, expect: expect.map { (field: $0.0, expectation: $0.1) }))
+                    recordTags: tags, exception: exception, expect: expect.map { (field: $0.0, expectation: $0.1) },
+                    released: released))
         }
         return out
     }
@@ -79,6 +88,9 @@ extension BundleWalk {
         func field(_ k: String) -> Node? { fields.first { $0.key == k }?.node }
         reader.requireKeys(fields, ["name", "gateway"], p, body)
         if field("request") != nil { reader.issue(p.appending("request"), body, "a test has either 'request' or 'gateway'") }
+        if let r = field("released") {
+            reader.issue(p.appending("released"), r, "'released' goes with 'request'; a gateway test expects 'forwarded'")
+        }
         if field("forwarded") == nil && field("expect") == nil {
             reader.issue(p, body, "a gateway test expects 'forwarded' (the exact body that leaves), 'expect', or both")
         }

@@ -63,6 +63,9 @@ struct CompiledPurpose: Sendable {
     let requiresConsent: [Bool]
     /// By regime id: the regime lets a consent to "any contracted provider" stand for this purpose.
     let acceptsAnyProvider: [Bool]
+    /// Whether any listed category is scrubbed: records are then read twice, first for the values
+    /// `scrub` removes from their free text.
+    let scrubs: Bool
 
     /// `name` is the purpose's key in the bundle, the name requests use.
     init(_ purpose: Purpose, named name: String, categoryIDs: [String: Int], regimes: [Regime]) {
@@ -71,6 +74,7 @@ struct CompiledPurpose: Sendable {
             if let id = categoryIDs[category] { listed[id] = Listed(transform: t, name: t.name) }
         }
         self.listed = listed
+        scrubs = purpose.transforms.values.contains(where: \.isScrub)
         requiresConsent = regimes.map { $0.requiresConsent(for: name) }
         acceptsAnyProvider = regimes.map { $0.acceptsAnyContractedProvider(for: name) }
     }

@@ -23,10 +23,10 @@ public struct DecisionEngine: Sendable {
     public func disclose(record: JSONObject, input: DecisionInput, pseudonymizer: Pseudonymizer) throws(RequestRefusal)
         -> DisclosureResult
     {
-        let (compiledRecord, verdicts) = try prepare(input)
+        let (compiledRecord, verdicts, scrubs) = try prepare(input)
         var walk = RecordWalk(record: compiledRecord, verdicts: verdicts, pseudonymizer: pseudonymizer)
         walk.decisions.reserveCapacity(record.count + 4)
-        let released = walk.object(record, node: 0, prefix: "")
+        let released = walk.decide(record, prefix: "", scrubs: scrubs)
         guard walk.decisions.count <= Self.maxFields else { throw .tooManyFields(Self.maxFields) }
         return DisclosureResult(
             decisions: walk.decisions, released: released ?? JSONObject(), notices: walk.verdicts.notices())
@@ -44,12 +44,13 @@ public struct DecisionEngine: Sendable {
         var fields = 0
         for batch in batches {
             precondition(batch.records.count == batch.prefixes.count)
-            let (compiledRecord, verdicts) = try prepare(batch.input)
+            let (compiledRecord, verdicts, scrubs) = try prepare(batch.input)
             var walk = RecordWalk(record: compiledRecord, verdicts: verdicts, pseudonymizer: pseudonymizer)
             var released: [JSONObject] = []
             released.reserveCapacity(batch.records.count)
             for (record, prefix) in zip(batch.records, batch.prefixes) {
-                released.append(walk.object(record, node: 0, prefix: prefix) ?? JSONObject())
+                // Each record's free text loses that record's own values.
+                released.append(walk.decide(record, prefix: prefix, scrubs: scrubs) ?? JSONObject())
                 guard fields + walk.decisions.count <= Self.maxFields else { throw .tooManyFields(Self.maxFields) }
             }
             fields += walk.decisions.count
@@ -65,7 +66,7 @@ public struct DecisionEngine: Sendable {
     /// (`treatments[0].code`) or a pattern (`treatments[].code`).
     public func decide(fields: [String], input: DecisionInput) throws(RequestRefusal) -> DecisionResult {
         guard fields.count <= Self.maxFields else { throw .tooManyFields(Self.maxFields) }
-        var (compiledRecord, verdicts) = try prepare(input)
+        var (compiledRecord, verdicts, _) = try prepare(input)
         var decisions: [FieldDecision] = []
         decisions.reserveCapacity(fields.count)
         for field in fields {
@@ -78,14 +79,15 @@ public struct DecisionEngine: Sendable {
         return DecisionResult(decisions: decisions, notices: verdicts.notices())
     }
 
-    private func prepare(_ input: DecisionInput) throws(RequestRefusal) -> (CompiledRecord, VerdictCache) {
+    /// The record type, the request's verdicts, and whether the purpose scrubs.
+    private func prepare(_ input: DecisionInput) throws(RequestRefusal) -> (CompiledRecord, VerdictCache, Bool) {
         guard let purpose = compiled.purposes[input.purpose] else { throw .unknownPurpose(input.purpose) }
         guard let record = compiled.records[input.recordType] else { throw .unknownRecordType(input.recordType) }
         if let exception = input.exception, compiled.exceptionRules[exception.basis] == nil {
             throw .unknownException(exception.basis)
         }
         if let provider = input.provider, provider.suspended { throw .providerSuspended(provider.id) }
-        return (record, VerdictCache(scope: RequestScope(input: input, compiled: compiled, purpose: purpose)))
+        return (record, VerdictCache(scope: RequestScope(input: input, compiled: compiled, purpose: purpose)), purpose.scrubs)
     }
 }
 

@@ -10,10 +10,12 @@ public struct FieldDecision: Sendable, Equatable {
     public var basis: String?
     /// The transform's name (`mask:4`), when one applied.
     public var transform: String?
+    /// For `scrub`: how many of each kind or record field it removed (never what).
+    public var scrubbed: [ScrubCount]?
 
     public init(
         field: String, category: String?, outcome: Outcome, reason: ReasonCode, basis: String? = nil,
-        transform: String? = nil
+        transform: String? = nil, scrubbed: [ScrubCount]? = nil
     ) {
         self.field = field
         self.category = category
@@ -21,5 +23,6 @@ public struct FieldDecision: Sendable, Equatable {
         self.reason = reason
         self.basis = basis
         self.transform = transform
+        self.scrubbed = scrubbed
     }
 }

@@ -11,11 +11,20 @@ import DiscreetJSON
 /// An unmapped member is named by the mapped path that leads to it (names from the bundle) and
 /// the keyed digest of its own name (`address.#5f0c…`), never by its text: see
 /// `Pseudonymizer.memberDigest(of:)`.
+///
+/// A purpose that scrubs reads each record twice (`scrubbing(_:node:prefix:)`): first to gather
+/// the values of the fields this decision withholds or transforms (`collected`), then to decide,
+/// with those values removed from every scrubbed field's text.
 struct RecordWalk {
     let record: CompiledRecord
     var verdicts: VerdictCache
     let pseudonymizer: Pseudonymizer
     var decisions: [FieldDecision] = []
+    /// In the first reading: gather values, build nothing that is kept.
+    var collecting = false
+    var collected = RecordValues()
+    /// In the second: the values `scrub` removes.
+    var recordValues = RecordValues()
 
     init(record: CompiledRecord, verdicts: VerdictCache, pseudonymizer: Pseudonymizer) {
         self.record = record
@@ -23,11 +32,28 @@ struct RecordWalk {
         self.pseudonymizer = pseudonymizer
     }
 
+    /// The record decided, read twice when the purpose scrubs (see the type's comment).
+    mutating func decide(_ object: JSONObject, prefix: String, scrubs: Bool) -> JSONObject? {
+        guard scrubs else { return self.object(object, node: 0, prefix: prefix) }
+        var first = self
+        first.decisions = []
+        first.collecting = true
+        first.collected = RecordValues()
+        _ = first.object(object, node: 0, prefix: prefix)
+        verdicts = first.verdicts
+        recordValues = first.collected
+        return self.object(object, node: 0, prefix: prefix)
+    }
+
     mutating func object(_ object: JSONObject, node: Int, prefix: String) -> JSONObject? {
         var out = JSONObject()
         out.reserveCapacity(object.count)
         for (key, value) in object.members {
             guard RecordWalk.isPlainKey(key), let child = record.nodes[node].children[key] else {
+                if collecting {
+                    collect(value, label: RecordWalk.unmappedLabel)
+                    continue
+                }
                 let digest = pseudonymizer.memberDigest(of: key)
                 unmapped(prefix.isEmpty ? digest : prefix + "." + digest)
                 continue
@@ -50,11 +76,15 @@ struct RecordWalk {
                 let elementNode = record.nodes[node].elements
                 var kept: [JSONValue] = []
                 for (i, e) in elements.enumerated() {
-                    let path = concrete + "[" + String(i) + "]"
                     guard elementNode >= 0 else {
-                        unmapped(path)
+                        if collecting {
+                            collect(e, label: RecordWalk.unmappedLabel)
+                        } else {
+                            unmapped(concrete + "[" + String(i) + "]")
+                        }
                         continue
                     }
+                    let path = collecting ? concrete : concrete + "[" + String(i) + "]"
                     if let v = visit(e, node: elementNode, concrete: path) { kept.append(v) }
                 }
                 return kept.isEmpty ? nil : .array(kept)
@@ -62,8 +92,26 @@ struct RecordWalk {
                 break
             }
         }
-        unmapped(concrete)
+        if collecting {
+            collect(value, label: RecordWalk.unmappedLabel)
+        } else {
+            unmapped(concrete)
+        }
         return nil
+    }
+
+    /// What an unmapped member's value is replaced by in scrubbed text.
+    static let unmappedLabel = "withheld"
+
+    /// Gathers a value's scalars (all of them, for an object or array) for `scrub` to remove.
+    mutating func collect(_ value: JSONValue, label: String) {
+        switch value {
+        case .string(let s): collected.add(s, label: label)
+        case .number(let n): collected.add(n, label: label)
+        case .object(let o): for (_, v) in o.members { collect(v, label: label) }
+        case .array(let a): for v in a { collect(v, label: label) }
+        default: break
+        }
     }
 
     mutating func unmapped(_ path: String) {
@@ -71,17 +119,28 @@ struct RecordWalk {
     }
 
     mutating func field(_ value: JSONValue, concrete: String, category: Int) -> JSONValue? {
-        guard let transform = verdicts.permittedTransform(category) else {
+        let transform = verdicts.permittedTransform(category)
+        if collecting {
+            // Released as is, it may leave anyway; scrubbed, it is free text, not a value.
+            if transform != .release, transform?.isScrub != true { collect(value, label: verdicts.categoryName(category)) }
+            return nil
+        }
+        guard let transform else {
             decisions.append(verdicts.decision(field: concrete, category: category))
             return nil
         }
-        guard let out = TransformApplier.apply(transform, to: value, pseudonymizer: pseudonymizer) else {
+        guard
+            let (out, scrubbed) = TransformApplier.applyCounting(
+                transform, to: value, pseudonymizer: pseudonymizer, record: recordValues)
+        else {
             decisions.append(
                 FieldDecision(
                     field: concrete, category: verdicts.categoryName(category), outcome: .withheld, reason: .untransformable))
             return nil
         }
-        decisions.append(verdicts.decision(field: concrete, category: category))
+        var decision = verdicts.decision(field: concrete, category: category)
+        decision.scrubbed = scrubbed
+        decisions.append(decision)
         return out
     }
 

@@ -14,6 +14,15 @@ public enum Transform: Sendable, Equatable {
     case generalizePrefix(keep: Int)
     /// HMAC-SHA-256 under a key per provider: stable for one provider, unlinkable across providers.
     case pseudonymize
+    /// Free text with the identifiers of these kinds replaced by placeholders, and the record's
+    /// own withheld or transformed values by their category (`Scrubber`).
+    case scrub(ScrubKinds)
+
+    /// Whether this is `scrub`, whose result depends on the rest of the record.
+    public var isScrub: Bool {
+        if case .scrub = self { return true }
+        return false
+    }
 
     /// The name that decisions report, or nil for `release`.
     public var name: String? {
@@ -25,6 +34,7 @@ public enum Transform: Sendable, Equatable {
         case .generalizeBand(let w): "generalize:band:\(w)"
         case .generalizePrefix(let n): "generalize:prefix:\(n)"
         case .pseudonymize: "pseudonymize"
+        case .scrub: "scrub"
         }
     }
 }

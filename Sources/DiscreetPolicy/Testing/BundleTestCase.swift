@@ -16,6 +16,8 @@ public struct BundleTestCase: Sendable {
     public var exception: ExceptionInvocation?
     /// Concrete field path to what is expected of it.
     public var expect: [(field: String, expectation: Expectation)]
+    /// The exact record expected to leave, when the case says.
+    public var released: JSONObject?
     /// A request through a gateway route instead: the route, provider, purpose and record type
     /// come from the route, the subject and the records from where it reads them.
     public var gateway: GatewayCase?
@@ -55,9 +57,10 @@ public struct BundleTestCase: Sendable {
     public init(
         name: String, at: Date?, provider: String, purpose: String, subject: String, recordType: String,
         record: JSONObject, recordTags: Set<String> = [], exception: ExceptionInvocation? = nil,
-        expect: [(field: String, expectation: Expectation)], gateway: GatewayCase? = nil
+        expect: [(field: String, expectation: Expectation)], released: JSONObject? = nil, gateway: GatewayCase? = nil
     ) {
         self.gateway = gateway
+        self.released = released
         self.name = name
         self.at = at
         self.provider = provider

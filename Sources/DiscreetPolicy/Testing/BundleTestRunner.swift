@@ -30,7 +30,13 @@ public enum BundleTestRunner {
             } catch {
                 return CaseResult(name: t.name, failures: ["the request was refused: \(error)"])
             }
-            return CaseResult(name: t.name, failures: check(t.expect, result.decisions))
+            var failures = check(t.expect, result.decisions)
+            if let expected = t.released, expected != result.released {
+                failures.append(
+                    "released: expected \(String(decoding: JSONWriter.encode(.object(expected)), as: UTF8.self)), "
+                        + "got \(String(decoding: JSONWriter.encode(.object(result.released)), as: UTF8.self))")
+            }
+            return CaseResult(name: t.name, failures: failures)
         }
     }
 

@@ -57,7 +57,10 @@ enum AccountingReport {
             } else if r.released.isEmpty {
                 released = "<p>Nothing.</p>"
             } else {
-                released = list(r.released.map { "\(labels.category($0)): \(PersonWords.form(r.forms[$0]))" })
+                released = list(
+                    r.released.map {
+                        "\(labels.category($0)): \(PersonWords.form(r.forms[$0], removed: r.removed[$0] ?? [:], labels: labels))"
+                    })
             }
             let attempt =
                 r.notDelivered.map {

@@ -19,6 +19,9 @@ struct AccountingRow: Sendable, Equatable {
     var forms: [String: String]
     /// For a withheld category, the reason code it was kept back for.
     var reasons: [String: String]
+    /// For a scrubbed category, what `scrub` removed from its text: label to count, summed over
+    /// the category's fields.
+    var removed: [String: [String: Int]] = [:]
     /// Set when a delivery record says the gateway's attempt did not arrive (`unreachable`,
     /// `timed-out`): the disclosure was attempted, not delivered.
     var notDelivered: String?
@@ -48,6 +51,7 @@ struct AccountingRow: Sendable, Equatable {
         var withheld = Set<String>()
         var bases = Set<String>()
         var forms: [String: String] = [:]
+        var removed: [String: [String: Int]] = [:]
         var reasons: [String: String] = [:]
         for f in o["fields"]?.arrayValue ?? [] {
             let category = f["category"]?.stringValue ?? "(unmapped)"
@@ -57,6 +61,11 @@ struct AccountingRow: Sendable, Equatable {
             } else {
                 released.insert(category)
                 if forms[category] == nil, let t = f["transform"]?.stringValue { forms[category] = t }
+                for (label, count) in f["scrubbed"]?.objectValue?.members ?? [] {
+                    // Counts this service wrote; anything else counts for nothing, never a trap.
+                    let n = count.numberText.flatMap { Int($0) }.map { max(0, min($0, 1_000_000_000)) } ?? 0
+                    removed[category, default: [:]][label, default: 0] += n
+                }
             }
             if let b = f["basis"]?.stringValue { bases.insert(b) }
         }
@@ -64,11 +73,17 @@ struct AccountingRow: Sendable, Equatable {
             index: index, leafHash: leafHash, time: time, recipient: recipient, purpose: purpose, released: released.sorted(),
             withheld: withheld.subtracting(released).sorted(), bases: bases.sorted(), refused: o["refused"]?.stringValue,
             forms: forms, reasons: reasons.filter { !released.contains($0.key) })
+        self.removed = removed
     }
 }
 
 extension JSONValue {
     fileprivate subscript(_ key: String) -> JSONValue? { objectValue?[key] }
+
+    fileprivate var numberText: String? {
+        if case .number(let n) = self { return n }
+        return nil
+    }
 }
 
 /// Which disclosures an accounting shows.

@@ -36,9 +36,12 @@ enum PersonWords {
         }
     }
 
-    /// How a released category left: `the year only`, `masked: only the last 4 characters shown`.
-    static func form(_ transform: String?) -> String {
+    /// How a released category left: `the year only`, `masked: only the last 4 characters shown`;
+    /// for scrubbed text, what was taken out of it, in words (`the text, with 3 phone numbers and
+    /// your name removed`).
+    static func form(_ transform: String?, removed: [String: Int] = [:], labels: Labels = Labels()) -> String {
         guard let transform else { return "as it was" }
+        if transform == "scrub" { return scrubbed(removed, labels: labels) }
         let parts = transform.split(separator: ":").map(String.init)
         switch (parts.first, parts.count) {
         case ("mask", 2): return "masked: only the last \(parts[1]) characters shown"
@@ -48,6 +51,37 @@ enum PersonWords {
         case ("generalize", 3) where parts[1] == "prefix": return "the first \(parts[2]) characters only"
         case ("pseudonymize", 1): return "replaced by a pseudonym the recipient cannot trace back to you"
         default: return transform
+        }
+    }
+
+    static func scrubbed(_ removed: [String: Int], labels: Labels) -> String {
+        let kinds = ScrubKind.allCases.compactMap { kind -> String? in
+            guard let n = removed[kind.name], n > 0 else { return nil }
+            let (one, many) = identifierWords(kind)
+            return n == 1 ? "1 \(one)" : "\(n) \(many)"
+        }
+        let kindNames = Set(ScrubKind.allCases.map(\.name))
+        let own = removed.keys.filter { !kindNames.contains($0) && removed[$0]! > 0 }.sorted().map { label in
+            label == "withheld" ? "information the policy does not describe" : labels.category(label)
+        }
+        let all = kinds + own
+        guard !all.isEmpty else { return "the text, in which nothing had to be removed" }
+        let listed = all.count == 1 ? all[0] : all.dropLast().joined(separator: ", ") + " and " + all.last!
+        return "the text, with \(listed) removed"
+    }
+
+    /// A kind of identifier in words, singular and plural.
+    static func identifierWords(_ kind: ScrubKind) -> (String, String) {
+        switch kind {
+        case .email: ("e-mail address", "e-mail addresses")
+        case .phone: ("phone number", "phone numbers")
+        case .iban: ("bank account number", "bank account numbers")
+        case .card: ("payment card number", "payment card numbers")
+        case .usSSN: ("US social security number", "US social security numbers")
+        case .frNIR: ("French social security number", "French social security numbers")
+        case .url: ("web address", "web addresses")
+        case .ip: ("IP address", "IP addresses")
+        case .date: ("date", "dates")
         }
     }
 

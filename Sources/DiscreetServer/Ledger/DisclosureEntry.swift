@@ -139,6 +139,9 @@ extension FieldDecision {
             ("basis", basis.map(JSONValue.string) ?? .null),
         ])
         o["transform"] = transform.map(JSONValue.string) ?? .null
+        if let scrubbed {
+            o["scrubbed"] = .object(JSONObject(scrubbed.map { ($0.label, JSONValue.number(String($0.count))) }))
+        }
         return .object(o)
     }
 }

@@ -18,9 +18,23 @@ extension JSONWriter {
         writeStringOrNull(d.basis)
         raw(",\"transform\":")
         writeStringOrNull(d.transform)
+        if let scrubbed = d.scrubbed { writeScrubbed(scrubbed) }
         if let receipt {
             raw(",\"consent_receipt\":")
             writeString(receipt)
+        }
+        raw("}")
+    }
+
+    /// `,"scrubbed":{"PHONE":2,"identity.name":1}`: counts are sorted by label already, which is
+    /// also the canonical order.
+    mutating func writeScrubbed(_ counts: [ScrubCount]) {
+        raw(",\"scrubbed\":{")
+        for (i, c) in counts.enumerated() {
+            if i > 0 { raw(",") }
+            writeString(c.label)
+            raw(":")
+            bytes.append(contentsOf: String(c.count).utf8)
         }
         raw("}")
     }
@@ -40,6 +54,7 @@ extension JSONWriter {
         writeString(d.outcome.rawValue)
         raw(",\"reason\":")
         writeString(d.reason.rawValue)
+        if let scrubbed = d.scrubbed { writeScrubbed(scrubbed) }
         raw(",\"transform\":")
         writeStringOrNull(d.transform)
         raw("}")

@@ -39,6 +39,7 @@ public enum DemoPolicy {
           contact.phone: personal
           financial.amount_due: personal
           financial.invoice_number: personal
+          financial.collection_notes: personal
           health.diagnosis: medical
           health.procedure: medical
           health.psychotherapy_notes: psychotherapy
@@ -54,6 +55,7 @@ public enum DemoPolicy {
             phone: contact.phone
             amount_due: financial.amount_due
             invoice_number: financial.invoice_number
+            collection_notes: financial.collection_notes
             diagnosis: health.diagnosis
             treatments[].code: health.procedure
             treatments[].substance_program: health.substance_use
@@ -69,6 +71,8 @@ public enum DemoPolicy {
               contact.phone: { mask: 4 }
               financial.amount_due: release
               financial.invoice_number: release
+              # Free text: identifiers found in it, and the record's own withheld values, removed.
+              financial.collection_notes: { scrub: [EMAIL, PHONE, IBAN, CARD, US-SSN, FR-NIR, URL, IP] }
           billing:
             accountable: false
             categories:
@@ -103,6 +107,7 @@ public enum DemoPolicy {
             contact.phone: your phone number
             financial.amount_due: the amount you owe
             financial.invoice_number: the invoice number
+            financial.collection_notes: notes on collecting the bill
             health.diagnosis: your diagnosis
             health.procedure: the care you received
             health.psychotherapy_notes: your therapist's notes
@@ -142,6 +147,14 @@ public enum DemoPolicy {
             request: { provider: recouvra, purpose: debt-collection, subject: p-1, record_type: patient,
                        record: { name: "Ana Souza", diagnosis: "F32.1", phone: "+33612345678", birth_date: "1984-02-29" } }
             expect: { name: released, diagnosis: withheld, phone: transformed, birth_date: transformed }
+          - name: a debt collector gets the call notes without the numbers and the diagnosis in them
+            at: 2026-06-01T00:00:00Z
+            request: { provider: recouvra, purpose: debt-collection, subject: p-1, record_type: patient,
+                       record: { diagnosis: "F32.1", phone: "+33612345678",
+                                 collection_notes: "Called 06 12 34 56 78, pays by card 4970 1012 3456 7893; F32.1 follow-up" } }
+            expect: { collection_notes: transformed, diagnosis: withheld }
+            released: { phone: "********5678",
+                        collection_notes: "Called [contact.phone], pays by card [CARD]; [health.diagnosis] follow-up" }
           - name: billing never needs psychotherapy notes (minimum necessary)
             at: 2026-06-01T00:00:00Z
             request: { provider: facturo, purpose: billing, subject: p-1, record_type: patient,

@@ -33,7 +33,7 @@ struct Generator {
     static let transforms: [Transform] = [
         .release, .mask(keep: 2), .generalizeYear, .generalizeMonth, .generalizeBand(width: 10), .generalizePrefix(keep: 2),
         .pseudonymize, .mask(keep: 0), .generalizeBand(width: 1), .generalizeBand(width: 1_000_000),
-        .generalizePrefix(keep: 0),
+        .generalizePrefix(keep: 0), .scrub(.all), .scrub([.phone, .date]), .scrub([]),
     ]
 
     mutating func bundle() -> PolicyBundle {
@@ -112,6 +112,9 @@ struct Generator {
 
     static let plainScalars: [JSONValue] = [
         "1984-02-29", "2001-13-01", "abcdef", "", "ünïcødé✓", .number("37"), .number("-4.5"), .bool(true), .null,
+        // Free text, and the values scrub looks for in it.
+        "Ana Souza, né le 29 février 1984, tel 06 12 34 56 78, ana@example.fr", "Ana Souza", "06.12.34.56.78",
+        .number("0612345678"), "souza", "A. SOUZA 4970 1012 3456 7893",
     ]
 
     /// Values at the edges, where arithmetic and text handling break: Int's limits and one past

@@ -14,6 +14,13 @@ struct ReferenceEngine {
     {
         let (recordType, verdicts) = try prepare(input)
         var walk = Walk(recordType: recordType, verdicts: verdicts, pseudonymizer: pseudonymizer)
+        // What `scrub` removes: every scalar of a field that does not leave as it is (withheld,
+        // unmapped, or transformed other than by scrub), in the record's order.
+        if bundle.purposes[input.purpose]!.transforms.values.contains(where: \.isScrub) {
+            var collector = walk
+            collector.collect(.object(record), pattern: "", label: nil)
+            walk.recordValues = collector.recordValues
+        }
         let released = walk.object(record, concretePrefix: "", patternPrefix: "")
         guard walk.decisions.count <= DecisionEngine.maxFields else { throw .tooManyFields(DecisionEngine.maxFields) }
         return DisclosureResult(
@@ -181,6 +188,37 @@ struct ReferenceEngine {
         var verdicts: Verdicts
         let pseudonymizer: Pseudonymizer
         var decisions: [FieldDecision] = []
+        var recordValues = RecordValues()
+
+        /// Plainly: a field's scalars are gathered unless the field leaves as is or is scrubbed;
+        /// whatever the record type does not map is gathered as `withheld`.
+        mutating func collect(_ value: JSONValue, pattern: String, label: String?) {
+            var label = label
+            if label == nil, !pattern.isEmpty {
+                if let category = recordType.fields[pattern] {
+                    let verdict = verdicts.verdict(for: category)
+                    let leaves = verdict.decision(field: pattern, category: category).outcome != .withheld
+                    if leaves, verdict.transform == .release || verdict.transform?.isScrub == true { return }
+                    label = category
+                } else if !recordType.interiorPaths.contains(pattern) {
+                    label = "withheld"
+                }
+            }
+            switch value {
+            // A scalar where the record type expects an object or array is unmapped too.
+            case .string(let s): recordValues.add(s, label: label ?? "withheld")
+            case .number(let n): recordValues.add(n, label: label ?? "withheld")
+            case .object(let o):
+                for (key, v) in o.members {
+                    let plain = !key.isEmpty && !key.contains(".") && !key.contains("[") && !key.contains("]")
+                    let child = pattern.isEmpty ? key : pattern + "." + key
+                    collect(v, pattern: child, label: label ?? (plain ? nil : "withheld"))
+                }
+            case .array(let a):
+                for v in a { collect(v, pattern: pattern + "[]", label: label) }
+            default: break
+            }
+        }
 
         mutating func object(_ object: JSONObject, concretePrefix: String, patternPrefix: String) -> JSONObject? {
             var out = JSONObject()
@@ -209,12 +247,18 @@ struct ReferenceEngine {
                     decisions.append(decision)
                     return nil
                 }
-                guard let out = transform.apply(to: value, pseudonymizer: pseudonymizer) else {
+                guard let out = transform.apply(to: value, pseudonymizer: pseudonymizer, record: recordValues) else {
                     decisions.append(
                         FieldDecision(field: concrete, category: category, outcome: .withheld, reason: .untransformable))
                     return nil
                 }
-                decisions.append(decision)
+                var kept = decision
+                if case .scrub(let kinds) = transform, case .string(let text) = value {
+                    kept.scrubbed = Scrubber.scrub(text, kinds: kinds, record: recordValues)!.counts
+                } else if case .scrub(let kinds) = transform, case .number(let text) = value {
+                    kept.scrubbed = Scrubber.scrub(text, kinds: kinds, record: recordValues)!.counts
+                }
+                decisions.append(kept)
                 return out
             }
             if recordType.interiorPaths.contains(pattern) {

@@ -160,7 +160,9 @@ import Testing
             method: .post, uri: "/v1/subjects/p-1/consents/none/withdraw", template: "/v1/subjects/{id}/consents/{cid}/withdraw",
             role: "consent-manager", expect: 404),
         Call(
-            method: .post, uri: "/v1/disclosures", template: "/v1/disclosures", role: "discloser", json: Sample.disclosure(),
+            // With a scrubbed note, so that `scrubbed` is held to the spec too.
+            method: .post, uri: "/v1/disclosures", template: "/v1/disclosures", role: "discloser",
+            json: ScrubDisclosureTests.disclosure(),
             expect: 200),
         Call(
             method: .post, uri: "/v1/disclosures", template: "/v1/disclosures", role: "discloser",

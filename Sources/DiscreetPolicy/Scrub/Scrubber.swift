@@ -1,0 +1,112 @@
+/// `scrub`: free text with its identifiers replaced by typed placeholders (`[PHONE]`), and the
+/// record's own withheld or transformed values by their field's category (`[identity.name]`).
+///
+/// The text is folded once (`FoldedText`); each finder reads the folded bytes in one pass with a
+/// bounded look-ahead, so 1 MiB of digits, `@`, dots or brackets takes milliseconds. Where two
+/// matches overlap, the longer stays, then the higher `ScrubMatch.rank`. Replacements are made in
+/// the text as written, between the original offsets of each match's first and last units, in one
+/// pass: no placeholder is ever inside another, and the result holds no identifier the finders
+/// would find again.
+public enum Scrubber {
+    /// The text with what was found replaced, and how many of each label, sorted by label. Nil for
+    /// a text too long to index (4 GiB).
+    public static func scrub(_ text: String, kinds: ScrubKinds, record: RecordValues = RecordValues()) -> ScrubResult? {
+        guard let folded = FoldedText(text) else { return nil }
+        let matches = find(in: folded, kinds: kinds, record: record)
+        guard !matches.isEmpty else { return ScrubResult(text: text, counts: []) }
+        var counts: [String: Int] = [:]
+        var out: [UInt8] = []
+        var text = text
+        text.withUTF8 { utf8 in
+            out.reserveCapacity(utf8.count + 16 * matches.count)
+            var copied = 0
+            for m in matches {
+                let from = Int(folded.starts[m.start])
+                let to = Int(folded.ends[m.end - 1])
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[copied..<from]))
+                let label = name(m.label, record)
+                out.append(UInt8(ascii: "["))
+                out.append(contentsOf: label.utf8)
+                out.append(UInt8(ascii: "]"))
+                counts[label, default: 0] += 1
+                copied = to
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[copied...]))
+        }
+        let sorted = counts.map { ScrubCount(label: $0.key, count: $0.value) }.sorted {
+            $0.label.utf8.lexicographicallyPrecedes($1.label.utf8)
+        }
+        return ScrubResult(text: String(decoding: out, as: UTF8.self), counts: sorted)
+    }
+
+    static func name(_ label: ScrubMatch.Label, _ record: RecordValues) -> String {
+        switch label {
+        case .kind(let k): k.name
+        case .record(let i): record.labels[i]
+        }
+    }
+
+    /// Every match kept, in text order, none overlapping another.
+    static func find(in folded: FoldedText, kinds: ScrubKinds, record: RecordValues) -> [ScrubMatch] {
+        let b = folded.bytes
+        var all: [ScrubMatch] = []
+        if !record.isEmpty { record.find(in: b, into: &all) }
+        if kinds.contains(.email) { NetworkAddress.emails(in: b, into: &all) }
+        if kinds.contains(.url) { NetworkAddress.urls(in: b, into: &all) }
+        if kinds.contains(.ip) { NetworkAddress.ips(in: b, into: &all) }
+        if kinds.contains(.iban) { IBAN.find(in: b, into: &all) }
+        if kinds.contains(.frNIR) { FrenchNIR.find(in: b, into: &all) }
+        if kinds.contains(.phone) { PhoneNumber.find(in: b, into: &all) }
+        let wantsDates = kinds.contains(.date) || !record.dates.isEmpty
+        if kinds.contains(.card) || kinds.contains(.usSSN) || wantsDates {
+            let groups = DigitGroups(b)
+            if kinds.contains(.card) { CardNumber.find(in: groups, into: &all) }
+            if kinds.contains(.usSSN) { SocialSecurityNumber.find(in: groups, into: &all) }
+            if wantsDates {
+                for date in WrittenDate.find(groups: groups, in: b) {
+                    if let value = recordDate(date, record) {
+                        all.append(ScrubMatch(start: date.start, end: date.end, label: .record(value)))
+                    } else if kinds.contains(.date) {
+                        all.append(ScrubMatch(start: date.start, end: date.end, label: .kind(.date)))
+                    }
+                }
+            }
+        }
+        return resolve(all, units: b.count)
+    }
+
+    /// The record value a found date is, if any: a full day equal to one of the record's dates.
+    static func recordDate(_ date: FoundDate, _ record: RecordValues) -> Int? {
+        for r in date.readings {
+            guard let y = r.year, let d = r.day else { continue }
+            if let hit = record.dates.first(where: { $0.year == y && $0.month == r.month && $0.day == d }) { return hit.value }
+        }
+        return nil
+    }
+
+    /// Keeps the longer, then the higher-ranked, then the earlier of overlapping matches: an
+    /// e-mail address holding a surname goes whole as `[EMAIL]`, and a phone number that is the
+    /// record's own is named by its field.
+    static func resolve(_ matches: [ScrubMatch], units: Int) -> [ScrubMatch] {
+        guard matches.count > 1 else { return matches }
+        let ordered = matches.sorted {
+            if $0.end - $0.start != $1.end - $1.start { return $0.end - $0.start > $1.end - $1.start }
+            if $0.rank != $1.rank { return $0.rank > $1.rank }
+            return $0.start < $1.start
+        }
+        var taken = [Bool](repeating: false, count: units)
+        var kept: [ScrubMatch] = []
+        for m in ordered where !taken[m.start..<m.end].contains(true) {
+            for i in m.start..<m.end { taken[i] = true }
+            kept.append(m)
+        }
+        return kept.sorted { $0.start < $1.start }
+    }
+}
+
+/// What `scrub` made of a text.
+public struct ScrubResult: Sendable, Equatable {
+    public var text: String
+    /// How many of each label were removed, sorted by label (`PHONE` before `identity.name`).
+    public var counts: [ScrubCount]
+}

@@ -1,0 +1,56 @@
+import Testing
+
+@testable import DiscreetPolicy
+
+/// Identifiers written to slip past a pattern are found as their plain form would be, and the
+/// replacement covers exactly the characters as written.
+@Suite struct ScrubEvasionTests {
+    func scrubbed(_ text: String, _ kinds: ScrubKinds = .all) -> String { Scrubber.scrub(text, kinds: kinds)!.text }
+
+    @Test(arguments: [
+        // Zero-width space, joiner, word joiner, soft hyphen, BOM and direction marks inside.
+        ("call 06\u{200B}12\u{200C}34\u{2060}56\u{00AD}78 now", "call [PHONE] now"),
+        ("card 4970\u{FEFF}1012\u{200D}3456\u{200E}7893!", "card [CARD]!"),
+        ("mail a\u{200B}na@exa\u{200B}mple.com ok", "mail [EMAIL] ok"),
+        // Full-width digits and letters.
+        ("call ０６ １２ ３４ ５６ ７８ now", "call [PHONE] now"),
+        ("mail ａｎａ＠ｅｘａｍｐｌｅ．ｃｏｍ ok", "mail [EMAIL] ok"),
+        // Other scripts' digits: Arabic-Indic, Devanagari, mathematical bold.
+        ("call ٠٦ ١٢ ٣٤ ٥٦ ٧٨ now", "call [PHONE] now"),
+        ("call ०६ १२ ३४ ५६ ७८ now", "call [PHONE] now"),
+        ("call 𝟎𝟔 𝟏𝟐 𝟑𝟒 𝟓𝟔 𝟕𝟖 now", "call [PHONE] now"),
+        // Cyrillic and Greek homoglyphs in an address and an IBAN.
+        ("mail аnа@ехаmрlе.соm ok", "mail [EMAIL] ok"),
+        ("iban FR76 3000 6000 0112 3456 7890 189", "iban [IBAN]"),
+        ("iban ϜR76 3000 6000 0112 3456 7890 189", "iban ϜR76 3000 6000 0112 3456 7890 189"),
+        ("iban FR76 ３０００ 6000 0112 3456 7890 189.", "iban [IBAN]."),
+        // Other spaces and dashes between groups.
+        ("call 06\u{00A0}12\u{2009}34\u{202F}56 78 now", "call [PHONE] now"),
+        ("ssn 536\u{2013}22\u{2011}1234 ok", "ssn [US-SSN] ok"),
+        // Combining accents on digits stay with what they mark.
+        ("call 0\u{301}6 12 34 56 78\u{301} now", "call [PHONE] now"),
+    ])
+    func hiddenIdentifiersAreFound(text: String, expected: String) {
+        #expect(scrubbed(text) == expected)
+    }
+
+    @Test func aMatchIsReplacedInTheTextAsWrittenAndTheRestIsKeptByteForByte() {
+        let text = "Ünïcödé 😀 avant ０６ １２ ３４ ５６ ７８ après — 🇫🇷 fin"
+        #expect(scrubbed(text, [.phone]) == "Ünïcödé 😀 avant [PHONE] après — 🇫🇷 fin")
+    }
+
+    /// Texts that make a naive pattern backtrack: each finder reads them once. No time bound here
+    /// (speed is the benchmark's and the fuzzer's); that each completes and finds nothing is.
+    @Test(arguments: [
+        String(repeating: "1", count: 1 << 20), String(repeating: "@", count: 1 << 20),
+        String(repeating: ".", count: 1 << 20), String(repeating: "(", count: 1 << 19) + String(repeating: ")", count: 1 << 19),
+        String(repeating: "a@", count: 1 << 19), String(repeating: "1 ", count: 1 << 19),
+        String(repeating: "1.", count: 1 << 19), String(repeating: "+3", count: 1 << 19),
+        String(repeating: "fr76", count: 1 << 18), String(repeating: ":1", count: 1 << 19),
+        String(repeating: "http://", count: 1 << 17),
+    ])
+    func oneMebibyteOfRepeatsLeavesNothingToFind(text: String) {
+        let result = Scrubber.scrub(text, kinds: .all)!
+        #expect(result.counts.allSatisfy { $0.label == "URL" })
+    }
+}
