@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Coverage-guided fuzzing (libFuzzer) of the JSON parser, the bundle parser, the gateway's body and path handling and the engine, built
+// Coverage-guided fuzzing (libFuzzer) of the JSON parser, the bundle parser, the gateway's body and path handling, the engine
+// and the scrubber, built
 // apart from the main package because a libFuzzer target has no `main` of its own:
 // `swift build --package-path Fuzz --sanitize fuzzer --sanitize address`; scripts/fuzz runs them.
 
@@ -33,5 +34,7 @@ let package = Package(
                 .product(name: "DiscreetPolicy", package: "discreet"), .product(name: "DiscreetJSON", package: "discreet"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // The scrubber on any text (Scrubber, FoldedText and every finder).
+        .executableTarget(name: "FuzzScrub", dependencies: [.product(name: "DiscreetPolicy", package: "discreet")]),
     ]
 )

@@ -29,18 +29,30 @@ enum SocialSecurityNumber {
         return area != 0 && area != 666 && area < 900 && group != 0 && serial != 0
     }
 
-    /// Whether "ssn", "ss#" or "social security" is written in the 32 units before `i`.
+    /// Whether the words just before `i` name an SSN: `SSN 536221234`, `SSN: …`, `SS# …`,
+    /// `social security number …`, `SSN no. …`. Only the words right before count, so that what
+    /// is replaced elsewhere in the text never changes the answer.
     static func isNamed(before i: Int, in b: [UInt8]) -> Bool {
-        let window = Array(b[max(0, i - 32)..<i])
-        return contains(window, "ssn") || contains(window, "ss#") || contains(window, "social security")
+        var k = i
+        func word() -> (ArraySlice<UInt8>, UInt8?) {
+            var skipped = 0
+            while k > 0, !b[k - 1].isWord, skipped < 3 {
+                k -= 1
+                skipped += 1
+            }
+            let end = k
+            while k > 0, b[k - 1].isLetter { k -= 1 }
+            return (b[k..<end], end < b.count ? b[end] : nil)
+        }
+        var (w, after) = word()
+        if fillers.contains(Array(w)) { (w, after) = word() }
+        // `[US-SSN]` names what was removed before, not this number.
+        if after == UInt8(ascii: "]") { return false }
+        if w.elementsEqual("ssn".utf8) || w.elementsEqual("security".utf8) { return true }
+        return w.elementsEqual("ss".utf8) && after == UInt8(ascii: "#")
     }
 
-    static func contains(_ hay: [UInt8], _ needle: String) -> Bool {
-        let n = Array(needle.utf8)
-        guard hay.count >= n.count else { return false }
-        for s in 0...(hay.count - n.count) where hay[s..<(s + n.count)].elementsEqual(n) { return true }
-        return false
-    }
+    static let fillers: Set<[UInt8]> = Set(["number", "no", "num", "nr", "is", "n"].map { Array($0.utf8) })
 }
 
 /// French social security numbers (NIR): sex, year, month, department (`2A` and `2B` for Corsica),

@@ -39,6 +39,16 @@ public enum Scrubber {
         return ScrubResult(text: String(decoding: out, as: UTF8.self), counts: sorted)
     }
 
+    /// Where `scrub` would replace, in UTF-8 offsets of the text, with each span's label: for
+    /// tools that score the scrubber against labelled text (`discreet policy scrub --jsonl`).
+    public static func spans(_ text: String, kinds: ScrubKinds, record: RecordValues = RecordValues()) -> [ScrubSpan]? {
+        guard let folded = FoldedText(text) else { return nil }
+        return find(in: folded, kinds: kinds, record: record).map {
+            ScrubSpan(
+                utf8Start: Int(folded.starts[$0.start]), utf8End: Int(folded.ends[$0.end - 1]), label: name($0.label, record))
+        }
+    }
+
     static func name(_ label: ScrubMatch.Label, _ record: RecordValues) -> String {
         switch label {
         case .kind(let k): k.name
@@ -47,8 +57,30 @@ public enum Scrubber {
     }
 
     /// Every match kept, in text order, none overlapping another.
+    ///
+    /// A finder wants an identifier to stand alone (no letter or digit touching it), so one
+    /// written flush against another (`…@a.fr+33 6…`) is missed while its neighbour is there. Each
+    /// kept match is therefore blanked (its units made a symbol, which no finder reads as part of
+    /// anything) and the finders run again, until nothing new is found: what is left holds nothing
+    /// they would find, even once the placeholders stand in the text. At most four rounds; a
+    /// second only when the first found something.
     static func find(in folded: FoldedText, kinds: ScrubKinds, record: RecordValues) -> [ScrubMatch] {
-        let b = folded.bytes
+        var b = folded.bytes
+        var kept = findOnce(b, kinds: kinds, record: record)
+        var rounds = 1
+        var fresh = kept
+        var grew = false
+        while !fresh.isEmpty, rounds < 4 {
+            for m in fresh { for i in m.start..<m.end { b[i] = FoldedText.symbol } }
+            fresh = findOnce(b, kinds: kinds, record: record)
+            rounds += 1
+            grew = grew || !fresh.isEmpty
+            kept += fresh
+        }
+        return grew ? kept.sorted { $0.start < $1.start } : kept
+    }
+
+    static func findOnce(_ b: [UInt8], kinds: ScrubKinds, record: RecordValues) -> [ScrubMatch] {
         var all: [ScrubMatch] = []
         if !record.isEmpty { record.find(in: b, into: &all) }
         if kinds.contains(.email) { NetworkAddress.emails(in: b, into: &all) }
@@ -102,6 +134,13 @@ public enum Scrubber {
         }
         return kept.sorted { $0.start < $1.start }
     }
+}
+
+/// One replacement `scrub` makes: the original text's UTF-8 offsets and the placeholder's label.
+public struct ScrubSpan: Sendable, Equatable {
+    public var utf8Start: Int
+    public var utf8End: Int
+    public var label: String
 }
 
 /// What `scrub` made of a text.

@@ -53,7 +53,10 @@ enum WrittenDate {
                 }
             }
             // 03/2026: a month and its year, alone (not the end of a day that is not one).
-            let alone = (from == 0 || g.joins[from - 1] == 0) && from + 1 < g.count && g.joins[from + 1] == 0
+            let slash = UInt8(ascii: "/")
+            let alone =
+                (from == 0 || g.joins[from - 1] != slash) && from + 1 < g.count
+                && (from + 2 == g.count || g.joins[from + 1] != slash)
             if alone, l0 == 2, g.length(from + 1) == 4, g.joins[from] == UInt8(ascii: "/"), g.isOpen(from, from + 2) {
                 let m = g.value(from)
                 if (1...12).contains(m), let y = year(g.value(from + 1), digits: 4) {
@@ -151,9 +154,16 @@ enum WrittenDate {
         var digitStart = suffixStart
         while digitStart > 0, b[digitStart - 1].isDigit, suffixStart - digitStart < 3 { digitStart -= 1 }
         let length = suffixStart - digitStart
-        guard length == 1 || length == 2, digitStart == 0 || !b[digitStart - 1].isWord else { return nil }
+        // Not the end of a number in groups (the 26 of 14.03.26).
+        guard length == 1 || length == 2, digitStart == 0 || !(b[digitStart - 1].isWord || isJoin(b[digitStart - 1])) else {
+            return nil
+        }
         let d = WrittenDate.value(digitStart..<suffixStart, b)
         return (1...31).contains(d) ? (d, digitStart) : nil
+    }
+
+    static func isJoin(_ c: UInt8) -> Bool {
+        c == UInt8(ascii: ".") || c == UInt8(ascii: "/") || c == UInt8(ascii: "-") || c == UInt8(ascii: ",")
     }
 
     /// A day written after a month's name: ` 14`, ` 14th`, ` 1st`, then an optional `,`.

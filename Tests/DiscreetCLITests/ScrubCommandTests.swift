@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+/// `discreet policy scrub`: plain text in and out, or JSON lines with spans for scoring.
+@Suite struct ScrubCommandTests {
+    static func scrub(_ arguments: [String], input: String) throws -> CLITests.Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLITests.binary)
+        p.arguments = ["policy", "scrub"] + arguments
+        let stdin = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        p.standardInput = stdin
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return CLITests.Run(
+            status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func plainTextIsScrubbedAndTheCountsGoToStandardError() throws {
+        let r = try Self.scrub(["--kinds", "PHONE,EMAIL"], input: "Call 06 12 34 56 78 or ana@x.fr, card 4970 1012 3456 7893")
+        #expect(r.status == 0)
+        #expect(r.out == "Call [PHONE] or [EMAIL], card 4970 1012 3456 7893")
+        #expect(r.err == "removed: EMAIL: 1, PHONE: 1\n")
+    }
+
+    @Test func jsonLinesGiveSpansInScalarsOfTheInput() throws {
+        let r = try Self.scrub(
+            ["--jsonl"], input: #"{"text":"é Souza 06 12 34 56 78","record":{"identity.name":"Ana Souza"}}"# + "\n")
+        #expect(r.status == 0)
+        #expect(
+            r.out
+                == #"{"text":"é [identity.name] [PHONE]","counts":{"PHONE":1,"identity.name":1},"spans":[[2,7,"identity.name"],[8,22,"PHONE"]]}"#
+                + "\n")
+    }
+
+    @Test func anUnknownKindOrABadLineIsRefusedByName() throws {
+        let kind = try Self.scrub(["--kinds", "PASSPORT"], input: "x")
+        #expect(kind.status == 64)
+        #expect(kind.err.contains("--kinds: unknown kind; expected EMAIL, PHONE, IBAN, CARD, US-SSN, FR-NIR, URL, IP, DATE"))
+        let line = try Self.scrub(["--jsonl"], input: "{\"text\": 1}\n")
+        #expect(line.status == 64)
+        #expect(line.err.contains("line 1: expected"))
+    }
+}
