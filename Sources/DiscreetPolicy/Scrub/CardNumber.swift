@@ -1,9 +1,10 @@
 /// Payment card numbers: 13 to 19 digits written whole or in the groups printed on cards, whose
 /// issuer prefix allows that length, and whose Luhn check digit is right. An order number of card
-/// length fails one of the three and stays.
+/// length fails one of the three and stays; so do four groups in the middle of a longer number
+/// (an IBAN whose key is wrong).
 enum CardNumber {
     static func find(in g: DigitGroups, into out: inout [ScrubMatch]) {
-        for from in 0..<g.count {
+        for from in 0..<g.count where g.startsRun(from) {
             // A card in groups opens with four digits; whole, it is one group of 13 to 19.
             let first = g.length(from)
             if (13...19).contains(first), g.isOpen(from, from + 1), isValid(g.digits(from, from + 1)) {

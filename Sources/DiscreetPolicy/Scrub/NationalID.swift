@@ -3,7 +3,7 @@
 /// 00 or serial 0000: such a number stays (so does a date written like one).
 enum SocialSecurityNumber {
     static func find(in g: DigitGroups, into out: inout [ScrubMatch]) {
-        for from in 0..<g.count {
+        for from in 0..<g.count where g.startsRun(from) {
             let first = g.length(from)
             if first == 3, from + 3 <= g.count, g.length(from + 1) == 2, g.length(from + 2) == 4,
                 g.isJoined(from, from + 3, by: separators), g.isOpen(from, from + 3)

@@ -24,7 +24,9 @@ enum PhoneNumber {
         while i < n {
             let c = b[i]
             let opens = c == UInt8(ascii: "+") || c == UInt8(ascii: "(") || c.isDigit
-            guard opens, i == 0 || isOpenBefore(b[i - 1]), i + 1 < n || c.isDigit else {
+            // Not the middle of a number in groups (the 0042 3458 of an account number).
+            let continues = i >= 2 && DigitGroups.isSeparator(b[i - 1]) && b[i - 2].isDigit
+            guard opens, i == 0 || isOpenBefore(b[i - 1]), !continues, i + 1 < n || c.isDigit else {
                 i += 1
                 continue
             }
@@ -37,9 +39,9 @@ enum PhoneNumber {
         }
     }
 
+    /// A `(` before a digit may open a number that is not an area code in brackets: `(07 81 22 90 13)`.
     static func isOpenBefore(_ p: UInt8) -> Bool {
-        !p.isWord && p != UInt8(ascii: "+") && p != UInt8(ascii: "(") && p != UInt8(ascii: "-") && p != UInt8(ascii: ".")
-            && p != UInt8(ascii: "/")
+        !p.isWord && p != UInt8(ascii: "+") && p != UInt8(ascii: "-") && p != UInt8(ascii: ".") && p != UInt8(ascii: "/")
     }
 
     /// Digits in groups from `start`, with at most two separators between groups, up to 15 digits;
@@ -154,8 +156,8 @@ enum PhoneNumber {
                 return true
             }
             // Germany: an area code of 3 to 6 digits with its 0 (02 to 09, or 015 to 017 for
-            // mobiles), then the subscriber's.
-            if (9...12).contains(d.count), lengths.count >= 2, (3...6).contains(lengths[0]),
+            // mobiles), then the subscriber's in one or two groups; 10 to 12 digits in all.
+            if (10...12).contains(d.count), (2...3).contains(lengths.count), (3...6).contains(lengths[0]),
                 d[s + 1] >= 2 || (d[s + 1] == 1 && (5...7).contains(d[s + 2])),
                 lengths.dropFirst().allSatisfy({ $0 >= 2 })
             {

@@ -54,6 +54,11 @@ public struct RecordValues: Sendable {
         guard !words.isEmpty || added else { return }
         let whole = words.flatMap { $0 }
         added = insert(whole, index) || added
+        // A date is found by its day, however written; its year alone is not the date.
+        if !dates.isEmpty, dates[dates.count - 1].value == index {
+            labels.append(label)
+            return
+        }
         let hasLetters = whole.contains(where: \.isLetter)
         if words.count >= 2 {
             // Each word that says something alone, and each run of two to four words holding one.

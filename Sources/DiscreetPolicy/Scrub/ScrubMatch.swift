@@ -71,6 +71,9 @@ struct DigitGroups {
 
     var count: Int { groups.count }
 
+    /// Whether group `i` opens its run (no group is joined to it from before).
+    func startsRun(_ i: Int) -> Bool { i == 0 || joins[i - 1] == 0 }
+
     /// The length of group `i`.
     func length(_ i: Int) -> Int { groups[i].count }
 

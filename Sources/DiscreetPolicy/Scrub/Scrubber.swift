@@ -107,11 +107,17 @@ public enum Scrubber {
         return resolve(all, units: b.count)
     }
 
-    /// The record value a found date is, if any: a full day equal to one of the record's dates.
+    /// The record value a found date is, if any: one of the record's dates, its day and month
+    /// written (`14 mars` is a birthday as much as `14 mars 1984` is), its year too if written, or
+    /// its month and year (`mars 1984`).
     static func recordDate(_ date: FoundDate, _ record: RecordValues) -> Int? {
         for r in date.readings {
-            guard let y = r.year, let d = r.day else { continue }
-            if let hit = record.dates.first(where: { $0.year == y && $0.month == r.month && $0.day == d }) { return hit.value }
+            let hit = record.dates.first { v in
+                guard v.month == r.month else { return false }
+                if let d = r.day { return d == v.day && (r.year == nil || r.year == v.year) }
+                return r.year == v.year
+            }
+            if let hit { return hit.value }
         }
         return nil
     }
