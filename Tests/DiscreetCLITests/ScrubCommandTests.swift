@@ -49,3 +49,14 @@ import Testing
         #expect(line.err.contains("line 1: expected"))
     }
 }
+
+/// The Safe Harbor example bundle: a test per rule of 164.514(b)(2), all passing.
+@Suite struct SafeHarborExampleTests {
+    @Test func everyRuleOfTheExampleBundlePasses() throws {
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { root.deleteLastPathComponent() }
+        let r = try CLITests.run(["policy", "test", root.appendingPathComponent("examples/safe-harbor.yaml").path])
+        #expect(r.status == 0, "\(r.out)")
+        #expect(r.out.hasSuffix("9 passed, 0 failed\n"))
+    }
+}

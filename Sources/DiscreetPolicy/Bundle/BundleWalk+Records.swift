@@ -39,13 +39,21 @@ extension BundleWalk {
             let p = path.appending(name)
             guard let fields = reader.mapping(body, p, what: "a purpose: a mapping of categories to transforms") else { continue }
             var accountable = true
+            var safeHarbor = false
             var list = fields
             var listPath = p
-            // Extended form: { accountable: false, categories: { ... } }.
+            // Extended form: { accountable: false, deidentify: safe-harbor, categories: { ... } }.
             if fields.contains(where: { $0.key == "categories" }) {
-                reader.rejectUnknown(fields, allowed: ["categories", "accountable"], p)
+                reader.rejectUnknown(fields, allowed: ["categories", "accountable", "deidentify"], p)
                 if let a = fields.first(where: { $0.key == "accountable" }) {
                     accountable = reader.bool(a.node, p.appending("accountable")) ?? true
+                }
+                if let d = fields.first(where: { $0.key == "deidentify" }) {
+                    if d.node.scalar?.string == "safe-harbor" {
+                        safeHarbor = true
+                    } else {
+                        reader.issue(p.appending("deidentify"), d.node, "expected safe-harbor (HIPAA 164.514(b)(2))")
+                    }
                 }
                 listPath = p.appending("categories")
                 let c = fields.first { $0.key == "categories" }!.node
@@ -58,15 +66,36 @@ extension BundleWalk {
                     reader.issue(q, value, "unknown category '\(category)'; declare it under /categories")
                     continue
                 }
-                if let t = transform(value, q) { transforms[category] = t }
+                guard let t = transform(value, q) else { continue }
+                if safeHarbor, let why = BundleWalk.notSafeHarbor(t) { reader.issue(q, value, why) }
+                transforms[category] = t
             }
-            out[name] = Purpose(name: name, transforms: transforms, accountable: accountable)
+            out[name] = Purpose(name: name, transforms: transforms, accountable: accountable, safeHarbor: safeHarbor)
         }
         return out
     }
 
     static let transformHelp =
-        "expected release, pseudonymize, scrub, {mask: N}, {generalize: year}, {generalize: month}, {generalize: {band: N}}, {generalize: {prefix: N}} or {scrub: [KIND, ...]}"
+        "expected release, pseudonymize, scrub, {mask: N}, {generalize: year}, {generalize: month}, {generalize: {band: N}}, {generalize: {prefix: N}}, {scrub: [KIND, ...]} or {safe-harbor: zip|date|age}"
+
+    /// Why a transform may not serve a purpose that deidentifies by Safe Harbor, or nil.
+    static func notSafeHarbor(_ t: Transform) -> String? {
+        switch t {
+        case .pseudonymize:
+            "a pseudonym is derived from the identifier, which Safe Harbor forbids (164.514(c)(1)); withhold the category"
+        case .mask:
+            "a mask leaves part of the identifier; under safe-harbor withhold the category or use a safe-harbor transform"
+        case .generalizeMonth:
+            "Safe Harbor keeps no date element but the year; use {safe-harbor: date}"
+        case .generalizePrefix:
+            "a prefix is not Safe Harbor's ZIP rule; use {safe-harbor: zip}"
+        case .generalizeYear:
+            "a year alone may still show an age over 89; use {safe-harbor: date}"
+        case .scrub(let kinds) where kinds != .all:
+            "Safe Harbor removes every kind from free text; write scrub"
+        default: nil
+        }
+    }
 
     static let scrubKindHelp = "expected a list of " + ScrubKind.allCases.map(\.name).joined(separator: ", ")
 
@@ -91,6 +120,15 @@ extension BundleWalk {
         switch key {
         case "mask":
             return reader.nonNegativeInt(v, q, what: "how many trailing characters to keep (0 or more)").map { .mask(keep: $0) }
+        case "safe-harbor":
+            switch v.scalar?.string {
+            case "zip": return .safeHarborZIP
+            case "date": return .safeHarborDate
+            case "age": return .safeHarborAge
+            default:
+                reader.issue(q, v, "expected zip, date or age")
+                return nil
+            }
         case "scrub":
             guard case .sequence(let items) = v else {
                 reader.issue(q, v, BundleWalk.scrubKindHelp)

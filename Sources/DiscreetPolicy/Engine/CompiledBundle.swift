@@ -66,6 +66,8 @@ struct CompiledPurpose: Sendable {
     /// Whether any listed category is scrubbed: records are then read twice, first for the values
     /// `scrub` removes from their free text.
     let scrubs: Bool
+    /// `deidentify: safe-harbor`.
+    let safeHarbor: Bool
 
     /// `name` is the purpose's key in the bundle, the name requests use.
     init(_ purpose: Purpose, named name: String, categoryIDs: [String: Int], regimes: [Regime]) {
@@ -75,6 +77,7 @@ struct CompiledPurpose: Sendable {
         }
         self.listed = listed
         scrubs = purpose.transforms.values.contains(where: \.isScrub)
+        safeHarbor = purpose.safeHarbor
         requiresConsent = regimes.map { $0.requiresConsent(for: name) }
         acceptsAnyProvider = regimes.map { $0.acceptsAnyContractedProvider(for: name) }
     }

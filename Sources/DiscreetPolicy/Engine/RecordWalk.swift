@@ -131,7 +131,9 @@ struct RecordWalk {
         }
         guard
             let (out, scrubbed) = TransformApplier.applyCounting(
-                transform, to: value, pseudonymizer: pseudonymizer, record: recordValues)
+                transform, to: value, pseudonymizer: pseudonymizer,
+                context: TransformContext(
+                    record: recordValues, decisionYear: verdicts.scope.decisionYear, safeHarbor: verdicts.scope.safeHarbor))
         else {
             decisions.append(
                 FieldDecision(

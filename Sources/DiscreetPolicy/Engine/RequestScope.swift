@@ -26,6 +26,10 @@ final class RequestScope {
     let exceptionBasis: String?
     /// By regime id, for `exceptionBasis`: whether the regime admits it.
     let exceptionAdmitted: [Bool]
+    /// The request instant's year (UTC), for Safe Harbor's rule on ages over 89.
+    let decisionYear: Int
+    /// The purpose deidentifies by Safe Harbor.
+    var safeHarbor: Bool { purpose.safeHarbor }
 
     /// A consent that names this purpose and this provider (or any contracted provider).
     struct ScopedConsent {
@@ -44,6 +48,7 @@ final class RequestScope {
     init(input: DecisionInput, compiled: CompiledBundle, purpose: CompiledPurpose) {
         self.compiled = compiled
         self.purpose = purpose
+        self.decisionYear = Int(RFC3339.format(input.time).prefix(4)) ?? 0
 
         self.tagRegimes = Self.tagRegimes(input.recordTags, input.subject?.tags ?? [], compiled)
 

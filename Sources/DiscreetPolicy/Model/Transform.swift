@@ -17,6 +17,12 @@ public enum Transform: Sendable, Equatable {
     /// Free text with the identifiers of these kinds replaced by placeholders, and the record's
     /// own withheld or transformed values by their category (`Scrubber`).
     case scrub(ScrubKinds)
+    /// HIPAA Safe Harbor (`SafeHarbor`): a ZIP code to its first three digits or `000`.
+    case safeHarborZIP
+    /// A date to its year, or "90 or older" when the year shows an age over 89.
+    case safeHarborDate
+    /// An age as it is up to 89, "90 or older" above.
+    case safeHarborAge
 
     /// Whether this is `scrub`, whose result depends on the rest of the record.
     public var isScrub: Bool {
@@ -35,6 +41,9 @@ public enum Transform: Sendable, Equatable {
         case .generalizePrefix(let n): "generalize:prefix:\(n)"
         case .pseudonymize: "pseudonymize"
         case .scrub: "scrub"
+        case .safeHarborZIP: "safe-harbor:zip"
+        case .safeHarborDate: "safe-harbor:date"
+        case .safeHarborAge: "safe-harbor:age"
         }
     }
 }

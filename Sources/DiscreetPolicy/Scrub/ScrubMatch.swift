@@ -4,6 +4,8 @@ struct ScrubMatch: Equatable {
         case kind(ScrubKind)
         /// The index of a record value (`RecordValues`): its field's category names it.
         case record(Int)
+        /// An age over 89, under Safe Harbor.
+        case ageOver89
     }
 
     var start: Int
@@ -16,6 +18,7 @@ struct ScrubMatch: Equatable {
     var rank: Int {
         switch label {
         case .record: 20
+        case .ageOver89: 1
         case .kind(let k):
             switch k {
             case .iban: 9

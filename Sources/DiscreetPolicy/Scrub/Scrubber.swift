@@ -10,9 +10,12 @@
 public enum Scrubber {
     /// The text with what was found replaced, and how many of each label, sorted by label. Nil for
     /// a text too long to index (4 GiB).
-    public static func scrub(_ text: String, kinds: ScrubKinds, record: RecordValues = RecordValues()) -> ScrubResult? {
+    /// `agesOver89`: Safe Harbor's rule, ages over 89 written in the text become "90 or older".
+    public static func scrub(
+        _ text: String, kinds: ScrubKinds, record: RecordValues = RecordValues(), agesOver89: Bool = false
+    ) -> ScrubResult? {
         guard let folded = FoldedText(text) else { return nil }
-        let matches = find(in: folded, kinds: kinds, record: record)
+        let matches = find(in: folded, kinds: kinds, record: record, agesOver89: agesOver89)
         guard !matches.isEmpty else { return ScrubResult(text: text, counts: []) }
         var counts: [String: Int] = [:]
         var out: [UInt8] = []
@@ -41,9 +44,11 @@ public enum Scrubber {
 
     /// Where `scrub` would replace, in UTF-8 offsets of the text, with each span's label: for
     /// tools that score the scrubber against labelled text (`discreet policy scrub --jsonl`).
-    public static func spans(_ text: String, kinds: ScrubKinds, record: RecordValues = RecordValues()) -> [ScrubSpan]? {
+    public static func spans(
+        _ text: String, kinds: ScrubKinds, record: RecordValues = RecordValues(), agesOver89: Bool = false
+    ) -> [ScrubSpan]? {
         guard let folded = FoldedText(text) else { return nil }
-        return find(in: folded, kinds: kinds, record: record).map {
+        return find(in: folded, kinds: kinds, record: record, agesOver89: agesOver89).map {
             ScrubSpan(
                 utf8Start: Int(folded.starts[$0.start]), utf8End: Int(folded.ends[$0.end - 1]), label: name($0.label, record))
         }
@@ -53,6 +58,7 @@ public enum Scrubber {
         switch label {
         case .kind(let k): k.name
         case .record(let i): record.labels[i]
+        case .ageOver89: SafeHarbor.ninetyOrOlder
         }
     }
 
@@ -64,15 +70,17 @@ public enum Scrubber {
     /// anything) and the finders run again, until nothing new is found: what is left holds nothing
     /// they would find, even once the placeholders stand in the text. At most four rounds; a
     /// second only when the first found something.
-    static func find(in folded: FoldedText, kinds: ScrubKinds, record: RecordValues) -> [ScrubMatch] {
+    static func find(in folded: FoldedText, kinds: ScrubKinds, record: RecordValues, agesOver89: Bool = false)
+        -> [ScrubMatch]
+    {
         var b = folded.bytes
-        var kept = findOnce(b, kinds: kinds, record: record)
+        var kept = findOnce(b, kinds: kinds, record: record, agesOver89: agesOver89)
         var rounds = 1
         var fresh = kept
         var grew = false
         while !fresh.isEmpty, rounds < 4 {
             for m in fresh { for i in m.start..<m.end { b[i] = FoldedText.symbol } }
-            fresh = findOnce(b, kinds: kinds, record: record)
+            fresh = findOnce(b, kinds: kinds, record: record, agesOver89: agesOver89)
             rounds += 1
             grew = grew || !fresh.isEmpty
             kept += fresh
@@ -80,9 +88,10 @@ public enum Scrubber {
         return grew ? kept.sorted { $0.start < $1.start } : kept
     }
 
-    static func findOnce(_ b: [UInt8], kinds: ScrubKinds, record: RecordValues) -> [ScrubMatch] {
+    static func findOnce(_ b: [UInt8], kinds: ScrubKinds, record: RecordValues, agesOver89: Bool) -> [ScrubMatch] {
         var all: [ScrubMatch] = []
         if !record.isEmpty { record.find(in: b, into: &all) }
+        if agesOver89 { AgeMention.find(in: b, into: &all) }
         if kinds.contains(.email) { NetworkAddress.emails(in: b, into: &all) }
         if kinds.contains(.url) { NetworkAddress.urls(in: b, into: &all) }
         if kinds.contains(.ip) { NetworkAddress.ips(in: b, into: &all) }

@@ -33,7 +33,8 @@ struct Generator {
     static let transforms: [Transform] = [
         .release, .mask(keep: 2), .generalizeYear, .generalizeMonth, .generalizeBand(width: 10), .generalizePrefix(keep: 2),
         .pseudonymize, .mask(keep: 0), .generalizeBand(width: 1), .generalizeBand(width: 1_000_000),
-        .generalizePrefix(keep: 0), .scrub(.all), .scrub([.phone, .date]), .scrub([]),
+        .generalizePrefix(keep: 0), .scrub(.all), .scrub([.phone, .date]), .scrub([]), .safeHarborZIP, .safeHarborDate,
+        .safeHarborAge,
     ]
 
     mutating func bundle() -> PolicyBundle {
@@ -53,7 +54,7 @@ struct Generator {
         for u in Self.purposes {
             var t: [String: Transform] = [:]
             for c in Self.categories where chance(60) { t[c] = pick(Self.transforms) }
-            purposes[u] = Purpose(name: u, transforms: t)
+            purposes[u] = Purpose(name: u, transforms: t, safeHarbor: chance(20))
         }
         return PolicyBundle(
             version: "gen", regimes: regimes,
@@ -114,7 +115,8 @@ struct Generator {
         "1984-02-29", "2001-13-01", "abcdef", "", "ünïcødé✓", .number("37"), .number("-4.5"), .bool(true), .null,
         // Free text, and the values scrub looks for in it.
         "Ana Souza, né le 29 février 1984, tel 06 12 34 56 78, ana@example.fr", "Ana Souza", "06.12.34.56.78",
-        .number("0612345678"), "souza", "A. SOUZA 4970 1012 3456 7893",
+        .number("0612345678"), "souza", "A. SOUZA 4970 1012 3456 7893", "03601", "75011-1234", .number("93"),
+        "1931-05-02", "aged 95, seen 02/05/1931",
     ]
 
     /// Values at the edges, where arithmetic and text handling break: Int's limits and one past

@@ -247,16 +247,23 @@ struct ReferenceEngine {
                     decisions.append(decision)
                     return nil
                 }
-                guard let out = transform.apply(to: value, pseudonymizer: pseudonymizer, record: recordValues) else {
+                var utc = Calendar(identifier: .gregorian)
+                utc.timeZone = TimeZone(identifier: "UTC")!
+                let context = TransformContext(
+                    record: recordValues, decisionYear: utc.component(.year, from: verdicts.input.time),
+                    safeHarbor: verdicts.bundle.purposes[verdicts.input.purpose]?.safeHarbor ?? false)
+                guard let out = transform.apply(to: value, pseudonymizer: pseudonymizer, context: context) else {
                     decisions.append(
                         FieldDecision(field: concrete, category: category, outcome: .withheld, reason: .untransformable))
                     return nil
                 }
                 var kept = decision
                 if case .scrub(let kinds) = transform, case .string(let text) = value {
-                    kept.scrubbed = Scrubber.scrub(text, kinds: kinds, record: recordValues)!.counts
+                    kept.scrubbed =
+                        Scrubber.scrub(text, kinds: kinds, record: recordValues, agesOver89: context.safeHarbor)!.counts
                 } else if case .scrub(let kinds) = transform, case .number(let text) = value {
-                    kept.scrubbed = Scrubber.scrub(text, kinds: kinds, record: recordValues)!.counts
+                    kept.scrubbed =
+                        Scrubber.scrub(text, kinds: kinds, record: recordValues, agesOver89: context.safeHarbor)!.counts
                 }
                 decisions.append(kept)
                 return out

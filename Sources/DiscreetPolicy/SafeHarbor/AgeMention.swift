@@ -1,0 +1,63 @@
+/// Ages over 89 written in free text (`93-year-old`, `aged 91`, `age: 95`, `92 yo`, `94 ans`,
+/// `âgée de 96 ans`): Safe Harbor keeps none of them (164.514(b)(2)(i)(C)); the number becomes
+/// "90 or older". Only under `deidentify: safe-harbor`; other ages stay.
+enum AgeMention {
+    static func find(in b: [UInt8], into out: inout [ScrubMatch]) {
+        let n = b.count
+        var i = 0
+        while i < n {
+            guard b[i].isDigit, i == 0 || !b[i - 1].isWord else {
+                i += 1
+                continue
+            }
+            var e = i
+            var value = 0
+            while e < n, b[e].isDigit, e - i < 4 {
+                value = value * 10 + Int(b[e] - 0x30)
+                e += 1
+            }
+            if (2...3).contains(e - i), e == n || !b[e].isDigit, (90...130).contains(value),
+                hasUnitAfter(b, e) || hasCueBefore(b, i)
+            {
+                out.append(ScrubMatch(start: i, end: e, label: .ageOver89))
+            }
+            i = max(e, i + 1)
+        }
+    }
+
+    /// ` years old`, `-year-old`, ` yrs`, ` yo`, ` y/o`, ` ans`.
+    static func hasUnitAfter(_ b: [UInt8], _ e: Int) -> Bool {
+        var k = e
+        if k < b.count, b[k] == 0x20 || b[k] == UInt8(ascii: "-") { k += 1 }
+        var w = k
+        while w < b.count, b[w].isLetter || b[w] == UInt8(ascii: "/") { w += 1 }
+        guard w == b.count || !b[w].isWord else { return false }
+        return units.contains(Array(b[k..<w]))
+    }
+
+    /// `aged `, `age `, `age: `, `âgé de `, `âgée de `.
+    static func hasCueBefore(_ b: [UInt8], _ i: Int) -> Bool {
+        var k = i
+        var skipped = 0
+        while k > 0, !b[k - 1].isWord, skipped < 3 {
+            k -= 1
+            skipped += 1
+        }
+        let end = k
+        while k > 0, b[k - 1].isLetter { k -= 1 }
+        var word = Array(b[k..<end])
+        if word == Array("de".utf8) {
+            // "âgée de 96 ans": the word before "de".
+            var j = k
+            while j > 0, b[j - 1] == 0x20 { j -= 1 }
+            let wordEnd = j
+            while j > 0, b[j - 1].isLetter { j -= 1 }
+            word = Array(b[j..<wordEnd])
+        }
+        return cues.contains(word)
+    }
+
+    static let units: Set<[UInt8]> = Set(
+        ["year", "years", "yr", "yrs", "yo", "y/o", "ans", "an", "year-old", "years-old"].map { Array($0.utf8) })
+    static let cues: Set<[UInt8]> = Set(["aged", "age", "agee", "ages", "agees"].map { Array($0.utf8) })
+}
