@@ -53,9 +53,9 @@ struct ScrubCommand: ParsableCommand {
             for (label, value) in o["record"]?.objectValue?.members ?? [] {
                 if let v = value.stringValue { record.add(v, label: label) }
             }
-            guard let result = Scrubber.scrub(text, kinds: set, record: record),
-                let spans = Scrubber.spans(text, kinds: set, record: record)
-            else { throw ValidationError("line \(n + 1): the text is too long") }
+            guard let (result, spans) = Scrubber.scrubWithSpans(text, kinds: set, record: record) else {
+                throw ValidationError("line \(n + 1): the text is too long")
+            }
             let scalarOffset = Self.scalarOffsets(text)
             let answer = JSONObject([
                 ("text", .string(result.text)),

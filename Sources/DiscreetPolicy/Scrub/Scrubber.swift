@@ -9,13 +9,26 @@
 /// would find again.
 public enum Scrubber {
     /// The text with what was found replaced, and how many of each label, sorted by label. Nil for
-    /// a text too long to index (4 GiB).
+    /// a text too long to index (4 GiB) or one that does not settle (`find`): the field is withheld.
     /// `agesOver89`: Safe Harbor's rule, ages over 89 written in the text become "90 or older".
     public static func scrub(
         _ text: String, kinds: ScrubKinds, record: RecordValues = RecordValues(), agesOver89: Bool = false
     ) -> ScrubResult? {
-        guard let folded = FoldedText(text) else { return nil }
-        let matches = find(in: folded, kinds: kinds, record: record, agesOver89: agesOver89)
+        guard let folded = FoldedText(text), let matches = find(in: folded, kinds: kinds, record: record, agesOver89: agesOver89)
+        else { return nil }
+        return replace(text, matches, folded, record)
+    }
+
+    /// `scrub`'s result and the spans it replaced (`spans`), from one reading of the text.
+    public static func scrubWithSpans(
+        _ text: String, kinds: ScrubKinds, record: RecordValues = RecordValues(), agesOver89: Bool = false
+    ) -> (ScrubResult, [ScrubSpan])? {
+        guard let folded = FoldedText(text), let matches = find(in: folded, kinds: kinds, record: record, agesOver89: agesOver89)
+        else { return nil }
+        return (replace(text, matches, folded, record), spans(matches, folded, record))
+    }
+
+    static func replace(_ text: String, _ matches: [ScrubMatch], _ folded: FoldedText, _ record: RecordValues) -> ScrubResult {
         guard !matches.isEmpty else { return ScrubResult(text: text, counts: []) }
         var counts: [String: Int] = [:]
         var out: [UInt8] = []
@@ -47,8 +60,13 @@ public enum Scrubber {
     public static func spans(
         _ text: String, kinds: ScrubKinds, record: RecordValues = RecordValues(), agesOver89: Bool = false
     ) -> [ScrubSpan]? {
-        guard let folded = FoldedText(text) else { return nil }
-        return find(in: folded, kinds: kinds, record: record, agesOver89: agesOver89).map {
+        guard let folded = FoldedText(text), let matches = find(in: folded, kinds: kinds, record: record, agesOver89: agesOver89)
+        else { return nil }
+        return spans(matches, folded, record)
+    }
+
+    static func spans(_ matches: [ScrubMatch], _ folded: FoldedText, _ record: RecordValues) -> [ScrubSpan] {
+        matches.map {
             ScrubSpan(
                 utf8Start: Int(folded.starts[$0.start]), utf8End: Int(folded.ends[$0.end - 1]), label: name($0.label, record))
         }
@@ -68,19 +86,22 @@ public enum Scrubber {
     /// written flush against another (`…@a.fr+33 6…`) is missed while its neighbour is there. Each
     /// kept match is therefore blanked (its units made a symbol, which no finder reads as part of
     /// anything) and the finders run again, until nothing new is found: what is left holds nothing
-    /// they would find, even once the placeholders stand in the text. At most four rounds; a
-    /// second only when the first found something.
+    /// they would find, even once the placeholders stand in the text. Another round only when a
+    /// match of the last one `touches` its surroundings or overlapped another; nil (the field is
+    /// withheld, as `untransformable`) when the text has not settled after `maxRounds`.
     static func find(in folded: FoldedText, kinds: ScrubKinds, record: RecordValues, agesOver89: Bool = false)
-        -> [ScrubMatch]
+        -> [ScrubMatch]?
     {
         var b = folded.bytes
-        var kept = findOnce(b, kinds: kinds, record: record, agesOver89: agesOver89)
+        var (kept, overlapped) = findOnce(b, kinds: kinds, record: record, agesOver89: agesOver89)
         var rounds = 1
         var fresh = kept
         var grew = false
-        while !fresh.isEmpty, rounds < 4 {
+        while !fresh.isEmpty, overlapped || fresh.contains(where: { touches($0, b) }) {
+            // Text built so that each removal reveals another, round after round: withheld whole.
+            guard rounds < maxRounds else { return nil }
             for m in fresh { for i in m.start..<m.end { b[i] = FoldedText.symbol } }
-            fresh = findOnce(b, kinds: kinds, record: record, agesOver89: agesOver89)
+            (fresh, overlapped) = findOnce(b, kinds: kinds, record: record, agesOver89: agesOver89)
             rounds += 1
             grew = grew || !fresh.isEmpty
             kept += fresh
@@ -88,7 +109,54 @@ public enum Scrubber {
         return grew ? kept.sorted { $0.start < $1.start } : kept
     }
 
-    static func findOnce(_ b: [UInt8], kinds: ScrubKinds, record: RecordValues, agesOver89: Bool) -> [ScrubMatch] {
+    /// Real notes settle in one or two readings; 16 bounds the work on text built to chain.
+    static let maxRounds = 16
+
+    /// Whether a match touches something a finder may have passed over for it: a letter or digit
+    /// flush against either end, or reached through characters finders read across (`.`, `-`,
+    /// `/`, `:`, `@`…: an e-mail's domain running on into it), a `+` or `(` after it, or a number in
+    /// groups running on across a separator (a space, `-`, `.`, `/`) on either side. Most matches stand apart (`[PHONE] now`, `[CARD].`), and
+    /// then one reading is enough. The scans cover the gap to the next word only, and gaps do not
+    /// overlap: linear.
+    static func touches(_ m: ScrubMatch, _ b: [UInt8]) -> Bool {
+        let n = b.count
+        if m.end < n {
+            let c = b[m.end]
+            if c.isWord || c == UInt8(ascii: "+") || c == UInt8(ascii: "(") { return true }
+            if DigitGroups.isSeparator(c), m.end + 1 < n,
+                b[m.end + 1].isDigit || b[m.end + 1] == UInt8(ascii: "+") || b[m.end + 1] == UInt8(ascii: "(")
+            {
+                return true
+            }
+            var k = m.end
+            while k < n, readAcross(b[k]) { k += 1 }
+            if k > m.end, k < n, b[k].isWord { return true }
+        }
+        if m.start > 0 {
+            let c = b[m.start - 1]
+            if c.isWord { return true }
+            if DigitGroups.isSeparator(c), m.start >= 2, b[m.start - 2].isDigit { return true }
+            var k = m.start
+            while k > 0, readAcross(b[k - 1]) { k -= 1 }
+            if k < m.start, k > 0, b[k - 1].isWord { return true }
+        }
+        return false
+    }
+
+    /// Characters some finder reads across between letters or digits.
+    static func readAcross(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: ":"), UInt8(ascii: "@"),
+            UInt8(ascii: "_"), UInt8(ascii: "%"), UInt8(ascii: "+"), UInt8(ascii: "'"), UInt8(ascii: "#"),
+            UInt8(ascii: "?"), UInt8(ascii: "="), UInt8(ascii: "&"), UInt8(ascii: "("), UInt8(ascii: ")"):
+            true
+        default: false
+        }
+    }
+
+    /// The matches of one reading, and whether any was dropped for overlapping a kept one (it may
+    /// have had another reading, which only the next round can find).
+    static func findOnce(_ b: [UInt8], kinds: ScrubKinds, record: RecordValues, agesOver89: Bool) -> ([ScrubMatch], Bool) {
         var all: [ScrubMatch] = []
         if !record.isEmpty { record.find(in: b, into: &all) }
         if agesOver89 { AgeMention.find(in: b, into: &all) }
@@ -113,7 +181,8 @@ public enum Scrubber {
                 }
             }
         }
-        return resolve(all, units: b.count)
+        let kept = resolve(all, units: b.count)
+        return (kept, kept.count < all.count)
     }
 
     /// The record value a found date is, if any: one of the record's dates, its day and month

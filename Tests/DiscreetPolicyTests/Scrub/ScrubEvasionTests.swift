@@ -72,3 +72,20 @@ import Testing
         #expect(Scrubber.scrub(once.text, kinds: .all)?.text == once.text)
     }
 }
+
+/// A text built so that each removal reveals the next identifier settles round after round, up to
+/// `Scrubber.maxRounds`; past that it is withheld whole (nil: `untransformable`), never released
+/// half-scrubbed, and the work stays bounded.
+@Suite struct ScrubChainTests {
+    static func chain(_ links: Int) -> String { "call " + String(repeating: "+(415) 5(415) 5 ", count: links) + "end" }
+
+    @Test func aChainWithinTheBoundSettlesWithEveryLinkRemoved() throws {
+        let result = try #require(Scrubber.scrub(Self.chain(10), kinds: [.phone]))
+        #expect(result.text == "call " + String(repeating: "[PHONE] ", count: 10) + "end")
+        #expect(Scrubber.scrub(result.text, kinds: [.phone])?.text == result.text)
+    }
+
+    @Test func aChainPastTheBoundIsWithheldWhole() {
+        #expect(Scrubber.scrub(Self.chain(Scrubber.maxRounds + 4), kinds: [.phone]) == nil)
+    }
+}
