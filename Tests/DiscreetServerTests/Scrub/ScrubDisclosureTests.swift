@@ -113,3 +113,29 @@ import Testing
         }
     }
 }
+
+/// `scrub` on a pull route: the provider fetches a record whose note the internal API holds; what
+/// it receives is the note scrubbed against that record, the same as the disclosure API answers.
+@Suite struct ScrubPullTests {
+    @Test func aPulledNoteIsScrubbedAsTheDisclosureAPIScrubsIt() async throws {
+        let f = try await GatewayFixture()
+        let h = f.harness
+        var record = Sample.record.objectValue!
+        record["collection_notes"] = .string(ScrubDisclosureTests.note)
+        f.ehr.answer.withLock { $0.body = JSONWriter.encode(.object(record)) }
+        try await f.run { client in
+            let r = try await client.gateway(
+                .get, "/pull/fetch-for-recouvra/patients/p-1", as: "provider:recouvra", h, body: [], contentType: nil)
+            #expect(r.status == .ok)
+            let released = try #require(r.body.json?["collection_notes"]?.stringValue)
+            #expect(
+                released
+                    == "Zelda called from [contact.phone] about [health.diagnosis]; pays by card [CARD], mail [EMAIL], or [contact.phone]"
+            )
+            let index = try #require(r.headers[HTTPField.Name("Discreet-Ledger-Index")!])
+            let entry = try await client.call(.get, "/v1/ledger/entries/\(index)", as: "auditor", h)
+            let note = entry.body["entry"]?["fields"]?.arrayValue?.first { $0["field"] == "collection_notes" }
+            #expect(note?["scrubbed"] == ["CARD": 1, "EMAIL": 1, "contact.phone": 2, "health.diagnosis": 1])
+        }
+    }
+}
