@@ -37,24 +37,10 @@ enum AgeMention {
 
     /// `aged `, `age `, `age: `, `âgé de `, `âgée de `.
     static func hasCueBefore(_ b: [UInt8], _ i: Int) -> Bool {
-        var k = i
-        var skipped = 0
-        while k > 0, !b[k - 1].isWord, skipped < 3 {
-            k -= 1
-            skipped += 1
-        }
-        let end = k
-        while k > 0, b[k - 1].isLetter { k -= 1 }
-        var word = Array(b[k..<end])
-        if word == Array("de".utf8) {
-            // "âgée de 96 ans": the word before "de".
-            var j = k
-            while j > 0, b[j - 1] == 0x20 { j -= 1 }
-            let wordEnd = j
-            while j > 0, b[j - 1].isLetter { j -= 1 }
-            word = Array(b[j..<wordEnd])
-        }
-        return cues.contains(word)
+        var w = WordBefore(b, i)
+        // "âgée de 96 ans": the word before "de".
+        if w.is("de") { w = WordBefore(b, w.start) }
+        return cues.contains(Array(w.word))
     }
 
     static let units: Set<[UInt8]> = Set(

@@ -33,23 +33,11 @@ enum SocialSecurityNumber {
     /// `social security number …`, `SSN no. …`. Only the words right before count, so that what
     /// is replaced elsewhere in the text never changes the answer.
     static func isNamed(before i: Int, in b: [UInt8]) -> Bool {
-        var k = i
-        func word() -> (ArraySlice<UInt8>, UInt8?) {
-            var skipped = 0
-            while k > 0, !b[k - 1].isWord, skipped < 3 {
-                k -= 1
-                skipped += 1
-            }
-            let end = k
-            while k > 0, b[k - 1].isLetter { k -= 1 }
-            return (b[k..<end], end < b.count ? b[end] : nil)
-        }
-        var (w, after) = word()
-        if fillers.contains(Array(w)) { (w, after) = word() }
+        var w = WordBefore(b, i)
+        if fillers.contains(Array(w.word)) { w = WordBefore(b, w.start) }
         // `[US-SSN]` names what was removed before, not this number.
-        if after == UInt8(ascii: "]") { return false }
-        if w.elementsEqual("ssn".utf8) || w.elementsEqual("security".utf8) { return true }
-        return w.elementsEqual("ss".utf8) && after == UInt8(ascii: "#")
+        if w.after == UInt8(ascii: "]") { return false }
+        return w.is("ssn") || w.is("security") || (w.is("ss") && w.after == UInt8(ascii: "#"))
     }
 
     static let fillers: Set<[UInt8]> = Set(["number", "no", "num", "nr", "is", "n"].map { Array($0.utf8) })
