@@ -12,7 +12,7 @@ import DiscreetJSON
 /// the keyed digest of its own name (`address.#5f0c…`), never by its text: see
 /// `Pseudonymizer.memberDigest(of:)`.
 ///
-/// A purpose that scrubs reads each record twice (`scrubbing(_:node:prefix:)`): first to gather
+/// A purpose that scrubs reads each record twice (`decide(_:prefix:scrubs:)`): first to gather
 /// the values of the fields this decision withholds or transforms (`collected`), then to decide,
 /// with those values removed from every scrubbed field's text.
 struct RecordWalk {
