@@ -15,7 +15,8 @@ struct ScrubCommand: ParsableCommand {
             --jsonl: each input line is {"text": "...", "record": {"<category>": "<value>", ...}} (record optional:
             the values of the record's withheld or transformed fields); each output line is
             {"text": "<scrubbed>", "counts": {...}, "spans": [[start, end, "<label>"], ...]}, offsets in Unicode
-            scalars of the input text.
+            scalars of the input text, or {"withheld": true} for a text scrub would withhold whole (one that does
+            not settle).
             """)
 
     @Option(help: "The kinds to scrub, comma-separated (EMAIL,PHONE,IBAN,CARD,US-SSN,FR-NIR,URL,IP,DATE); default all.")
@@ -38,7 +39,7 @@ struct ScrubCommand: ParsableCommand {
         let input = FileHandle.standardInput.readDataToEndOfFile()
         guard jsonl else {
             let text = String(decoding: input, as: UTF8.self)
-            guard let result = Scrubber.scrub(text, kinds: set) else { throw ValidationError("the text is too long") }
+            guard let result = Scrubber.scrub(text, kinds: set) else { throw ValidationError(Self.withheld) }
             FileHandle.standardOutput.write(Data(result.text.utf8))
             let counts = result.counts.map { "\($0.label): \($0.count)" }.joined(separator: ", ")
             FileHandle.standardError.write(Data("removed: \(counts.isEmpty ? "nothing" : counts)\n".utf8))
@@ -54,7 +55,9 @@ struct ScrubCommand: ParsableCommand {
                 if let v = value.stringValue { record.add(v, label: label) }
             }
             guard let (result, spans) = Scrubber.scrubWithSpans(text, kinds: set, record: record) else {
-                throw ValidationError("line \(n + 1): the text is too long")
+                // As a purpose's scrub would: the whole text withheld.
+                out.append(contentsOf: Array(#"{"withheld":true}"#.utf8) + [UInt8(ascii: "\n")])
+                continue
             }
             let scalarOffset = Self.scalarOffsets(text)
             let answer = JSONObject([
@@ -76,6 +79,9 @@ struct ScrubCommand: ParsableCommand {
         }
         FileHandle.standardOutput.write(out)
     }
+
+    static let withheld =
+        "the text would be withheld: it does not settle (each identifier removed reveals another, more than 16 times) or is 4 GiB or more"
 
     /// For each UTF-8 offset of the text (and its end), the number of scalars before it.
     static func scalarOffsets(_ text: String) -> [Int] {

@@ -60,3 +60,18 @@ import Testing
         #expect(r.out.hasSuffix("9 passed, 0 failed\n"))
     }
 }
+
+/// A text scrub would withhold whole is said so, plainly or as its JSON line, never half-scrubbed.
+@Suite struct ScrubCommandWithheldTests {
+    @Test func aTextThatDoesNotSettleIsWithheld() throws {
+        let chain = "call " + String(repeating: "+(415) 5(415) 5 ", count: 40)
+        let plain = try ScrubCommandTests.scrub([], input: chain)
+        #expect(plain.status == 64)
+        #expect(plain.err.contains("the text would be withheld: it does not settle"))
+        #expect(plain.out.isEmpty)
+        let lines = try ScrubCommandTests.scrub(
+            ["--jsonl"], input: "{\"text\": \"\(chain)\"}\n{\"text\": \"ok 06 12 34 56 78\"}\n")
+        #expect(lines.status == 0)
+        #expect(lines.out.hasPrefix("{\"withheld\":true}\n{\"text\":\"ok [PHONE]\""))
+    }
+}
