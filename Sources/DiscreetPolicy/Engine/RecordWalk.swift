@@ -133,7 +133,8 @@ struct RecordWalk {
             let (out, scrubbed) = TransformApplier.applyCounting(
                 transform, to: value, pseudonymizer: pseudonymizer,
                 context: TransformContext(
-                    record: recordValues, decisionYear: verdicts.scope.decisionYear, safeHarbor: verdicts.scope.safeHarbor))
+                    record: recordValues, decisionYear: transform == .safeHarborDate ? verdicts.scope.decisionYear : 0,
+                    safeHarbor: verdicts.scope.safeHarbor))
         else {
             decisions.append(
                 FieldDecision(

@@ -26,8 +26,10 @@ final class RequestScope {
     let exceptionBasis: String?
     /// By regime id, for `exceptionBasis`: whether the regime admits it.
     let exceptionAdmitted: [Bool]
-    /// The request instant's year (UTC), for Safe Harbor's rule on ages over 89.
-    let decisionYear: Int
+    /// The request instant's year (UTC), for Safe Harbor's rule on ages over 89: formatted only for
+    /// a request that applies that rule, not on every request's path.
+    private(set) lazy var decisionYear: Int = Int(RFC3339.format(time).prefix(4)) ?? 0
+    private let time: Date
     /// The purpose deidentifies by Safe Harbor.
     var safeHarbor: Bool { purpose.safeHarbor }
 
@@ -48,7 +50,7 @@ final class RequestScope {
     init(input: DecisionInput, compiled: CompiledBundle, purpose: CompiledPurpose) {
         self.compiled = compiled
         self.purpose = purpose
-        self.decisionYear = Int(RFC3339.format(input.time).prefix(4)) ?? 0
+        self.time = input.time
 
         self.tagRegimes = Self.tagRegimes(input.recordTags, input.subject?.tags ?? [], compiled)
 

@@ -99,9 +99,13 @@ struct DigitGroups {
     }
 
     /// The value of group `i` (up to five digits counted).
-    func value(_ i: Int) -> Int {
+    func value(_ i: Int) -> Int { Self.value(groups[i], b) }
+
+    /// The value of the digits `r` of `b`, counted while it stays under 100,000 (a longer run is
+    /// no day, month or year, and the count never overflows).
+    static func value(_ r: Range<Int>, _ b: [UInt8]) -> Int {
         var v = 0
-        for k in groups[i] where v < 100_000 { v = v * 10 + Int(b[k] - 0x30) }
+        for k in r where v < 100_000 { v = v * 10 + Int(b[k] - 0x30) }
         return v
     }
 

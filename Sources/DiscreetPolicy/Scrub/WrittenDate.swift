@@ -72,12 +72,6 @@ enum WrittenDate {
 
     static let separators: [UInt8] = [UInt8(ascii: "/"), UInt8(ascii: "-"), UInt8(ascii: ".")]
 
-    static func value(_ r: Range<Int>, _ b: [UInt8]) -> Int {
-        var v = 0
-        for i in r where v < 100_000 { v = v * 10 + Int(b[i] - 0x30) }
-        return v
-    }
-
     /// A written year: four digits from 1800 to 2199, or two (19xx before 30, else 20xx… read as
     /// both would be guesswork, so two-digit years count as 20xx for 00 to 49 and 19xx after).
     static func year(_ v: Int, digits: Int) -> Int? {
@@ -158,7 +152,7 @@ enum WrittenDate {
         guard length == 1 || length == 2, digitStart == 0 || !(b[digitStart - 1].isWord || isJoin(b[digitStart - 1])) else {
             return nil
         }
-        let d = WrittenDate.value(digitStart..<suffixStart, b)
+        let d = DigitGroups.value(digitStart..<suffixStart, b)
         return (1...31).contains(d) ? (d, digitStart) : nil
     }
 
@@ -175,7 +169,7 @@ enum WrittenDate {
         while k < b.count, b[k].isDigit, k - digitStart < 3 { k += 1 }
         let length = k - digitStart
         guard length == 1 || length == 2 else { return nil }
-        let d = WrittenDate.value(digitStart..<k, b)
+        let d = DigitGroups.value(digitStart..<k, b)
         var e = k
         while e < b.count, b[e].isLetter, e - k < 2 { e += 1 }
         if e > k, !ordinalSuffixes.contains(Array(b[k..<e])) { return nil }
@@ -191,7 +185,7 @@ enum WrittenDate {
         k += 1
         let s = k
         while k < b.count, b[k].isDigit, k - s < 5 { k += 1 }
-        guard k - s == 4, k == b.count || !b[k].isWord, let y = year(WrittenDate.value(s..<k, b), digits: 4) else {
+        guard k - s == 4, k == b.count || !b[k].isWord, let y = year(DigitGroups.value(s..<k, b), digits: 4) else {
             return nil
         }
         return (y, k)
