@@ -83,6 +83,13 @@ struct NoopLedgerStore: DiscreetStore {
     func markDelivered(alertID: Int64, at: Date) async throws {}
     func markFailed(alertID: Int64, attempts: Int, retryAt: Date, error: String) async throws {}
     func undeliveredAlertCount() async throws -> Int { 0 }
+    func issueTokens(providerID: String, subjectID: String, candidates: [String: String], at: Date) async throws
+        -> [String: String]
+    {
+        try await base.issueTokens(providerID: providerID, subjectID: subjectID, candidates: candidates, at: at)
+    }
+    func token(_ token: String) async throws -> TokenRecord? { try await base.token(token) }
+    func disclosedReferences(_ values: [String]) async throws -> [DisclosedReference] { [] }
     func decisionState(providerID: String, subjectID: String) async throws -> DecisionState {
         try await base.decisionState(providerID: providerID, subjectID: subjectID)
     }

@@ -88,6 +88,7 @@ final class PostgresLedgerWriter: LedgerBatchWriter {
                 INSERT INTO merkle_nodes (level, idx, hash)
                 SELECT * FROM unnest(\(nodeLevels)::int[], \(nodeIndexes)::bigint[], \(nodeHashes)::bytea[])
                 """, logger: logger)
+            try await Self.insertReferences(batch, indexes, tx, logger)
             for (p, index) in zip(batch, indexes) {
                 if var review = p.entry.review {
                     review.ledgerIndex = index
@@ -115,6 +116,37 @@ final class PostgresLedgerWriter: LedgerBatchWriter {
             guard ContinuousClock.now < fence else { throw LedgerFenceReached() }
             return receipts
         }
+    }
+
+    /// Indexes the batch's released tokens and pseudonyms in one statement; the first disclosure
+    /// of each stays.
+    static func insertReferences(
+        _ batch: [PendingAppend], _ indexes: [Int64], _ tx: PostgresConnection, _ logger: Logger
+    ) async throws {
+        var values: [String] = []
+        var kinds: [String] = []
+        var providers: [String] = []
+        var subjects: [String] = []
+        var fields: [String] = []
+        var firsts: [Int64] = []
+        for (p, index) in zip(batch, indexes) {
+            for r in p.entry.references {
+                values.append(r.value)
+                kinds.append(r.kind.rawValue)
+                providers.append(p.entry.providerID)
+                subjects.append(p.entry.subjectID)
+                fields.append(r.field)
+                firsts.append(index)
+            }
+        }
+        guard !values.isEmpty else { return }
+        try await tx.query(
+            """
+            INSERT INTO disclosed_references (reference, kind, provider_id, subject_id, field, first_index)
+            SELECT * FROM unnest(\(values)::text[], \(kinds)::text[], \(providers)::text[], \(subjects)::text[],
+                                 \(fields)::text[], \(firsts)::bigint[])
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
     }
 
     /// The head, locked for this transaction, with when a checkpoint was last stored.

@@ -1,4 +1,5 @@
 import DiscreetLedger
+import DiscreetPolicy
 import DiscreetStore
 import PostgresNIO
 
@@ -11,7 +12,7 @@ extension PostgresStore {
             try await tx.query("LOCK TABLE ledger_head IN EXCLUSIVE MODE", logger: logger)
             for table in [
                 "providers", "subjects", "consents", "api_keys", "policies", "disclosures", "merkle_nodes", "checkpoints",
-                "exception_reviews", "alert_outbox",
+                "exception_reviews", "alert_outbox", "tokens", "disclosed_references",
             ] {
                 for try await n in try await tx.query(
                     PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM \(table)"), logger: logger
@@ -81,6 +82,20 @@ extension PostgresStore {
                     INSERT INTO alert_outbox (body, created_at, attempts, next_attempt_at, delivered_at, last_error)
                     VALUES (\(ByteBuffer(bytes: a.body)), \(a.createdAt), \(a.attempts), \(a.nextAttemptAt), \(a.deliveredAt),
                             \(a.lastError))
+                    """, logger: logger)
+            }
+            for t in rows.tokens {
+                try await tx.query(
+                    """
+                    INSERT INTO tokens (token, provider_id, subject_id, field, issued_at)
+                    VALUES (\(t.token), \(t.providerID), \(t.subjectID), \(t.field), \(RFC3339.format(t.issuedAt)))
+                    """, logger: logger)
+            }
+            for r in rows.references {
+                try await tx.query(
+                    """
+                    INSERT INTO disclosed_references (reference, kind, provider_id, subject_id, field, first_index)
+                    VALUES (\(r.value), \(r.kind.rawValue), \(r.providerID), \(r.subjectID), \(r.field), \(r.firstIndex))
                     """, logger: logger)
             }
             let size = Int64(range.size)

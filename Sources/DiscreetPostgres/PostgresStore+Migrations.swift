@@ -117,7 +117,26 @@ extension PostgresStore {
                 """,
                 "CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at) WHERE delivered_at IS NULL",
             ]
-        )
+        ),
+        (
+            2,
+            [
+                // Tokens, one per provider, subject and field, and the leak-tracing index: neither holds a value.
+                """
+                CREATE TABLE tokens (
+                    token TEXT PRIMARY KEY, provider_id TEXT NOT NULL, subject_id TEXT NOT NULL, field TEXT NOT NULL,
+                    issued_at TEXT NOT NULL, UNIQUE (provider_id, subject_id, field)
+                )
+                """,
+                """
+                CREATE TABLE disclosed_references (
+                    reference TEXT NOT NULL, kind TEXT NOT NULL, provider_id TEXT NOT NULL, subject_id TEXT NOT NULL,
+                    field TEXT NOT NULL, first_index BIGINT NOT NULL,
+                    PRIMARY KEY (reference, provider_id, subject_id, field)
+                )
+                """,
+            ]
+        ),
     ]
 
     /// The newest schema version this build knows.

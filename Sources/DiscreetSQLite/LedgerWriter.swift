@@ -109,6 +109,7 @@ final class LedgerWriter: LedgerBatchWriter {
                     try SQLiteStore.insertReview(review, db)
                 }
                 if let alert = p.entry.alert { try SQLiteStore.insertAlert(alert, at: p.entry.recordedAt, db) }
+                try SQLiteStore.insertReferences(p.entry, index: index, db)
                 receipts.append(LedgerReceipt(index: index, leafHash: leaf))
             }
             var storedAt: Date?

@@ -1,3 +1,4 @@
+import DiscreetPolicy
 import DiscreetStore
 import Foundation
 import GRDB
@@ -53,6 +54,20 @@ extension SQLiteStore {
                     .init(
                         body: Array(body), createdAt: r["created_at"], attempts: r["attempts"],
                         nextAttemptAt: r["next_attempt_at"], deliveredAt: r["delivered_at"], lastError: r["last_error"]))
+            }
+            for r in try Row.fetchAll(db, sql: "SELECT * FROM tokens ORDER BY token") {
+                let issued: String = r["issued_at"]
+                rows.tokens.append(
+                    TokenRecord(
+                        token: r["token"], providerID: r["provider_id"], subjectID: r["subject_id"], field: r["field"],
+                        issuedAt: RFC3339.parse(issued) ?? .distantPast, firstIndex: nil))
+            }
+            for r in try Row.fetchAll(db, sql: "SELECT * FROM disclosed_references ORDER BY reference") {
+                let kind: String = r["kind"]
+                rows.references.append(
+                    DisclosedReference(
+                        value: r["reference"], kind: ReferenceKind(rawValue: kind) ?? .token, providerID: r["provider_id"],
+                        subjectID: r["subject_id"], field: r["field"], firstIndex: r["first_index"]))
             }
             return rows
         }

@@ -128,6 +128,9 @@ extension SQLiteStore {
                     CREATE INDEX consent_import_staging_by_import ON consent_import_staging(import_id);
                     """)
         }
+        m.registerMigration("v6-references") { db in
+            try db.execute(sql: SQLiteStore.referencesSchema)
+        }
         return m
     }
 }

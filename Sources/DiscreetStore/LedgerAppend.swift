@@ -13,11 +13,15 @@ public struct LedgerAppend: Sendable {
     /// written in the same transaction as the entry, so that neither exists without the other.
     public var review: ExceptionReview?
     public var alert: [UInt8]?
+    /// The tokens and pseudonyms this disclosure released, indexed in the same transaction for
+    /// leak tracing (the first disclosure of each is the one the index keeps).
+    public var references: [ReleasedReference]
 
     public init(
         disclosureID: String, subjectID: String, providerID: String, purpose: String, recordedAt: Date, entry: [UInt8],
-        review: ExceptionReview? = nil, alert: [UInt8]? = nil
+        review: ExceptionReview? = nil, alert: [UInt8]? = nil, references: [ReleasedReference] = []
     ) {
+        self.references = references
         self.review = review
         self.alert = alert
         self.disclosureID = disclosureID

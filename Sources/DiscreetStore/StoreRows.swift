@@ -144,6 +144,8 @@ public struct StoreRows: Sendable {
     }
 
     public var providers: [Document] = []
+    public var tokens: [TokenRecord] = []
+    public var references: [DisclosedReference] = []
     public var subjects: [Document] = []
     /// In the order they were recorded.
     public var consents: [ConsentRow] = []

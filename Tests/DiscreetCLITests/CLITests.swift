@@ -65,7 +65,7 @@ import Testing
         let r = try Self.run(["policy", "test", file])
         #expect(r.status == 0)
         #expect(r.out.contains("PASS a debt collector never sees a diagnosis"))
-        #expect(r.out.hasSuffix("10 passed, 0 failed\n"))
+        #expect(r.out.hasSuffix("11 passed, 0 failed\n"))
     }
 
     @Test func policyTestNamesTheFieldOutcomeAndReasonOfAFailure() throws {
@@ -79,7 +79,7 @@ import Testing
             r.out.contains(
                 "FAIL a subject's restriction holds against an agreement\n     name: expected released, got withheld (restricted)"
             ))
-        #expect(r.out.hasSuffix("9 passed, 1 failed\n"))
+        #expect(r.out.hasSuffix("10 passed, 1 failed\n"))
     }
 
     @Test func policyTestOfAnInvalidBundleExitsTwoWithPathsAndLines() throws {

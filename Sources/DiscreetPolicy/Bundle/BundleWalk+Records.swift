@@ -76,7 +76,7 @@ extension BundleWalk {
     }
 
     static let transformHelp =
-        "expected release, pseudonymize, scrub, {mask: N}, {generalize: year}, {generalize: month}, {generalize: {band: N}}, {generalize: {prefix: N}}, {scrub: [KIND, ...]} or {safe-harbor: zip|date|age}"
+        "expected release, pseudonymize, tokenize, scrub, {mask: N}, {generalize: year}, {generalize: month}, {generalize: {band: N}}, {generalize: {prefix: N}}, {scrub: [KIND, ...]} or {safe-harbor: zip|date|age}"
 
     /// Why a transform may not serve a purpose that deidentifies by Safe Harbor, or nil.
     static func notSafeHarbor(_ t: Transform) -> String? {
@@ -104,6 +104,7 @@ extension BundleWalk {
             switch s {
             case "release": return .release
             case "pseudonymize": return .pseudonymize
+            case "tokenize": return .tokenize
             case "scrub": return .scrub(.all)
             default:
                 reader.issue(path, node, "unknown transform; \(BundleWalk.transformHelp)")

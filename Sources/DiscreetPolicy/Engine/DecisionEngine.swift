@@ -24,12 +24,13 @@ public struct DecisionEngine: Sendable {
         -> DisclosureResult
     {
         let (compiledRecord, verdicts, scrubs) = try prepare(input)
-        var walk = RecordWalk(record: compiledRecord, verdicts: verdicts, pseudonymizer: pseudonymizer)
+        var walk = RecordWalk(record: compiledRecord, verdicts: verdicts, pseudonymizer: pseudonymizer, tokens: input.tokens)
         walk.decisions.reserveCapacity(record.count + 4)
         let released = walk.decide(record, prefix: "", scrubs: scrubs)
         guard walk.decisions.count <= Self.maxFields else { throw .tooManyFields(Self.maxFields) }
         return DisclosureResult(
-            decisions: walk.decisions, released: released ?? JSONObject(), notices: walk.verdicts.notices())
+            decisions: walk.decisions, released: released ?? JSONObject(), notices: walk.verdicts.notices(),
+            missingTokens: walk.missingTokens, tokens: walk.releasedTokens, pseudonyms: walk.pseudonyms)
     }
 
     /// Decides the records of a gateway body, each subject's records under that subject's own
@@ -45,7 +46,8 @@ public struct DecisionEngine: Sendable {
         for batch in batches {
             precondition(batch.records.count == batch.prefixes.count)
             let (compiledRecord, verdicts, scrubs) = try prepare(batch.input)
-            var walk = RecordWalk(record: compiledRecord, verdicts: verdicts, pseudonymizer: pseudonymizer)
+            var walk = RecordWalk(
+                record: compiledRecord, verdicts: verdicts, pseudonymizer: pseudonymizer, tokens: batch.input.tokens)
             var released: [JSONObject] = []
             released.reserveCapacity(batch.records.count)
             for (record, prefix) in zip(batch.records, batch.prefixes) {
@@ -57,7 +59,8 @@ public struct DecisionEngine: Sendable {
             out.append(
                 RecordsDisclosure(
                     subjectID: batch.input.subjectID, decisions: walk.decisions, released: released,
-                    notices: walk.verdicts.notices()))
+                    notices: walk.verdicts.notices(), missingTokens: walk.missingTokens, tokens: walk.releasedTokens,
+                    pseudonyms: walk.pseudonyms))
         }
         return out
     }
@@ -97,6 +100,24 @@ public struct DisclosureResult: Sendable {
     public var decisions: [FieldDecision]
     public var released: JSONObject
     public var notices: [String]
+    /// Tokenized paths whose token the input did not hold: issue them, then decide again. Never
+    /// release a result where this is not empty.
+    public var missingTokens: [String] = []
+    /// The tokens released, by their path in the record, for the leak-tracing index.
+    public var tokens: [FieldReference] = []
+    /// The pseudonyms released, for the leak-tracing index (never written to the ledger).
+    public var pseudonyms: [FieldReference] = []
+}
+
+/// A reference to a subject's field that left: a token or a pseudonym, and the field's path.
+public struct FieldReference: Sendable, Equatable {
+    public var field: String
+    public var value: String
+
+    public init(field: String, value: String) {
+        self.field = field
+        self.value = value
+    }
 }
 
 /// One subject's records in a multi-record body, with that subject's decision input: the engine
@@ -121,6 +142,10 @@ public struct RecordsDisclosure: Sendable {
     public var decisions: [FieldDecision]
     public var released: [JSONObject]
     public var notices: [String]
+    /// As in `DisclosureResult`.
+    public var missingTokens: [String] = []
+    public var tokens: [FieldReference] = []
+    public var pseudonyms: [FieldReference] = []
 }
 
 /// The outcome of a values-free decision.

@@ -19,6 +19,10 @@ public struct DecisionInput: Sendable {
     public var exception: ExceptionInvocation?
     /// The instant the request is decided at: agreements, consents and withdrawals are judged as of it.
     public var time: Date
+    /// The tokens this provider holds for this subject, by concrete field path (`tokenize`). A
+    /// field whose token is not here yet is reported in the result's `missingTokens`; the caller
+    /// issues them and decides again.
+    public var tokens: [String: String] = [:]
 
     public init(
         providerID: String, purpose: String, subjectID: String, recordType: String, recordTags: Set<String> = [],

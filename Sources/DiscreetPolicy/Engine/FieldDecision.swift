@@ -12,6 +12,9 @@ public struct FieldDecision: Sendable, Equatable {
     public var transform: String?
     /// For `scrub`: how many of each kind or record field it removed (never what).
     public var scrubbed: [ScrubCount]?
+    /// For `tokenize`: the token released in the value's place. Random, never derived from the
+    /// value, so it may be recorded: the ledger then proves which provider was given it.
+    public var token: String?
 
     public init(
         field: String, category: String?, outcome: Outcome, reason: ReasonCode, basis: String? = nil,

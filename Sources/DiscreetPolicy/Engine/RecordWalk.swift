@@ -25,15 +25,27 @@ struct RecordWalk {
     var collected = RecordValues()
     /// In the second: the values `scrub` removes.
     var recordValues = RecordValues()
+    /// The subject's tokens with this provider, by concrete path (`tokenize`).
+    let tokens: [String: String]
+    /// Tokenized paths with no token yet: the caller issues them and decides again.
+    var missingTokens: [String] = []
+    /// The tokens and pseudonyms released, for the leak-tracing index, by their path in the record
+    /// (without a gateway body's `[2]` prefix: a subject's field is the same field in any body).
+    var releasedTokens: [FieldReference] = []
+    var pseudonyms: [FieldReference] = []
+    /// The length of the prefix the record's fields are named under, and its `.`.
+    var prefixLength = 0
 
-    init(record: CompiledRecord, verdicts: VerdictCache, pseudonymizer: Pseudonymizer) {
+    init(record: CompiledRecord, verdicts: VerdictCache, pseudonymizer: Pseudonymizer, tokens: [String: String] = [:]) {
         self.record = record
         self.verdicts = verdicts
         self.pseudonymizer = pseudonymizer
+        self.tokens = tokens
     }
 
     /// The record decided, read twice when the purpose scrubs (see the type's comment).
     mutating func decide(_ object: JSONObject, prefix: String, scrubs: Bool) -> JSONObject? {
+        prefixLength = prefix.isEmpty ? 0 : prefix.utf8.count + 1
         guard scrubs else { return self.object(object, node: 0, prefix: prefix) }
         var first = self
         first.decisions = []
@@ -129,6 +141,7 @@ struct RecordWalk {
             decisions.append(verdicts.decision(field: concrete, category: category))
             return nil
         }
+        if transform == .tokenize { return token(concrete: concrete, category: category) }
         guard
             let (out, scrubbed) = TransformApplier.applyCounting(
                 transform, to: value, pseudonymizer: pseudonymizer,
@@ -144,7 +157,33 @@ struct RecordWalk {
         var decision = verdicts.decision(field: concrete, category: category)
         decision.scrubbed = scrubbed
         decisions.append(decision)
+        if transform == .pseudonymize, case .string(let p) = out {
+            pseudonyms.append(FieldReference(field: inRecord(concrete), value: p))
+        }
         return out
+    }
+
+    /// The field's token in its value's place, whatever the value; an empty string stands in for
+    /// one not issued yet (`missingTokens`), and the caller decides again once it is.
+    /// Tokens are keyed by the field's path in the record (`inRecord`), so a subject's field has
+    /// one token whichever body or call carries it.
+    mutating func token(concrete: String, category: Int) -> JSONValue {
+        var decision = verdicts.decision(field: concrete, category: category)
+        let path = inRecord(concrete)
+        let token = tokens[path]
+        if let token {
+            releasedTokens.append(FieldReference(field: path, value: token))
+        } else {
+            missingTokens.append(path)
+        }
+        decision.token = token
+        decisions.append(decision)
+        return .string(token ?? "")
+    }
+
+    /// A decision's field path without the body's record prefix.
+    func inRecord(_ concrete: String) -> String {
+        prefixLength == 0 ? concrete : String(concrete.utf8.dropFirst(prefixLength))!
     }
 
     static func isPlainKey(_ key: String) -> Bool {

@@ -14,6 +14,10 @@ public enum Transform: Sendable, Equatable {
     case generalizePrefix(keep: Int)
     /// HMAC-SHA-256 under a key per provider: stable for one provider, unlinkable across providers.
     case pseudonymize
+    /// A random token per provider, subject and field path (`Token`), issued by the store and given
+    /// to the engine as an input (`DecisionInput.tokens`): never derived from the value, so HIPAA
+    /// 164.514(c) allows it even under Safe Harbor, and stable while the value changes.
+    case tokenize
     /// Free text with the identifiers of these kinds replaced by placeholders, and the record's
     /// own withheld or transformed values by their category (`Scrubber`).
     case scrub(ScrubKinds)
@@ -40,6 +44,7 @@ public enum Transform: Sendable, Equatable {
         case .generalizeBand(let w): "generalize:band:\(w)"
         case .generalizePrefix(let n): "generalize:prefix:\(n)"
         case .pseudonymize: "pseudonymize"
+        case .tokenize: "tokenize"
         case .scrub: "scrub"
         case .safeHarborZIP: "safe-harbor:zip"
         case .safeHarborDate: "safe-harbor:date"

@@ -58,6 +58,9 @@ enum TransformApplier {
             return scalarText(value).map { .string(String($0.prefix(keep))) }
         case .pseudonymize:
             return scalarText(value).map { .string(pseudonymizer.pseudonym(of: $0)) }
+        case .tokenize:
+            // A token comes from the token table, not from the value: `RecordWalk` looks it up.
+            return nil
         case .scrub(let kinds):
             return scalarText(value).flatMap { Scrubber.scrub($0, kinds: kinds) }.map { .string($0.text) }
         case .safeHarborZIP:

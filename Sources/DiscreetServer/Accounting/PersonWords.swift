@@ -50,6 +50,7 @@ enum PersonWords {
         case ("generalize", 3) where parts[1] == "band": return "as a range \(parts[2]) wide"
         case ("generalize", 3) where parts[1] == "prefix": return "the first \(parts[2]) characters only"
         case ("pseudonymize", 1): return "replaced by a pseudonym the recipient cannot trace back to you"
+        case ("tokenize", 1): return "replaced by a random reference number only we can link to you"
         default: return transform
         }
     }

@@ -36,6 +36,7 @@ func addRoutes(to router: Router<AppRequestContext>, _ services: DiscreetService
     LedgerController(services: services).addRoutes(to: v1)
     ExceptionController(services: services).addRoutes(to: v1)
     ConsentImportController(services: services).addRoutes(to: v1)
+    TokenController(services: services).addRoutes(to: v1)
     GatewayController(services: services).addRoutes(to: router)
 }
 

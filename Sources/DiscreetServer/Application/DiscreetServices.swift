@@ -19,6 +19,8 @@ public struct DiscreetServices: Sendable {
     /// The gateway's HTTP client and the credentials it presents upstream.
     public var upstreams: UpstreamClient
     public var upstreamSecrets: UpstreamSecrets
+    /// Tokens issued so far, kept in memory (they never change once issued).
+    public var tokens = TokenBook()
 
     public init(
         store: any DiscreetStore, policy: PolicyHolder, secrets: ServiceSecrets, receipts: ConsentReceipts,

@@ -94,14 +94,15 @@ struct DisclosureController {
         let env = try envelope(reader, principal: principal, extra: ["record"])
         let active = try services.activePolicy()
         let now = services.clock()
-        let input = try await input(env, now: now)
+        var input = try await input(env, now: now)
+        input.tokens = services.tokens.tokens(providerID: env.provider, subjectID: env.subject)
         let id = RecordID.make("dsc-", at: now)
         var entry = DisclosureEntry(
             id: id, time: now, providerID: env.provider, purpose: env.purpose, subjectID: env.subject,
             recordType: env.recordType,
             policy: .init(revision: active.stored.revision, label: active.stored.label, digest: active.stored.digest),
             keyID: principal.keyID, decisions: [], exception: env.exception)
-        let result: DisclosureResult
+        var result: DisclosureResult
         do {
             result = try active.engine.disclose(
                 record: record, input: input,
@@ -115,8 +116,20 @@ struct DisclosureController {
         } catch {
             throw Self.problem(error, active.engine.bundle)
         }
+        if !result.missingTokens.isEmpty {
+            // A first disclosure of a tokenized field: issue its token, then decide again with it.
+            input.tokens = try await issueTokens(result.missingTokens, input)
+            do {
+                result = try active.engine.disclose(
+                    record: record, input: input, pseudonymizer: services.secrets.pseudonymizer(for: env.provider))
+            } catch {
+                throw Self.problem(error, active.engine.bundle)
+            }
+            guard result.missingTokens.isEmpty else { throw Problem.ledgerUnavailable }
+        }
         let payload = JSONWriter.encode(.object(result.released), sortedKeys: true)
         entry.decisions = result.decisions
+        entry.index(tokens: result.tokens, pseudonyms: result.pseudonyms)
         entry.receipts = Self.receiptsByConsent(input.consents)
         entry.payloadHMAC = services.secrets.payloadDigest(payload)
         let receipt = try await append(entry)
@@ -136,6 +149,14 @@ struct DisclosureController {
         w.writeStringOrNull(receipt.checkpoint)
         w.raw("}}")
         return .json(bytes: w.bytes)
+    }
+
+    /// Issues the tokens a decision asked for and returns every token of its provider and subject.
+    func issueTokens(_ fields: [String], _ input: DecisionInput) async throws -> [String: String] {
+        try await services.storeCall {
+            try await services.tokens.issue(
+                fields, providerID: input.providerID, subjectID: input.subjectID, store: services.store, at: input.time)
+        }
     }
 
     /// A justification a reviewer can weigh: at least three words and twenty characters.
@@ -177,7 +198,8 @@ struct DisclosureController {
             let flagged = reviewAndAlert(entry)
             return LedgerAppend(
                 disclosureID: entry.id, subjectID: entry.subjectID, providerID: entry.providerID, purpose: entry.purpose,
-                recordedAt: entry.time, entry: entry.canonicalBytes, review: flagged?.0, alert: flagged?.1)
+                recordedAt: entry.time, entry: entry.canonicalBytes, review: flagged?.0, alert: flagged?.1,
+                references: entry.references)
         }
         do {
             return try await services.store.append(appends)

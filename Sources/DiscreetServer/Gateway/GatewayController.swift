@@ -260,11 +260,12 @@ struct GatewayController {
             let state = try await services.storeCall {
                 try await services.store.decisionState(providerID: route.provider, subjectID: group.subjectID)
             }
-            inputs.append(
-                DecisionInput(
-                    providerID: route.provider, purpose: route.purpose, subjectID: group.subjectID, recordType: route.recordType,
-                    recordTags: [], provider: state.provider, subject: state.subject, consents: state.consents,
-                    exception: nil, time: now))
+            var input = DecisionInput(
+                providerID: route.provider, purpose: route.purpose, subjectID: group.subjectID, recordType: route.recordType,
+                recordTags: [], provider: state.provider, subject: state.subject, consents: state.consents,
+                exception: nil, time: now)
+            input.tokens = services.tokens.tokens(providerID: route.provider, subjectID: group.subjectID)
+            inputs.append(input)
         }
         let active = resolved.active
         var entries = subjects.groups.map { group in
@@ -276,7 +277,7 @@ struct GatewayController {
                 gateway: .init(route: route.id, digest: active.routeDigests[route.id] ?? route.definitionDigest))
         }
         let disclosures = DisclosureController(services: services)
-        let results: [RecordsDisclosure]
+        var results: [RecordsDisclosure]
         do {
             // Every subject's input was read above; none is decided under another's.
             results = try active.engine.disclose(
@@ -291,6 +292,20 @@ struct GatewayController {
         } catch {
             throw DisclosureController.problem(error, active.engine.bundle)
         }
+        if results.contains(where: { !$0.missingTokens.isEmpty }) {
+            // First disclosures of tokenized fields: issue their tokens, then decide again with them.
+            for (k, result) in results.enumerated() where !result.missingTokens.isEmpty {
+                inputs[k].tokens = try await disclosures.issueTokens(result.missingTokens, inputs[k])
+            }
+            do {
+                results = try active.engine.disclose(
+                    bySubject: subjects.batches(parts, inputs: inputs),
+                    pseudonymizer: services.secrets.pseudonymizer(for: route.provider))
+            } catch {
+                throw DisclosureController.problem(error, active.engine.bundle)
+            }
+            guard results.allSatisfy({ $0.missingTokens.isEmpty }) else { throw Problem.ledgerUnavailable }
+        }
         let body = parts.forwarded(subjects.inBodyOrder(results.map(\.released), count: parts.records.count))
         // Sent in the app's member order; recorded as canonical JSON, as `…/match` checks it. Each
         // subject's entry holds the digest of the whole body that left, which its records are in.
@@ -298,6 +313,7 @@ struct GatewayController {
         let payloadHMAC = services.secrets.payloadDigest(JSONWriter.encode(body, sortedKeys: true))
         for (k, result) in results.enumerated() {
             entries[k].decisions = result.decisions
+            entries[k].index(tokens: result.tokens, pseudonyms: result.pseudonyms)
             entries[k].receipts = DisclosureController.receiptsByConsent(inputs[k].consents)
             entries[k].payloadHMAC = payloadHMAC
         }

@@ -1,5 +1,6 @@
 import DiscreetJSON
 import DiscreetPolicy
+import DiscreetStore
 import Foundation
 
 /// The ledger entry of one disclosure request (DESIGN §6), as canonical JSON: sorted keys, no
@@ -25,6 +26,17 @@ struct DisclosureEntry {
     var refused: String?
     /// For a disclosure through the gateway: the route's id and the digest of its definition.
     var gateway: GatewayRef?
+    /// What the leak-tracing index keeps of this disclosure, by each field's path in its record:
+    /// its tokens (which the entry's decisions name too) and its pseudonyms, which are indexed
+    /// beside the entry and never written into it (a pseudonym is derived from a value, and
+    /// entries are never deleted).
+    var references: [ReleasedReference] = []
+
+    mutating func index(tokens: [FieldReference], pseudonyms: [FieldReference]) {
+        references =
+            tokens.map { ReleasedReference(kind: .token, field: $0.field, value: $0.value) }
+            + pseudonyms.map { ReleasedReference(kind: .pseudonym, field: $0.field, value: $0.value) }
+    }
 
     struct GatewayRef {
         var route: String
@@ -142,6 +154,7 @@ extension FieldDecision {
         if let scrubbed {
             o["scrubbed"] = .object(JSONObject(scrubbed.map { ($0.label, JSONValue.number(String($0.count))) }))
         }
+        if let token { o["token"] = .string(token) }
         return .object(o)
     }
 }

@@ -19,6 +19,10 @@ extension JSONWriter {
         raw(",\"transform\":")
         writeStringOrNull(d.transform)
         if let scrubbed = d.scrubbed { writeScrubbed(scrubbed) }
+        if let token = d.token {
+            raw(",\"token\":")
+            writeString(token)
+        }
         if let receipt {
             raw(",\"consent_receipt\":")
             writeString(receipt)
@@ -55,6 +59,10 @@ extension JSONWriter {
         raw(",\"reason\":")
         writeString(d.reason.rawValue)
         if let scrubbed = d.scrubbed { writeScrubbed(scrubbed) }
+        if let token = d.token {
+            raw(",\"token\":")
+            writeString(token)
+        }
         raw(",\"transform\":")
         writeStringOrNull(d.transform)
         raw("}")

@@ -39,6 +39,7 @@ public enum DemoPolicy {
           contact.phone: personal
           financial.amount_due: personal
           financial.invoice_number: personal
+          financial.account_number: personal
           financial.collection_notes: personal
           health.diagnosis: medical
           health.procedure: medical
@@ -55,6 +56,7 @@ public enum DemoPolicy {
             phone: contact.phone
             amount_due: financial.amount_due
             invoice_number: financial.invoice_number
+            account_number: financial.account_number
             collection_notes: financial.collection_notes
             diagnosis: health.diagnosis
             treatments[].code: health.procedure
@@ -71,6 +73,8 @@ public enum DemoPolicy {
               contact.phone: { mask: 4 }
               financial.amount_due: release
               financial.invoice_number: release
+              # A token in its place: the collector can say "account X unpaid" without knowing whose.
+              financial.account_number: tokenize
               # Free text: identifiers found in it, and the record's own withheld values, removed.
               financial.collection_notes: { scrub: [EMAIL, PHONE, IBAN, CARD, US-SSN, FR-NIR, URL, IP] }
           billing:
@@ -83,6 +87,7 @@ public enum DemoPolicy {
               contact.postal_code: release
               financial.amount_due: release
               financial.invoice_number: release
+              financial.account_number: tokenize
               health.diagnosis: release
               health.procedure: release
               health.substance_use: release
@@ -107,6 +112,7 @@ public enum DemoPolicy {
             contact.phone: your phone number
             financial.amount_due: the amount you owe
             financial.invoice_number: the invoice number
+            financial.account_number: your account number
             financial.collection_notes: notes on collecting the bill
             health.diagnosis: your diagnosis
             health.procedure: the care you received
@@ -155,6 +161,12 @@ public enum DemoPolicy {
             expect: { collection_notes: transformed, diagnosis: withheld }
             released: { phone: "********5678",
                         collection_notes: "Called [contact.phone], pays by card [CARD]; [health.diagnosis] follow-up" }
+          - name: a debt collector refers to an account by a token, never by its number
+            at: 2026-06-01T00:00:00Z
+            request: { provider: recouvra, purpose: debt-collection, subject: p-1, record_type: patient,
+                       record: { account_number: "FR76 3000 6000 0112 3456 7890 189" } }
+            expect: { account_number: transformed }
+            released: { account_number: "<token>" }
           - name: billing never needs psychotherapy notes (minimum necessary)
             at: 2026-06-01T00:00:00Z
             request: { provider: facturo, purpose: billing, subject: p-1, record_type: patient,

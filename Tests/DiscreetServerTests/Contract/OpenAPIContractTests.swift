@@ -23,7 +23,7 @@ import Testing
         #expect(
             spec.operations.subtracting(routes).isEmpty,
             "in the spec, not the router: \(spec.operations.subtracting(routes).sorted())")
-        #expect(routes.count == 33)
+        #expect(routes.count == 34)
         // The metrics listener, in a document of its own so that generated API clients never call it.
         let metrics = try OpenAPISpec.load("openapi-metrics.yaml")
         #expect(Set(buildMetricsRouter(h.services).routes.map { "\($0.method.rawValue) \($0.path)" }) == metrics.operations)
@@ -94,6 +94,8 @@ import Testing
         var expect: Int
     }
 
+    static let tourToken = "tok_contracttourcontracttourab"
+
     static let grant: JSONValue = [
         "provider": "facturo", "purposes": ["billing"], "categories": ["health.diagnosis"], "granted_at": "2026-05-01T00:00:00Z",
         "expires_at": "2027-05-01T00:00:00Z", "method": "written", "evidence": ["digest": "sha256:ab", "reference": "r"],
@@ -160,10 +162,16 @@ import Testing
             method: .post, uri: "/v1/subjects/p-1/consents/none/withdraw", template: "/v1/subjects/{id}/consents/{cid}/withdraw",
             role: "consent-manager", expect: 404),
         Call(
-            // With a scrubbed note, so that `scrubbed` is held to the spec too.
+            // With a scrubbed note and a tokenized account, so that `scrubbed` and `token` are held to the spec too.
             method: .post, uri: "/v1/disclosures", template: "/v1/disclosures", role: "discloser",
-            json: ScrubDisclosureTests.disclosure(),
+            json: ScrubDisclosureTests.disclosure(account: "FR76 3000 6000 0112 3456 7890 189"),
             expect: 200),
+        Call(method: .get, uri: "/v1/tokens/\(tourToken)", template: "/v1/tokens/{token}", role: "auditor", expect: 200),
+        Call(
+            method: .get, uri: "/v1/tokens/tok_aaaaaaaaaaaaaaaaaaaaaaaaaa", template: "/v1/tokens/{token}", role: "auditor",
+            expect: 404),
+        Call(
+            method: .get, uri: "/v1/tokens/\(tourToken)", template: "/v1/tokens/{token}", role: "provider:recouvra", expect: 403),
         Call(
             method: .post, uri: "/v1/disclosures", template: "/v1/disclosures", role: "discloser",
             json: Sample.disclosure(purpose: "golf"), expect: 422),
@@ -246,6 +254,10 @@ import Testing
     @Test func everyAnswerOfATourMatchesTheSpec() async throws {
         let spec = try OpenAPISpec.load()
         let h = try await Harness()
+        // A token the tour can resolve: issued ahead, as a first disclosure would (the disclosure
+        // below then releases it, so `token` in a decision is held to the spec too).
+        _ = try await h.store.issueTokens(
+            providerID: "recouvra", subjectID: "p-1", candidates: ["account_number": Self.tourToken], at: h.clock.now)
         let seen = Mutex<Set<String>>([])
         let answers = Mutex<[String]>([])
         try await h.test { client in

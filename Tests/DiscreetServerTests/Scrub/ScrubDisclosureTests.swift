@@ -13,10 +13,11 @@ import Testing
         "Zelda called from 06 99 88 77 66 about F33.2; pays by card 4970 1012 3456 7893, mail zq@example.org, "
         + "or +33 6 99 88 77 66"
 
-    static func disclosure() -> JSONValue {
+    static func disclosure(account: String? = nil) -> JSONValue {
         var body = Sample.disclosure().objectValue!
         var record = Sample.record.objectValue!
         record["collection_notes"] = .string(note)
+        if let account { record["account_number"] = .string(account) }
         body["record"] = .object(record)
         return .object(body)
     }
