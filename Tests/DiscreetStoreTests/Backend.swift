@@ -51,8 +51,11 @@ enum Backend: String, CustomTestStringConvertible, Sendable {
         return location
     }
 
-    static func postgres(database: String, signer: CheckpointSigner? = nil) async throws -> PostgresStore {
-        try await PostgresStore(location: location(database: database), password: postgresPassword(), checkpointSigner: signer)
+    static func postgres(database: String, signer: CheckpointSigner? = nil, deadline: Duration = .seconds(5)) async throws
+        -> PostgresStore
+    {
+        try await PostgresStore(
+            location: location(database: database), password: postgresPassword(), checkpointSigner: signer, deadline: deadline)
     }
 
     /// Runs `sql` on `database`, by default the server's own test database (CREATE and DROP

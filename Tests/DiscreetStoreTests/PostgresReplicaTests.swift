@@ -11,8 +11,10 @@ struct PostgresReplicaTests {
     func replicas(_ body: (PostgresStore, PostgresStore, String) async throws -> Void) async throws {
         let database = try await Backend.createDatabase()
         // Both start at once: one migrates under the advisory lock, the other waits and finds it done.
-        async let a = Backend.postgres(database: database, signer: testSigner)
-        async let b = Backend.postgres(database: database, signer: testSigner)
+        // These tests are about who wins, not how fast: under the whole suite's load on two cores,
+        // 32 calls queued on each pool took longer than the service's 5 s, so each call has 30.
+        async let a = Backend.postgres(database: database, signer: testSigner, deadline: .seconds(30))
+        async let b = Backend.postgres(database: database, signer: testSigner, deadline: .seconds(30))
         let (first, second) = try await (a, b)
         do {
             try await body(first, second, database)

@@ -37,6 +37,7 @@ func addRoutes(to router: Router<AppRequestContext>, _ services: DiscreetService
     ExceptionController(services: services).addRoutes(to: v1)
     ConsentImportController(services: services).addRoutes(to: v1)
     TokenController(services: services).addRoutes(to: v1)
+    TraceController(services: services).addRoutes(to: v1)
     GatewayController(services: services).addRoutes(to: router)
 }
 

@@ -23,7 +23,7 @@ import Testing
         #expect(
             spec.operations.subtracting(routes).isEmpty,
             "in the spec, not the router: \(spec.operations.subtracting(routes).sorted())")
-        #expect(routes.count == 34)
+        #expect(routes.count == 35)
         // The metrics listener, in a document of its own so that generated API clients never call it.
         let metrics = try OpenAPISpec.load("openapi-metrics.yaml")
         #expect(Set(buildMetricsRouter(h.services).routes.map { "\($0.method.rawValue) \($0.path)" }) == metrics.operations)
@@ -167,6 +167,15 @@ import Testing
             json: ScrubDisclosureTests.disclosure(account: "FR76 3000 6000 0112 3456 7890 189"),
             expect: 200),
         Call(method: .get, uri: "/v1/tokens/\(tourToken)", template: "/v1/tokens/{token}", role: "auditor", expect: 200),
+        Call(
+            method: .post, uri: "/v1/trace", template: "/v1/trace", role: "auditor",
+            raw: "name,account\nZelda,\(tourToken)\n", contentType: "text/csv", expect: 200),
+        Call(
+            method: .post, uri: "/v1/trace", template: "/v1/trace", role: "auditor", raw: "x", contentType: "image/png",
+            expect: 415),
+        Call(
+            method: .post, uri: "/v1/trace", template: "/v1/trace", role: "discloser", raw: "x", contentType: "text/csv",
+            expect: 403),
         Call(
             method: .get, uri: "/v1/tokens/tok_aaaaaaaaaaaaaaaaaaaaaaaaaa", template: "/v1/tokens/{token}", role: "auditor",
             expect: 404),
