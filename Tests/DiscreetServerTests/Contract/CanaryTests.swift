@@ -151,6 +151,14 @@ import Testing
             template: "/v1/subjects/{id}/disclosures", role: "auditor", expect: 0),
     ]
 
+    /// A leaked file as JSON, so that each of its values in turn is the canary: a trace reports
+    /// references and entries, never the file's contents.
+    static let leakedFiles: [Call] = [
+        Call(
+            method: .post, uri: "/v1/trace", template: "/v1/trace", role: "auditor",
+            json: ["rows": [["name": "Zelda", "account": .string(OpenAPIContractTests.tourToken)]]], expect: 0)
+    ]
+
     /// The operations that take no input a person's value could travel in: no parameter, no body,
     /// or a policy bundle (see the suite's comment).
     static let withoutInput: Set<String> = [
@@ -160,7 +168,7 @@ import Testing
 
     @Test func noAnswerAndNoLogLineQuotesWhatWasSent() async throws {
         let h = try await Harness()
-        let sources = OpenAPIContractTests.tour + Self.queries
+        let sources = OpenAPIContractTests.tour + Self.queries + Self.leakedFiles
         // The tour's own calls first, so that the state each mutation meets is the tour's.
         let calls = OpenAPIContractTests.tour + sources.flatMap(Self.mutations) + Self.csvCalls + Self.jsonImportCalls
         let failures = Mutex<[String]>([])
