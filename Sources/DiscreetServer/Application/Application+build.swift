@@ -38,6 +38,7 @@ func addRoutes(to router: Router<AppRequestContext>, _ services: DiscreetService
     ConsentImportController(services: services).addRoutes(to: v1)
     TokenController(services: services).addRoutes(to: v1)
     TraceController(services: services).addRoutes(to: v1)
+    BatchController(services: services).addRoutes(to: v1)
     GatewayController(services: services).addRoutes(to: router)
 }
 

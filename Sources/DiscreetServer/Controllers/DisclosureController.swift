@@ -80,6 +80,13 @@ struct DisclosureController {
     @Sendable func disclose(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.discloser, .exceptionOfficer)
         let body = try await request.jsonBody(limit: services.configuration.maxBodyBytes)
+        return .json(bytes: try await disclose(body, principal: principal))
+    }
+
+    /// One disclosure request, decided, recorded and answered (the answer's JSON bytes): the
+    /// single call's and each line's of a batch. Throws a `Problem`, having recorded nothing but
+    /// a refusal, when the request cannot be answered.
+    func disclose(_ body: JSONValue, principal: Principal) async throws -> [UInt8] {
         let reader: JSONObjectReader
         let record: JSONObject
         do {
@@ -148,7 +155,7 @@ struct DisclosureController {
         w.raw(",\"checkpoint\":")
         w.writeStringOrNull(receipt.checkpoint)
         w.raw("}}")
-        return .json(bytes: w.bytes)
+        return w.bytes
     }
 
     /// Issues the tokens a decision asked for and returns every token of its provider and subject.

@@ -23,7 +23,7 @@ import Testing
         #expect(
             spec.operations.subtracting(routes).isEmpty,
             "in the spec, not the router: \(spec.operations.subtracting(routes).sorted())")
-        #expect(routes.count == 35)
+        #expect(routes.count == 36)
         // The metrics listener, in a document of its own so that generated API clients never call it.
         let metrics = try OpenAPISpec.load("openapi-metrics.yaml")
         #expect(Set(buildMetricsRouter(h.services).routes.map { "\($0.method.rawValue) \($0.path)" }) == metrics.operations)
@@ -184,6 +184,17 @@ import Testing
         Call(
             method: .post, uri: "/v1/disclosures", template: "/v1/disclosures", role: "discloser",
             json: Sample.disclosure(purpose: "golf"), expect: 422),
+        Call(
+            // A line disclosed, a line refused: both shapes of an answer line are held to the spec.
+            method: .post, uri: "/v1/disclosures/batch", template: "/v1/disclosures/batch", role: "discloser",
+            raw: JSONWriter.string(Sample.disclosure()) + "\n" + JSONWriter.string(Sample.disclosure(purpose: "golf")) + "\n",
+            contentType: "application/x-ndjson", expect: 200),
+        Call(
+            method: .post, uri: "/v1/disclosures/batch", template: "/v1/disclosures/batch", role: "discloser",
+            json: Sample.disclosure(), expect: 415),
+        Call(
+            method: .post, uri: "/v1/disclosures/batch", template: "/v1/disclosures/batch", role: "auditor",
+            raw: "{}\n", contentType: "application/x-ndjson", expect: 403),
         Call(method: .post, uri: "/v1/disclosures", template: "/v1/disclosures", role: "discloser", raw: "{]", expect: 400),
         Call(
             method: .post, uri: "/v1/disclosures", template: "/v1/disclosures", role: "admin", json: Sample.disclosure(),

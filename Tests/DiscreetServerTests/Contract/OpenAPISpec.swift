@@ -78,7 +78,18 @@ struct OpenAPISpec {
             return ["\(method) \(path) \(status) answered \(type), the spec lists \(content.keys)"]
         }
         var errors: [String] = []
-        validate(body, against: schema, at: "", into: &errors)
+        if let item = media["x-item-schema"] {
+            // NDJSON: each line is one item (a body of one line was read as that item already).
+            let items: [JSONValue]
+            if case .string(let text) = body {
+                items = text.split(separator: "\n").map { (try? JSONParser.parse(Array($0.utf8))) ?? .string(String($0)) }
+            } else {
+                items = [body]
+            }
+            for (i, value) in items.enumerated() { validate(value, against: item, at: "line \(i + 1)", into: &errors) }
+        } else {
+            validate(body, against: schema, at: "", into: &errors)
+        }
         return errors.map { "\(method) \(path) \(status): \($0)" }
     }
 
