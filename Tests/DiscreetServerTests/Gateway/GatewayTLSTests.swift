@@ -93,6 +93,21 @@ import X509
         let withCert = try pki.httpClient(presenting: pki.client)
         let rogue = try pki.httpClient(presenting: pki.rogue)
         let anonymous = try pki.httpClient(presenting: nil)
+        // Shut down whatever happens: a client left running aborts the whole test process.
+        do {
+            try await pulls(f, h, port, withCert, rogue, anonymous)
+        } catch {
+            for c in [withCert, rogue, anonymous] { try? await c.shutdown() }
+            throw error
+        }
+        try await withCert.shutdown()
+        try await rogue.shutdown()
+        try await anonymous.shutdown()
+    }
+
+    func pulls(
+        _ f: GatewayFixture, _ h: Harness, _ port: Int, _ withCert: HTTPClient, _ rogue: HTTPClient, _ anonymous: HTTPClient
+    ) async throws {
         try await f.prepared {
             let app = try h.app
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -106,27 +121,27 @@ import X509
                 }
                 // The certificate's CN is the provider: facturo's route answers, recouvra's does not.
                 let own = try await withCert.execute(
-                    HTTPClientRequest(url: base + "/pull/fetch/patients/p-1"), timeout: .seconds(5))
+                    HTTPClientRequest(url: base + "/pull/fetch/patients/p-1"), timeout: .seconds(30))
                 #expect(own.status == .ok)
                 let body = try await own.body.collect(upTo: 1 << 20)
                 #expect(try JSONParser.parse(Array(body.readableBytesView))["name"] == "Zelda Quixote-Marsh")
                 let other = try await withCert.execute(
-                    HTTPClientRequest(url: base + "/pull/fetch-for-recouvra/patients/p-1"), timeout: .seconds(5))
+                    HTTPClientRequest(url: base + "/pull/fetch-for-recouvra/patients/p-1"), timeout: .seconds(30))
                 #expect(other.status == .forbidden)
                 // A certificate is no key anywhere else.
                 var disclose = HTTPClientRequest(url: base + "/v1/disclosures")
                 disclose.method = .POST
-                #expect(try await withCert.execute(disclose, timeout: .seconds(5)).status == .unauthorized)
+                #expect(try await withCert.execute(disclose, timeout: .seconds(30)).status == .unauthorized)
                 // No certificate and no key: 401; a key over TLS still works.
                 #expect(
-                    try await anonymous.execute(HTTPClientRequest(url: base + "/pull/fetch/patients/p-1"), timeout: .seconds(5))
+                    try await anonymous.execute(HTTPClientRequest(url: base + "/pull/fetch/patients/p-1"), timeout: .seconds(30))
                         .status == .unauthorized)
                 var keyed = HTTPClientRequest(url: base + "/pull/fetch/patients/p-1")
                 keyed.headers.add(name: "Authorization", value: "Bearer \(h.keys["provider:facturo"]!)")
-                #expect(try await anonymous.execute(keyed, timeout: .seconds(5)).status == .ok)
+                #expect(try await anonymous.execute(keyed, timeout: .seconds(30)).status == .ok)
                 // A look-alike certificate the CA did not issue ends the handshake.
                 await #expect(throws: (any Error).self) {
-                    _ = try await rogue.execute(HTTPClientRequest(url: base + "/pull/fetch/patients/p-1"), timeout: .seconds(5))
+                    _ = try await rogue.execute(HTTPClientRequest(url: base + "/pull/fetch/patients/p-1"), timeout: .seconds(30))
                 }
                 // The ledger names the certificate, not a key.
                 let entry = try await h.store.entry(index: 0)
@@ -135,8 +150,5 @@ import X509
                 group.cancelAll()
             }
         }
-        try await withCert.shutdown()
-        try await rogue.shutdown()
-        try await anonymous.shutdown()
     }
 }
