@@ -8,7 +8,9 @@ import Testing
 #endif
 
 /// The `discreet` executable as a user runs it.
-@Suite struct CLITests {
+/// Serialized: each test blocks a thread on the processes it runs, and on two cores two such
+/// tests at once would starve the other suites' timers.
+@Suite(.serialized) struct CLITests {
     static let binary: String = {
         let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         var root = URL(fileURLWithPath: #filePath)
@@ -43,6 +45,19 @@ import Testing
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    /// `run`, waited for off Swift's cooperative pool: a process blocking one of a two-core
+    /// machine's two pool threads for seconds starves every other test's timers.
+    static func runOffPool(_ arguments: [String]) async throws -> Run {
+        try await offPool { try run(arguments) }
+    }
+
+    /// Runs blocking work on a Dispatch thread, not on the cooperative pool.
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
     }
 
     /// What a process printed, up to the first time `marker` appears (or its end).
