@@ -42,11 +42,13 @@ import Testing
             #expect(r.type == "application/x-ndjson")
             #expect(r.lines.map { $0["line"] } == [1, 2, 4, 5, 6])
             #expect(r.lines[0]["disclosure"]?["released"]?["name"] == "Zelda Quixote-Marsh")
-            #expect(r.lines[0]["disclosure"]?["receipt"]?["ledger_index"] == 0)
+            // Lines are decided together: the answers keep the body's order, the ledger its own.
+            let indexes = Set(
+                [0, 4].compactMap { r.lines[$0]["disclosure"]?["receipt"]?["ledger_index"].map { JSONWriter.string($0) } })
+            #expect(indexes == ["0", "1"])
             #expect(r.lines[1]["problem"]?["type"] == "urn:discreet:problem:malformed-json")
             #expect(r.lines[2]["problem"]?["type"] == "urn:discreet:problem:unknown-purpose")
             #expect(r.lines[3]["problem"]?["type"] == "urn:discreet:problem:invalid-field")
-            #expect(r.lines[4]["disclosure"]?["receipt"]?["ledger_index"] == 1)
             // Each line has its own entry; the refused ones none.
             #expect(try await h.store.entryCount() == 2)
             // Tokens are issued per subject, as for single calls.
@@ -66,7 +68,8 @@ import Testing
             #expect(r.lines.map { $0["line"] } == [1, 2, 3])
             #expect(r.lines[1]["problem"]?["type"] == "urn:discreet:problem:body-too-large")
             // The last line had no newline: it is read all the same.
-            #expect(r.lines[2]["disclosure"]?["receipt"]?["ledger_index"] == 1)
+            #expect(r.lines[2]["disclosure"]?["receipt"] != nil)
+            #expect(try await h.store.entryCount() == 2)
         }
     }
 

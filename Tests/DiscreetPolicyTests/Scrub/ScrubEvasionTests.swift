@@ -4,7 +4,9 @@ import Testing
 
 /// Identifiers written to slip past a pattern are found as their plain form would be, and the
 /// replacement covers exactly the characters as written.
-@Suite struct ScrubEvasionTests {
+/// Serialized: its cases of a mebibyte each keep a core busy for seconds in a debug build; run
+/// together they took both of a two-core machine's pool threads and starved other suites' timers.
+@Suite(.serialized) struct ScrubEvasionTests {
     func scrubbed(_ text: String, _ kinds: ScrubKinds = .all) -> String { Scrubber.scrub(text, kinds: kinds)!.text }
 
     @Test(arguments: [
