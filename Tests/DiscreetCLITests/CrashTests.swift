@@ -21,6 +21,16 @@ import Testing
             try self.init(arguments: ["--data-dir", dir], port: port)
         }
 
+        /// Started, and waited for until it prints its key, on a Dispatch thread: the wait can take
+        /// seconds on a loaded machine, and must not hold one of the cooperative pool's threads.
+        static func start(dir: String, port: Int) async throws -> Server {
+            try await CLITests.offPool { try Server(dir: dir, port: port) }
+        }
+
+        static func start(arguments: [String], environment: [String: String]? = nil, port: Int) async throws -> Server {
+            try await CLITests.offPool { try Server(arguments: arguments, environment: environment, port: port) }
+        }
+
         /// `serve --demo` on `port` with `arguments`; the key it printed, if it printed one.
         init(arguments: [String], environment: [String: String]? = nil, port: Int) throws {
             self.port = port
@@ -105,7 +115,7 @@ import Testing
     @Test func everyAcknowledgedDisclosureSurvivesSIGKILL() async throws {
         let dir = CLITests.temporary()
         let port = TestPort.unused()
-        let first = try Server(dir: dir, port: port)
+        let first = try await Server.start(dir: dir, port: port)
         let key = try #require(first.key)
         try await first.waitUntilReady(key: key)
         let body =
@@ -137,7 +147,7 @@ import Testing
         }
         #expect(received.count >= 200, "the server stopped answering before 200 receipts")
 
-        let second = try Server(dir: dir, port: TestPort.unused())
+        let second = try await Server.start(dir: dir, port: TestPort.unused())
         defer { second.kill() }
         try await second.waitUntilReady(key: key)
         let (status, note) = try await second.request("GET", "/v1/ledger/checkpoint", key: key)

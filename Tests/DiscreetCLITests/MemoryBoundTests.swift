@@ -21,7 +21,7 @@ import Testing
     @Test(.enabled(if: canMeasure, "needs /proc and curl"))
     func fortyConcurrentTwentyMegabyteBodiesCostAboutTheLimitEach() async throws {
         let dir = CLITests.temporary()
-        let server = try CrashTests.Server(dir: dir, port: TestPort.unused())
+        let server = try await CrashTests.Server.start(dir: dir, port: TestPort.unused())
         defer { server.kill() }
         let key = try #require(server.key)
         try await server.waitUntilReady(key: key)
@@ -43,11 +43,15 @@ import Testing
             return (p, out)
         }
         for (p, _) in clients { try p.run() }
-        var codes: [String] = []
-        for (p, out) in clients {
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            codes.append(text)
+        // Waited for on a Dispatch thread: forty uploads take seconds, which must not hold one of
+        // the cooperative pool's threads.
+        let waiting = clients.map { UncheckedClient(process: $0.0, out: $0.1) }
+        let codes: [String] = try await CLITests.offPool {
+            waiting.map { c in
+                let text = String(decoding: c.out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                c.process.waitUntilExit()
+                return text
+            }
         }
         let grown = try #require(Self.peakResidentBytes(pid: server.process.processIdentifier)) - before
         // Each is refused once past the 1 MiB limit (curl may see the reset before the answer).
@@ -58,4 +62,10 @@ import Testing
         let (status, _) = try await server.request("GET", "/v1/policy", key: key)
         #expect(status == 200)
     }
+}
+
+/// A curl process and its output pipe, handed to a Dispatch thread to be waited for.
+struct UncheckedClient: @unchecked Sendable {
+    var process: Process
+    var out: Pipe
 }

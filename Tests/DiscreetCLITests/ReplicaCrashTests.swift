@@ -84,7 +84,7 @@ extension ReplicaTests {
         }
 
         // A restarted on its secrets continues the one ledger after B's last entry.
-        let again = try Self.replica(store: store, secrets: secrets, port: TestPort.unused())
+        let again = try await Self.replica(store: store, secrets: secrets, port: TestPort.unused())
         defer { again.stop() }
         try await again.waitUntilReady(key: key)
         let body =

@@ -138,11 +138,11 @@ struct ReplicaOutageTests {
         let url = store + "?sslrootcert=" + ca
         let secrets = dir + "/secrets"
         let passwordFile = env["DISCREET_TEST_POSTGRES_PASSWORD_FILE"]
-        let a = try ReplicaTests.replica(store: url, secrets: secrets, port: TestPort.unused(), passwordFile: passwordFile)
+        let a = try await ReplicaTests.replica(store: url, secrets: secrets, port: TestPort.unused(), passwordFile: passwordFile)
         defer { a.stop() }
         let key = try #require(a.key)
         try await a.waitUntilReady(key: key)
-        let b = try ReplicaTests.replica(store: url, secrets: secrets, port: TestPort.unused(), passwordFile: passwordFile)
+        let b = try await ReplicaTests.replica(store: url, secrets: secrets, port: TestPort.unused(), passwordFile: passwordFile)
         defer { b.stop() }
         try await b.waitUntilReady(key: key)
         let replicas = [a, b]

@@ -9,8 +9,8 @@ extension ReplicaTests {
     @Test func twoReplicasStartedTogetherOnNothingShareOneKeyAndOneSigningKey() async throws {
         let (store, drop, _) = try await Self.database()
         let secrets = CLITests.temporary()
-        async let first = Task { try Self.replica(store: store, secrets: secrets, port: TestPort.unused()) }.value
-        async let second = Task { try Self.replica(store: store, secrets: secrets, port: TestPort.unused()) }.value
+        async let first = Task { try await Self.replica(store: store, secrets: secrets, port: TestPort.unused()) }.value
+        async let second = Task { try await Self.replica(store: store, secrets: secrets, port: TestPort.unused()) }.value
         let (a, b) = try await (first, second)
         defer {
             a.stop()

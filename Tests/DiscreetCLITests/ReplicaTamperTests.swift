@@ -8,7 +8,7 @@ extension ReplicaTests {
     @Test func verifyNamesAnEntryEditedOrDeletedInTheDatabaseBehindTheReplicasBack() async throws {
         let (store, drop, name) = try await Self.database()
         let secrets = CLITests.temporary()
-        let replica = try Self.replica(store: store, secrets: secrets, port: TestPort.unused())
+        let replica = try await Self.replica(store: store, secrets: secrets, port: TestPort.unused())
         defer { replica.stop() }
         let key = try #require(replica.key)
         try await replica.waitUntilReady(key: key)

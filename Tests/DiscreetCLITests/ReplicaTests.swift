@@ -18,10 +18,13 @@ struct ReplicaTests {
     static let postgresURL = testPostgresURL
 
     /// A replica: `serve --store` on the shared database, secrets from the shared directory.
-    static func replica(store: String, secrets: String, port: Int, passwordFile: String? = nil) throws -> CrashTests.Server {
+    static func replica(store: String, secrets: String, port: Int, passwordFile: String? = nil) async throws
+        -> CrashTests.Server
+    {
         var env = ProcessInfo.processInfo.environment
         env["DISCREET_STORE_PASSWORD_FILE"] = passwordFile ?? env["DISCREET_TEST_POSTGRES_PASSWORD_FILE"]
-        return try CrashTests.Server(arguments: ["--store", store, "--data-dir", secrets], environment: env, port: port)
+        return try await CrashTests.Server.start(
+            arguments: ["--store", store, "--data-dir", secrets], environment: env, port: port)
     }
 
     /// Two replicas on a database of their own, sharing a secrets directory.
@@ -44,13 +47,13 @@ struct ReplicaTests {
     static func pair() async throws -> Pair {
         let (store, drop, _) = try await database()
         let secrets = CLITests.temporary()
-        let a = try replica(store: store, secrets: secrets, port: TestPort.unused())
+        let a = try await replica(store: store, secrets: secrets, port: TestPort.unused())
         guard let key = a.key else {
             a.stop()
             throw ReplicaDidNotStart()
         }
         try await a.waitUntilReady(key: key)
-        let b = try replica(store: store, secrets: secrets, port: TestPort.unused())
+        let b = try await replica(store: store, secrets: secrets, port: TestPort.unused())
         #expect(b.key == nil, "the second replica found the first one's key and printed none")
         try await b.waitUntilReady(key: key)
         return Pair(store: store, secrets: secrets, a: a, b: b, key: key, drop: drop)
@@ -193,7 +196,7 @@ struct ReplicaTests {
     @Test func aSQLiteStoreMigratesIntoAnEmptyDatabaseAndVerifies() async throws {
         let dir = CLITests.temporary()
         let port = TestPort.unused()
-        let single = try CrashTests.Server(dir: dir, port: port)
+        let single = try await CrashTests.Server.start(dir: dir, port: port)
         let key = try #require(single.key)
         try await single.waitUntilReady(key: key)
         let body =
@@ -215,7 +218,7 @@ struct ReplicaTests {
         #expect(again.err.contains("already holds data"), "\(again.err)")
 
         // A replica on the copy serves the same accounting and continues the same ledger.
-        let replica = try Self.replica(store: store, secrets: dir, port: TestPort.unused())
+        let replica = try await Self.replica(store: store, secrets: dir, port: TestPort.unused())
         defer { replica.stop() }
         try await replica.waitUntilReady(key: key)
         let accounting = try await replica.json("GET", "/v1/subjects/p-1/disclosures", key: key)
@@ -250,7 +253,7 @@ struct ReplicaTests {
         defer { _ = try? Self.cluster("stop", dir) }
         let url = try #require(env["DISCREET_TEST_POSTGRES"]) + "?sslmode=disable"
         let port = TestPort.unused()
-        let replica = try Self.replica(
+        let replica = try await Self.replica(
             store: url, secrets: dir + "/secrets", port: port, passwordFile: env["DISCREET_TEST_POSTGRES_PASSWORD_FILE"])
         defer { replica.stop() }
         let key = try #require(replica.key)

@@ -84,18 +84,19 @@ import Testing
     }
 
     /// How long an answer may take here, deadlines of 300 to 500 ms included: generous, since the
-    /// whole suite runs at once on two cores and a timer can fire seconds late. What these tests
+    /// whole suite runs at once on two cores, with servers of other suites in their own processes,
+    /// and a timer fired 17 to 25 s late there (15 s was the bound until then). What these tests
     /// hold is that an answer comes, and in what order the writer works; the fault tests hold the
     /// replicas to the deadline plus a second.
-    static let bound: Duration = .seconds(15)
+    static let bound: Duration = .seconds(60)
 
-    /// The first success of `body` in up to ten tries: under the whole suite's load a deadline of
+    /// The first success of `body` in up to forty tries: under the whole suite's load a deadline of
     /// this test's may pass before the writer had its turn. A writer that is held for good never
     /// succeeds.
     /// Each try gets its number, to name its entry afresh: a try given up may still commit.
     static func eventually<T: Sendable>(_ body: (Int) async throws -> T) async throws -> T {
         var last: (any Error)?
-        for n in 0..<10 {
+        for n in 0..<40 {
             do { return try await body(n) } catch { last = error }
         }
         throw last!

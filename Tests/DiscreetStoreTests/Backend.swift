@@ -36,7 +36,10 @@ enum Backend: String, CustomTestStringConvertible, Sendable {
             return OpenStore(store: store) { try? FileManager.default.removeItem(atPath: directory) }
         case .postgres:
             let database = try await Self.createDatabase()
-            let store = try await Self.postgres(database: database, signer: signer)
+            // What the suite holds is behaviour, not speed: on two cores with every suite running,
+            // 5 s (the service's deadline) was passed waiting for the pool; the outage tests hold
+            // the deadline itself.
+            let store = try await Self.postgres(database: database, signer: signer, deadline: .seconds(30))
             return OpenStore(store: store) {
                 await store.close()
                 try? await Self.dropDatabase(database)

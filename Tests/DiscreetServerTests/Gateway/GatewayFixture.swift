@@ -140,7 +140,7 @@ struct GatewayFixture {
     let recouvra = Upstream()
     let facturo = Upstream()
     let ehr = Upstream(answer: .init(status: .ok, body: JSONWriter.encode(Sample.record)))
-    let slow = Upstream(answer: .init(delay: 10))
+    let slow = Upstream(answer: .init(delay: 60))
 
     let cut: String
 
