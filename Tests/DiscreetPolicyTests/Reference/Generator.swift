@@ -34,7 +34,7 @@ struct Generator {
         .release, .mask(keep: 2), .generalizeYear, .generalizeMonth, .generalizeBand(width: 10), .generalizePrefix(keep: 2),
         .pseudonymize, .mask(keep: 0), .generalizeBand(width: 1), .generalizeBand(width: 1_000_000),
         .generalizePrefix(keep: 0), .scrub(.all), .scrub([.phone, .date]), .scrub([]), .safeHarborZIP, .safeHarborDate,
-        .safeHarborAge,
+        .safeHarborAge, .tokenize,
     ]
 
     mutating func bundle() -> PolicyBundle {
@@ -101,10 +101,13 @@ struct Generator {
         let exception =
             chance(25)
             ? ExceptionInvocation(basis: pick(["threat", "emergency", "threat", "unknown"]), justification: "j", facts: "f") : nil
-        return DecisionInput(
+        var input = DecisionInput(
             providerID: "acme", purpose: chance(95) ? pick(Self.purposes) : "nope", subjectID: "s-1",
             recordType: chance(97) ? "rec" : "nope", recordTags: subset(["t0", "t1"], 20), provider: provider, subject: subject,
             consents: consents, exception: exception, time: Generator.now)
+        // Some fields' tokens issued already, others not yet.
+        for path in ["p0", "n.q0", "arr[0].v", "list[1]"] where chance(50) { input.tokens[path] = "tok_" + path }
+        return input
     }
 
     mutating func scalar() -> JSONValue {

@@ -247,6 +247,13 @@ struct ReferenceEngine {
                     decisions.append(decision)
                     return nil
                 }
+                if transform == .tokenize {
+                    // The subject's token for this path, whatever the value; none issued yet: a blank.
+                    var kept = decision
+                    kept.token = verdicts.input.tokens[concrete]
+                    decisions.append(kept)
+                    return .string(kept.token ?? "")
+                }
                 var utc = Calendar(identifier: .gregorian)
                 utc.timeZone = TimeZone(identifier: "UTC")!
                 let context = TransformContext(
