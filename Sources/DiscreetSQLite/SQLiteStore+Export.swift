@@ -55,20 +55,9 @@ extension SQLiteStore {
                         body: Array(body), createdAt: r["created_at"], attempts: r["attempts"],
                         nextAttemptAt: r["next_attempt_at"], deliveredAt: r["delivered_at"], lastError: r["last_error"]))
             }
-            for r in try Row.fetchAll(db, sql: "SELECT * FROM tokens ORDER BY token") {
-                let issued: String = r["issued_at"]
-                rows.tokens.append(
-                    TokenRecord(
-                        token: r["token"], providerID: r["provider_id"], subjectID: r["subject_id"], field: r["field"],
-                        issuedAt: RFC3339.parse(issued) ?? .distantPast, firstIndex: nil))
-            }
-            for r in try Row.fetchAll(db, sql: "SELECT * FROM disclosed_references ORDER BY reference") {
-                let kind: String = r["kind"]
-                rows.references.append(
-                    DisclosedReference(
-                        value: r["reference"], kind: ReferenceKind(rawValue: kind) ?? .token, providerID: r["provider_id"],
-                        subjectID: r["subject_id"], field: r["field"], firstIndex: r["first_index"]))
-            }
+            rows.tokens = try Row.fetchAll(db, sql: "SELECT * FROM tokens ORDER BY token").map(TokenRecord.init(row:))
+            rows.references = try Row.fetchAll(db, sql: "SELECT * FROM disclosed_references ORDER BY reference")
+                .map(DisclosedReference.init(row:))
             return rows
         }
     }

@@ -72,12 +72,7 @@ extension SQLiteStore {
                          AND r.field = t.field
                     WHERE t.token = ?
                     """, arguments: [token]
-            ).map { row in
-                let issued: String = row["issued_at"]
-                return TokenRecord(
-                    token: row["token"], providerID: row["provider_id"], subjectID: row["subject_id"], field: row["field"],
-                    issuedAt: RFC3339.parse(issued) ?? .distantPast, firstIndex: row["first_index"])
-            }
+            ).map(TokenRecord.init(row:))
         }
     }
 
@@ -96,15 +91,30 @@ extension SQLiteStore {
                         WHERE reference IN (\(marks))
                         """, arguments: StatementArguments(chunk))
                 {
-                    let kind: String = row["kind"]
-                    out.append(
-                        DisclosedReference(
-                            value: row["reference"], kind: ReferenceKind(rawValue: kind) ?? .token,
-                            providerID: row["provider_id"],
-                            subjectID: row["subject_id"], field: row["field"], firstIndex: row["first_index"]))
+                    out.append(DisclosedReference(row: row))
                 }
             }
             return out
         }
+    }
+}
+
+/// Rows read back the same way by the store and by `exportRows`.
+extension TokenRecord {
+    /// A `tokens` row; `first_index` when the query joined the index (nil otherwise).
+    init(row: Row) {
+        let issued: String = row["issued_at"]
+        self.init(
+            token: row["token"], providerID: row["provider_id"], subjectID: row["subject_id"], field: row["field"],
+            issuedAt: RFC3339.parse(issued) ?? .distantPast, firstIndex: row["first_index"])
+    }
+}
+
+extension DisclosedReference {
+    init(row: Row) {
+        let kind: String = row["kind"]
+        self.init(
+            value: row["reference"], kind: ReferenceKind(rawValue: kind) ?? .token, providerID: row["provider_id"],
+            subjectID: row["subject_id"], field: row["field"], firstIndex: row["first_index"])
     }
 }
