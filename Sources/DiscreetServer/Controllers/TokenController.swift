@@ -15,9 +15,11 @@ struct TokenController {
 
     @Sendable func resolve(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.auditor, .admin)
-        let text = try context.parameters.id("token")
-        // A malformed token is not looked up; it is answered as an unknown one, never echoed.
-        guard Token.isWellFormed(text) else { throw Problem.notFound("token") }
+        // A malformed token (unprintable, too long, not a token's form) is not looked up: it is
+        // answered as an unknown one, never echoed.
+        guard let text = context.parameters.get("token")?.removingPercentEncoding, Token.isWellFormed(text) else {
+            throw Problem.notFound("token")
+        }
         let record = try await services.found("token") { try await services.store.token(text) }
         var o = JSONObject([
             ("token", .string(record.token)), ("provider", .string(record.providerID)), ("subject", .string(record.subjectID)),

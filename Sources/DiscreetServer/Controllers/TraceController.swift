@@ -18,9 +18,11 @@ struct TraceController {
 
     @Sendable func trace(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.auditor)
-        if let type = request.headers[.contentType]?.lowercased(),
-            !Self.mediaTypes.contains(where: { type.hasPrefix($0) })
-        {
+        // The file's type must be named: a request naming none (no body at all) is refused rather
+        // than traced as an empty file.
+        guard let type = request.headers[.contentType]?.lowercased(),
+            Self.mediaTypes.contains(where: { type.hasPrefix($0) })
+        else {
             throw Problem.unsupportedMediaType(Self.mediaTypes.joined(separator: ", "))
         }
         do {

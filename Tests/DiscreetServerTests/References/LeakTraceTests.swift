@@ -178,6 +178,13 @@ import Testing
             }
             let r = try await client.call(.post, "/v1/trace", as: "auditor", h, raw: "x", contentType: "application/pdf")
             #expect(r.status == .unsupportedMediaType)
+            // No type named (no body, or a body without its type): refused, not traced as empty.
+            for body: ByteBuffer? in [nil, ByteBuffer(string: "a,b\n")] {
+                let r = try await client.execute(
+                    uri: "/v1/trace", method: .post, headers: [.authorization: "Bearer \(h.keys["auditor"]!)"], body: body
+                ) { $0.status }
+                #expect(r == .unsupportedMediaType)
+            }
         }
     }
 }

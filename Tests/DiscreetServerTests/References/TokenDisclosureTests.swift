@@ -88,6 +88,11 @@ import Testing
             let malformed = try await client.call(.get, "/v1/tokens/Zelda-Quixote", as: "auditor", h)
             #expect(malformed.status == .notFound)
             #expect(!String(describing: malformed.body).contains("Zelda"))
+            // Unprintable or far too long: still an unknown token, not a different error.
+            for text in ["tok_%18%C2%BB", "tok_" + String(repeating: "a", count: 300)] {
+                let r = try await client.call(.get, "/v1/tokens/\(text)", as: "auditor", h)
+                #expect(r.status == .notFound, "\(text.prefix(12))")
+            }
         }
     }
 
