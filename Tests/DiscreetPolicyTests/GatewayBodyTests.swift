@@ -77,6 +77,33 @@ import Testing
         #expect(problem(.string("x"), .at(JSONPointer("/p")!)) == .recordMissing(pointer: "/p"))
     }
 
+    /// `as: token`: each subject's token goes where its id was read, whatever the released
+    /// record holds there, and the containers on the way are made when nothing was released.
+    @Test func subjectTokensArePlacedWhereTheIdsWere() {
+        var one = Self.route(subject: .pointer(JSONPointer("/meta/subject")!), record: .at(JSONPointer("/patient")!))
+        one.subjectNaming = .token
+        let single = GatewaySubjects(groups: [.init(subjectID: "p-1", positions: [0])])
+        #expect(
+            one.placingSubjectTokens(in: ["patient": ["name": "A"]], single, tokens: ["tok_1"])
+                == ["patient": ["name": "A"], "meta": ["subject": "tok_1"]])
+        // Inside the record, over a released id or a value of another shape.
+        one.subject = .pointer(JSONPointer("/patient/id/value")!)
+        #expect(
+            one.placingSubjectTokens(in: ["patient": ["id": "p-1"]], single, tokens: ["tok_1"])
+                == ["patient": ["id": ["value": "tok_1"]]])
+        var each = Self.route(subject: .eachRecord(JSONPointer("/who")!), record: .each(JSONPointer("/items")!))
+        each.subjectNaming = .token
+        let two = GatewaySubjects(groups: [
+            .init(subjectID: "p-2", positions: [0, 2]), .init(subjectID: "p-1", positions: [1]),
+        ])
+        #expect(
+            each.placingSubjectTokens(in: ["items": [["who": "p-2"], [:], ["n": 1]]], two, tokens: ["tok_2", "tok_1"])
+                == ["items": [["who": "tok_2"], ["who": "tok_1"], ["n": 1, "who": "tok_2"]]])
+        // Path and header sources are the caller's to replace.
+        let path = Self.route(subject: .pathParameter("account"), record: .at(JSONPointer("")!))
+        #expect(path.placingSubjectTokens(in: ["a": 1], single, tokens: ["tok_1"]) == ["a": 1])
+    }
+
     @Test func theDefinitionDigestChangesWithTheDefinition() {
         let a = Self.route(subject: .pathParameter("account"), record: .each(JSONPointer("/items")!))
         var b = a

@@ -88,12 +88,42 @@ import Testing
         ("{ bearer: recouvra-token }", "{ token: abc }", "/gateway/routes/collect/upstream/auth/token"),
         ("timeout: 2.5", "timeout: 0", "/gateway/routes/collect/upstream/timeout"),
         ("timeout: 2.5", "timeout: 301", "/gateway/routes/collect/upstream/timeout"),
+        ("{ path-parameter: account }", "{ path-parameter: account, as: alias }", "/gateway/routes/collect/subject/as"),
+        ("{ path-parameter: account }", "{ as: token }", "/gateway/routes/collect/subject"),
     ])
     func eachProblemIsNamedWithItsPathAndLine(_ old: String, _ new: String, _ path: String) {
         let text = Self.bundle(Self.collect.replacingOccurrences(of: old, with: new))
         let found = issues(text)
         #expect(found.map(\.path).contains(path), "\(found)")
         #expect(found.allSatisfy { $0.line != nil }, "\(found)")
+    }
+
+    /// `as: token`: the provider knows subjects by token. Not said: by id, and the route's digest
+    /// is the one it had before the option existed.
+    @Test func aRouteMaySayItsProviderKnowsSubjectsByToken() throws {
+        let plain = try #require(try BundleParser.parse(Self.bundle(Self.collect)).gateway["collect"])
+        #expect(plain.subjectNaming == .id)
+        #expect(!plain.releasesSubjectToken)
+        let byID = try #require(
+            try BundleParser.parse(
+                Self.bundle(Self.collect.replacingOccurrences(of: "account }", with: "account, as: id }"))
+            ).gateway["collect"])
+        #expect(byID == plain)
+        #expect(byID.definitionDigest == plain.definitionDigest)
+        let byToken = try #require(
+            try BundleParser.parse(
+                Self.bundle(Self.collect.replacingOccurrences(of: "account }", with: "account, as: token }"))
+            ).gateway["collect"])
+        #expect(byToken.subject == .pathParameter("account"))
+        #expect(byToken.subjectNaming == .token)
+        #expect(byToken.releasesSubjectToken)
+        #expect(byToken.definitionDigest != plain.definitionDigest)
+        // A pull route naming the subject in its path was handed the token: it releases none.
+        var pull = byToken
+        pull.direction = .pull
+        #expect(!pull.releasesSubjectToken)
+        pull.subject = .pointer(JSONPointer("/id")!)
+        #expect(pull.releasesSubjectToken)
     }
 
     @Test func aSecretsValueNeverAppearsInAnIssue() {

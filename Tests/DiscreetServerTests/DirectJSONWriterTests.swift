@@ -31,6 +31,10 @@ import Testing
         e.receipts = receipts
         e.payloadHMAC = hmac
         e.refused = refused
+        if hmac != nil {
+            e.gateway = .init(route: "collect", digest: "d")
+            e.subjectToken = "tok_abcdefghijklmnopqrstuvwxyz"
+        }
         return e
     }
 

@@ -76,14 +76,30 @@ extension BundleWalk {
         let subject = field("subject").flatMap {
             self.subject($0, p.appending("subject"), template: match?.1, record: record)
         }
+        let naming = field("subject").flatMap { subjectNaming($0, p.appending("subject")) }
         let upstream = field("upstream").flatMap { self.upstream($0, p.appending("upstream")) }
         guard ok, let provider, let purpose, let recordType, let match, let subject, let record, let upstream else {
             return nil
         }
-        return GatewayRoute(
+        var route = GatewayRoute(
             id: id, direction: direction, provider: provider, purpose: purpose, recordType: recordType, method: match.0,
             path: match.1, subject: subject, record: record, upstream: upstream.url, auth: upstream.auth,
             timeoutSeconds: upstream.timeout)
+        route.subjectNaming = naming ?? .id
+        return route
+    }
+
+    /// The subject's `as: id | token` (id when not said); nil with an issue when it is neither.
+    mutating func subjectNaming(_ node: Node, _ p: Pointer) -> GatewayRoute.SubjectNaming? {
+        guard let value = node.mapping?.first(where: { $0.key.string == "as" })?.value else { return nil }
+        let q = p.appending("as")
+        guard let text = reader.string(value, q) else { return nil }
+        guard let naming = GatewayRoute.SubjectNaming(rawValue: text) else {
+            reader.issue(
+                q, value, "expected id (the provider knows the subject's id) or token (only its own token for the subject)")
+            return nil
+        }
+        return naming
     }
 
     /// `{ method: POST, path: /v1/accounts/{account} }`: egress routes send POST, PUT or PATCH,
@@ -123,8 +139,9 @@ extension BundleWalk {
         guard let fields = reader.mapping(node, p, what: "one of { pointer }, { path-parameter } or { header }") else {
             return nil
         }
-        reader.rejectUnknown(fields, allowed: ["pointer", "path-parameter", "header"], p)
-        guard fields.count == 1, let (kind, value) = fields.first else {
+        reader.rejectUnknown(fields, allowed: ["pointer", "path-parameter", "header", "as"], p)
+        let sources = fields.filter { $0.key != "as" }
+        guard sources.count == 1, let (kind, value) = sources.first else {
             reader.issue(p, node, "name exactly one of pointer, path-parameter or header")
             return nil
         }

@@ -12,13 +12,15 @@ extension GatewayRoute {
         case .basic(let s): auth = JSONObject([("kind", "basic"), ("secret", .string(s))])
         case .header(let name, let s): auth = JSONObject([("kind", "header"), ("header", .string(name)), ("secret", .string(s))])
         }
-        let subject: JSONObject =
+        var subject: JSONObject =
             switch self.subject {
             case .pointer(let p): JSONObject([("pointer", .string(p.description))])
             case .pathParameter(let n): JSONObject([("path-parameter", .string(n))])
             case .header(let h): JSONObject([("header", .string(h))])
             case .eachRecord(let p): JSONObject([("pointer", .string(subjectPointerText(p)))])
             }
+        // Said only when not the default, so that the digests of routes written before it stand.
+        if subjectNaming != .id { subject["as"] = .string(subjectNaming.rawValue) }
         let record: String =
             switch self.record {
             case .at(let p): p.description

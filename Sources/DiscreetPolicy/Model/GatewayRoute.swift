@@ -20,6 +20,20 @@ public struct GatewayRoute: Sendable, Equatable {
         case eachRecord(JSONPointer)
     }
 
+    /// How the provider knows the route's subjects (DESIGN §9). `id`: by the professional's id.
+    /// `token`: only by the provider's own token for the subject, so that a debt collector can say
+    /// "account X still unpaid" without knowing who X is. On egress the subject's id is replaced
+    /// wherever the route reads it (body, path, header) by that token; on a pull route the provider
+    /// names a subject by one of its tokens, which discreet resolves before the internal API is
+    /// called, so the internal API never sees a token nor the provider an id.
+    public enum SubjectNaming: String, Sendable, Equatable, CaseIterable {
+        case id, token
+    }
+
+    /// The field path under which a subject's own token is issued and indexed: not a record's
+    /// field path (those are dotted names), so it never collides with one.
+    public static let subjectTokenField = "@subject"
+
     public enum RecordLocation: Sendable, Equatable {
         /// The record is the value at the pointer (the whole body for the empty pointer).
         case at(JSONPointer)
@@ -50,6 +64,8 @@ public struct GatewayRoute: Sendable, Equatable {
     public var method: String
     public var path: PathTemplate
     public var subject: SubjectSource
+    /// `subject: { …, as: token }`; `id` when not said.
+    public var subjectNaming: SubjectNaming = .id
     public var record: RecordLocation
     /// The upstream's base URL (`https://api.example/v2`), without query, fragment or credentials.
     public var upstream: String

@@ -42,17 +42,23 @@ struct GatewayController {
         guard request.method.rawValue == route.method else { throw Problem.methodNotOnRoute(route) }
         let segments = context.parameters.getCatchAll()
         guard let parameters = route.path.match(segments) else { throw Problem.pathNotMatched(route) }
+        return Resolved(
+            active: active, route: route, parameters: parameters, upstreamURL: Self.upstreamURL(route, parameters))
+    }
+
+    /// The route's upstream with its path template filled in: each parameter re-encoded from its
+    /// checked value, never as the caller wrote it.
+    static func upstreamURL(_ route: GatewayRoute, _ parameters: [String: String]) -> String {
         var path = ""
-        for (template, raw) in zip(route.path.segments, segments) {
+        for segment in route.path.segments {
             path += "/"
-            switch template {
+            switch segment {
             case .literal(let l): path += l
             case .parameter(let name):
-                // Sent re-encoded from the checked value, never as the caller wrote it.
-                path += parameters[name]!.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? String(raw)
+                path += (parameters[name] ?? "").addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? ""
             }
         }
-        return Resolved(active: active, route: route, parameters: parameters, upstreamURL: route.upstream + path)
+        return route.upstream + path
     }
 
     static let wholeAnswerBytes = 64 * 1024
@@ -73,9 +79,19 @@ struct GatewayController {
             decided = try await decideAndRecord(
                 resolved, body: body, header: { request.headers[values: HTTPField.Name($0)!].first },
                 keyID: context.principal!.keyID, subjectFromUpstream: false)
-            upstream = HTTPClientRequest(url: resolved.upstreamURL)
+            var url = resolved.upstreamURL
+            if let token = decided.subjectTokens.first, case .pathParameter(let name) = route.subject {
+                // The provider knows the subject by its token: the id in the path is replaced.
+                var parameters = resolved.parameters
+                parameters[name] = token
+                url = Self.upstreamURL(route, parameters)
+            }
+            upstream = HTTPClientRequest(url: url)
             upstream.method = .init(rawValue: route.method)
             GatewayHeaders.forward(request.headers, into: &upstream.headers)
+            if let token = decided.subjectTokens.first, case .header(let name) = route.subject {
+                upstream.headers.replaceOrAdd(name: name, value: token)
+            }
             upstream.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
             if let (name, value) = credential { upstream.headers.replaceOrAdd(name: name, value: value) }
             upstream.body = .bytes(ByteBuffer(bytes: decided.forwarded))
@@ -114,18 +130,33 @@ struct GatewayController {
     // MARK: pull
 
     @Sendable func pull(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let resolved = try resolve(request, context, .pull)
+        var resolved = try resolve(request, context, .pull)
         let route = resolved.route
         do {
             guard let principal = context.principal, principal.has(.provider(route.provider)) else {
                 throw Problem.notThisProvidersRoute()
             }
             let credential = try credential(route)
+            // A provider that knows subjects by token names one by its token: resolved here, so
+            // that the internal API is asked about the subject and never sees the token.
+            var subjectHeader: (name: String, id: String)?
+            if route.subjectNaming == .token {
+                switch route.subject {
+                case .pathParameter(let name):
+                    resolved.parameters[name] = try await subject(ofToken: resolved.parameters[name], route)
+                    resolved.upstreamURL = Self.upstreamURL(route, resolved.parameters)
+                case .header(let name):
+                    let presented = request.headers[values: HTTPField.Name(name)!].first
+                    subjectHeader = (name, try await subject(ofToken: presented, route))
+                case .pointer, .eachRecord: break
+                }
+            }
             var url = resolved.upstreamURL
             if let query = request.uri.query, !query.isEmpty { url += "?" + query }
             var upstream = HTTPClientRequest(url: url)
             upstream.method = .GET
             GatewayHeaders.forward(request.headers, into: &upstream.headers)
+            if let subjectHeader { upstream.headers.replaceOrAdd(name: subjectHeader.name, value: subjectHeader.id) }
             upstream.headers.replaceOrAdd(name: "Accept", value: "application/json")
             if let (name, value) = credential { upstream.headers.replaceOrAdd(name: name, value: value) }
             let answer: HTTPClientResponse
@@ -144,7 +175,11 @@ struct GatewayController {
             }
             let body = try await GatewayBodyReader.read(answer, route: route, limit: services.configuration.maxBodyBytes)
             let decided = try await decideAndRecord(
-                resolved, body: body, header: { request.headers[values: HTTPField.Name($0)!].first },
+                resolved, body: body,
+                header: { name in
+                    if let subjectHeader, subjectHeader.name == name { return subjectHeader.id }
+                    return request.headers[values: HTTPField.Name(name)!].first
+                },
                 keyID: principal.keyID, subjectFromUpstream: true)
             services.metrics.recordGateway(route: route.id, result: "forwarded")
             var headers = decided.receiptHeaders
@@ -157,6 +192,16 @@ struct GatewayController {
             }
             throw p
         }
+    }
+
+    /// The subject a provider's token stands for. A token that is malformed, unknown, or another
+    /// provider's is answered alike (404), so that a provider learns nothing of tokens not its own.
+    func subject(ofToken presented: String?, _ route: GatewayRoute) async throws -> String {
+        guard let presented, Token.isWellFormed(presented),
+            let record = try await services.storeCall({ try await services.store.token(presented) }),
+            record.providerID == route.provider
+        else { throw Problem.unknownSubjectToken }
+        return record.subjectID
     }
 
     // MARK: shared
@@ -213,6 +258,8 @@ struct GatewayController {
         var forwarded: [UInt8]
         var entries: [DisclosureEntry]
         var receipts: [LedgerReceipt]
+        /// Each subject's token, in the entries' order, when the route releases them in place of ids.
+        var subjectTokens: [String]
 
         var ids: [String] { entries.map(\.id) }
         var receiptHeaders: HTTPFields { GatewayHeaders.receipt(disclosureIDs: ids, receipts: receipts) }
@@ -292,11 +339,16 @@ struct GatewayController {
         } catch {
             throw DisclosureController.problem(error, active.engine.bundle)
         }
+        let subjectField = GatewayRoute.subjectTokenField
+        let releasesSubjectToken = route.releasesSubjectToken
+        // The subject's own token is issued with the fields' on the first disclosure that needs it.
+        for (k, result) in results.enumerated() {
+            let fields =
+                result.missingTokens + (releasesSubjectToken && inputs[k].tokens[subjectField] == nil ? [subjectField] : [])
+            if !fields.isEmpty { inputs[k].tokens = try await disclosures.issueTokens(fields, inputs[k]) }
+        }
         if results.contains(where: { !$0.missingTokens.isEmpty }) {
-            // First disclosures of tokenized fields: issue their tokens, then decide again with them.
-            for (k, result) in results.enumerated() where !result.missingTokens.isEmpty {
-                inputs[k].tokens = try await disclosures.issueTokens(result.missingTokens, inputs[k])
-            }
+            // First disclosures of tokenized fields: their tokens were issued above; decide again with them.
             do {
                 results = try active.engine.disclose(
                     bySubject: subjects.batches(parts, inputs: inputs),
@@ -306,20 +358,29 @@ struct GatewayController {
             }
             guard results.allSatisfy({ $0.missingTokens.isEmpty }) else { throw Problem.ledgerUnavailable }
         }
-        let body = parts.forwarded(subjects.inBodyOrder(results.map(\.released), count: parts.records.count))
+        var subjectTokens: [String] = []
+        if releasesSubjectToken {
+            subjectTokens = try inputs.map {
+                guard let token = $0.tokens[subjectField] else { throw Problem.ledgerUnavailable }
+                return token
+            }
+        }
+        var body = parts.forwarded(subjects.inBodyOrder(results.map(\.released), count: parts.records.count))
+        if releasesSubjectToken { body = route.placingSubjectTokens(in: body, subjects, tokens: subjectTokens) }
         // Sent in the app's member order; recorded as canonical JSON, as `…/match` checks it. Each
         // subject's entry holds the digest of the whole body that left, which its records are in.
         let forwarded = JSONWriter.encode(body)
         let payloadHMAC = services.secrets.payloadDigest(JSONWriter.encode(body, sortedKeys: true))
         for (k, result) in results.enumerated() {
             entries[k].decisions = result.decisions
+            if releasesSubjectToken { entries[k].subjectToken = subjectTokens[k] }
             entries[k].index(tokens: result.tokens, pseudonyms: result.pseudonyms)
             entries[k].receipts = DisclosureController.receiptsByConsent(inputs[k].consents)
             entries[k].payloadHMAC = payloadHMAC
         }
         let receipts = try await disclosures.append(entries)
         for result in results { services.metrics.recordDisclosure(result.decisions) }
-        return Decided(forwarded: forwarded, entries: entries, receipts: receipts)
+        return Decided(forwarded: forwarded, entries: entries, receipts: receipts, subjectTokens: subjectTokens)
     }
 
     /// Appends the delivery records of a disclosure that did not arrive, one per subject's entry.

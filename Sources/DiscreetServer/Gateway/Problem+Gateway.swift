@@ -151,6 +151,14 @@ extension Problem {
     static let upstreamNotFound = Problem(
         .notFound, "not-found", title: "Not found", detail: "The internal API has nothing at this path.")
 
+    /// One answer for a token malformed, unknown or another provider's: the presented text is
+    /// not repeated, and nothing tells a provider whether someone else's token exists.
+    static let unknownSubjectToken = Problem(
+        .notFound, "not-found", title: "Not found",
+        detail:
+            "This route names subjects by your own token for them (tok_ and 26 characters); no subject is known to you by this one."
+    )
+
     static func notThisProvidersRoute() -> Problem {
         Problem(
             .forbidden, "forbidden", title: "The key's roles do not allow this call",

@@ -26,6 +26,9 @@ struct DisclosureEntry {
     var refused: String?
     /// For a disclosure through the gateway: the route's id and the digest of its definition.
     var gateway: GatewayRef?
+    /// On a route whose provider knows subjects by token: the subject's token that left in place
+    /// of its id. Recorded, since it is not derived from the id, so that a trace can stand on it.
+    var subjectToken: String?
     /// What the leak-tracing index keeps of this disclosure, by each field's path in its record:
     /// its tokens (which the entry's decisions name too) and its pseudonyms, which are indexed
     /// beside the entry and never written into it (a pseudonym is derived from a value, and
@@ -36,6 +39,9 @@ struct DisclosureEntry {
         references =
             tokens.map { ReleasedReference(kind: .token, field: $0.field, value: $0.value) }
             + pseudonyms.map { ReleasedReference(kind: .pseudonym, field: $0.field, value: $0.value) }
+        if let subjectToken {
+            references.append(ReleasedReference(kind: .token, field: GatewayRoute.subjectTokenField, value: subjectToken))
+        }
     }
 
     struct GatewayRef {
@@ -69,6 +75,7 @@ struct DisclosureEntry {
         if let payloadHMAC { o["payload_hmac"] = .string(payloadHMAC) }
         if let refused { o["refused"] = .string(refused) }
         if let gateway { o["gateway"] = gateway.json }
+        if let subjectToken { o["subject_token"] = .string(subjectToken) }
         return .object(o)
     }
 
@@ -122,6 +129,10 @@ struct DisclosureEntry {
         }
         w.raw(",\"subject\":")
         w.writeString(subjectID)
+        if let subjectToken {
+            w.raw(",\"subject_token\":")
+            w.writeString(subjectToken)
+        }
         w.raw(",\"time\":")
         w.writeString(RFC3339.format(time))
         w.raw(",\"v\":1}")

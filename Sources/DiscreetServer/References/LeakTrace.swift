@@ -137,7 +137,8 @@ public struct LeakTrace {
         guard let e = try await store.entry(index: index), RFC6962.leafHash(e.entry) == e.leafHash,
             let object = (try? JSONParser.parse(e.entry))?.objectValue
         else { throw LeakTraceDamage(index: index) }
-        let tokens = Set((object["fields"]?.arrayValue ?? []).compactMap { $0.objectValue?["token"]?.stringValue })
+        var tokens = Set((object["fields"]?.arrayValue ?? []).compactMap { $0.objectValue?["token"]?.stringValue })
+        if let subjectToken = object["subject_token"]?.stringValue { tokens.insert(subjectToken) }
         for r in refs {
             guard object["provider"]?.stringValue == r.providerID, object["subject"]?.stringValue == r.subjectID,
                 r.kind != .token || tokens.contains(r.value)

@@ -143,12 +143,16 @@ struct GatewayFixture {
     let slow = Upstream(answer: .init(delay: 60))
 
     let cut: String
+    /// More routes, as the bundle writes them under `routes:`, with `{recouvra}`, `{facturo}` and
+    /// `{ehr}` standing for those upstreams' URLs.
+    let extraRoutes: String
 
     init(
         port: Int = 0, tls: ServiceConfiguration.TLSFiles? = nil, cut: String = "http://127.0.0.1:1",
-        ledgerDeadline: Duration = .seconds(5)
+        ledgerDeadline: Duration = .seconds(5), extraRoutes: String = ""
     ) async throws {
         self.cut = cut
+        self.extraRoutes = extraRoutes
         harness = try await Harness(port: port, upstreamSecrets: Self.secrets, tls: tls, ledgerDeadline: ledgerDeadline)
     }
 
@@ -164,7 +168,10 @@ struct GatewayFixture {
     func prepared(_ body: @Sendable @escaping () async throws -> Void) async throws {
         let h = harness
         try await Upstream.running(upstreams) {
-            let source = Self.bundle(recouvra: recouvra.url, facturo: facturo.url, ehr: ehr.url, slow: slow.url, cut: cut)
+            let extra = extraRoutes.replacingOccurrences(of: "{recouvra}", with: recouvra.url)
+                .replacingOccurrences(of: "{facturo}", with: facturo.url).replacingOccurrences(of: "{ehr}", with: ehr.url)
+            let source =
+                Self.bundle(recouvra: recouvra.url, facturo: facturo.url, ehr: ehr.url, slow: slow.url, cut: cut) + extra
             _ = try await h.services.policy.install(source: source, store: h.store, now: h.clock.now)
             _ = try await h.store.putProvider(
                 Provider(
