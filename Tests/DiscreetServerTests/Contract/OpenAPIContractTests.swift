@@ -192,6 +192,23 @@ import Testing
         Call(
             method: .post, uri: "/v1/disclosures/batch", template: "/v1/disclosures/batch", role: "discloser",
             json: Sample.disclosure(), expect: 415),
+        // CSV in: the released columns, the decision report, a header that does not fit, an unknown report.
+        Call(
+            method: .post, uri: "/v1/disclosures/batch?provider=recouvra&purpose=debt-collection&record_type=patient",
+            template: "/v1/disclosures/batch", role: "discloser", raw: "subject,name,diagnosis\np-1,Zelda,F33.2\n,A,B\n",
+            contentType: "text/csv", expect: 200),
+        Call(
+            method: .post,
+            uri: "/v1/disclosures/batch?provider=recouvra&purpose=debt-collection&record_type=patient&report=csv",
+            template: "/v1/disclosures/batch", role: "discloser", raw: "subject,name,diagnosis\np-1,Zelda,F33.2\n,A,B\n",
+            contentType: "text/csv", expect: 200),
+        Call(
+            method: .post, uri: "/v1/disclosures/batch?provider=recouvra&purpose=debt-collection&record_type=patient",
+            template: "/v1/disclosures/batch", role: "discloser", raw: "subject,colour\np-1,red\n", contentType: "text/csv",
+            expect: 422),
+        Call(
+            method: .post, uri: "/v1/disclosures/batch?report=xml", template: "/v1/disclosures/batch", role: "discloser",
+            raw: "{}\n", contentType: "application/x-ndjson", expect: 400),
         Call(
             method: .post, uri: "/v1/disclosures/batch", template: "/v1/disclosures/batch", role: "auditor",
             raw: "{}\n", contentType: "application/x-ndjson", expect: 403),
