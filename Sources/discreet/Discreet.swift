@@ -12,7 +12,9 @@ struct Discreet: AsyncParsableCommand {
         commandName: "discreet",
         abstract:
             "A disclosure gatekeeper: releases only what policy, agreements and consent permit, and records every disclosure.",
-        subcommands: [Serve.self, Keys.self, PolicyCommand.self, Verify.self, Trace.self, Migrate.self, ConfigCommand.self])
+        subcommands: [
+            Serve.self, Keys.self, PolicyCommand.self, Verify.self, Trace.self, Disclose.self, Migrate.self, ConfigCommand.self,
+        ])
 }
 
 /// Where the embedded store and the service secret live.

@@ -99,10 +99,33 @@ struct BatchCSVColumns: Sendable {
         return .object(o)
     }
 
-    /// The released row: each field column's released value (its text, or its JSON for an
-    /// object), empty where the field was withheld.
-    func releasedRow(_ released: JSONValue?) -> [String] {
-        fields.map { _, path in
+    /// The released row, as `BatchCSVFile.releasedRow` writes it.
+    func releasedRow(_ released: JSONValue?) -> String {
+        BatchCSVFile.releasedRow(released, columns: fields.map(\.path))
+    }
+}
+
+/// The released-columns file of a CSV batch, shared by the service and `discreet disclose
+/// --batch`, which writes it from the NDJSON answers so that one run gives both the file and the
+/// report.
+public enum BatchCSVFile {
+    /// The field columns of a header row: its cells but the control columns, in order. Nil when
+    /// the row is not CSV.
+    public static func fieldColumns(header: String) -> [String]? {
+        CSVRecord.fields(header)?.map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !BatchCSVColumns.control.contains($0)
+        }
+    }
+
+    /// The header line of the released file.
+    public static func header(_ columns: [String]) -> String {
+        columns.map(AccountingReport.csvField).joined(separator: ",") + "\r\n"
+    }
+
+    /// A released record as a row: each column's value (its text, or its JSON for an object),
+    /// empty where the field was withheld.
+    public static func releasedRow(_ released: JSONValue?, columns: [String]) -> String {
+        let cells = columns.map { path -> String in
             var current = released
             for name in path.split(separator: ".") { current = current?[String(name)] }
             switch current {
@@ -113,6 +136,7 @@ struct BatchCSVColumns: Sendable {
             case let value?: return String(decoding: JSONWriter.encode(value), as: UTF8.self)
             }
         }
+        return cells.map(AccountingReport.csvField).joined(separator: ",") + "\r\n"
     }
 }
 

@@ -76,8 +76,7 @@ struct BatchController {
                 switch output {
                 case .ndjson: break
                 case .releasedCSV:
-                    let names = csvColumns?.fields.map { AccountingReport.csvField($0.path) } ?? []
-                    try await writer.write(ByteBuffer(string: names.joined(separator: ",") + "\r\n"))
+                    try await writer.write(ByteBuffer(string: BatchCSVFile.header(csvColumns?.fields.map(\.path) ?? [])))
                 case .reportCSV:
                     try await writer.write(ByteBuffer(string: BatchReportCSV.header))
                 }
@@ -179,8 +178,7 @@ struct BatchController {
             return w.bytes
         case .releasedCSV:
             guard let disclosure = a.disclosure, let columns, let answer = try? JSONParser.parse(disclosure) else { return [] }
-            let row = columns.releasedRow(answer.objectValue?["released"])
-            return Array((row.map(AccountingReport.csvField).joined(separator: ",") + "\r\n").utf8)
+            return Array(columns.releasedRow(answer.objectValue?["released"]).utf8)
         case .reportCSV:
             let answer = a.disclosure.flatMap { try? JSONParser.parse($0) }
             return Array(BatchReportCSV.rows(line: a.line, answer: answer, problem: a.problem).utf8)
