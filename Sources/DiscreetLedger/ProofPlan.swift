@@ -93,6 +93,18 @@ public enum ProofPlan {
         return fold(hashes)
     }
 
+    /// The hash of each range, in order, given a lookup of stored subtree hashes (fetch
+    /// `subtrees(ranges)`); nil when one is missing.
+    public static func hashes(of ranges: [Range<UInt64>], from nodes: [NodeID: [UInt8]]) -> [[UInt8]]? {
+        var out: [[UInt8]] = []
+        out.reserveCapacity(ranges.count)
+        for r in ranges {
+            guard let h = hash(of: r, from: nodes) else { return nil }
+            out.append(h)
+        }
+        return out
+    }
+
     static func largestPowerOfTwo(below n: UInt64) -> UInt64 {
         precondition(n > 1)
         var k: UInt64 = 1

@@ -117,10 +117,8 @@ struct LedgerController {
     func hashes(of ranges: [Range<UInt64>]) async throws -> [[UInt8]] {
         let ids = ProofPlan.subtrees(ranges)
         let stored = try await services.storeCall { try await services.store.subtreeHashes(ids) }
-        return try ranges.map { r in
-            guard let h = ProofPlan.hash(of: r, from: stored) else { throw Problem.storeUnavailable }
-            return h
-        }
+        guard let hashes = ProofPlan.hashes(of: ranges, from: stored) else { throw Problem.storeUnavailable }
+        return hashes
     }
 
     static func query(_ request: Request, _ name: String, required: Bool) throws -> UInt64? {

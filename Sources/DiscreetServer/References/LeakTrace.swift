@@ -151,11 +151,7 @@ public struct LeakTrace {
         let index = UInt64(e.index)
         let ranges = ProofPlan.inclusion(index: index, size: size)
         let stored = try await store.subtreeHashes(ProofPlan.subtrees(ranges))
-        var path: [[UInt8]] = []
-        for r in ranges {
-            guard let h = ProofPlan.hash(of: r, from: stored) else { throw LeakTraceDamage(index: e.index) }
-            path.append(h)
-        }
+        guard let path = ProofPlan.hashes(of: ranges, from: stored) else { throw LeakTraceDamage(index: e.index) }
         do {
             try ProofVerifier.verifyInclusion(leafHash: e.leafHash, index: index, size: size, proof: path, root: root)
         } catch {
