@@ -34,6 +34,8 @@ let package = Package(
                 .product(name: "DiscreetPolicy", package: "discreet"), .product(name: "DiscreetJSON", package: "discreet"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // What a witness reads from anyone (add-checkpoint requests, policy files, cosigned notes).
+        .executableTarget(name: "FuzzWitness", dependencies: [.product(name: "DiscreetLedger", package: "discreet")]),
         // The scrubber on any text (Scrubber, FoldedText and every finder).
         .executableTarget(name: "FuzzScrub", dependencies: [.product(name: "DiscreetPolicy", package: "discreet")]),
     ]

@@ -61,8 +61,22 @@ public func fuzzGateway(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             fatalError("a record left out, or a subject in two groups")
         }
         // Put back in body order, each record is where it was.
-        let back = subjects.inBodyOrder(subjects.groups.map { $0.positions.map { parts.records[$0] } }, count: parts.records.count)
+        let back = subjects.inBodyOrder(
+            subjects.groups.map { $0.positions.map { parts.records[$0] } }, count: parts.records.count)
         guard back == parts.records else { fatalError("records moved") }
+        // Known by token: each record carries its own subject's token where its id was, and no id stays.
+        var byToken = route
+        byToken.subjectNaming = .token
+        let tokens = subjects.groups.indices.map { "tok_\($0)" }
+        let placed = byToken.placingSubjectTokens(in: parts.forwarded(back), subjects, tokens: tokens)
+        guard let out = try? GatewayBody(placed, location: route.record), out.records.count == parts.records.count else {
+            fatalError("placing tokens changed the records")
+        }
+        for (k, group) in subjects.groups.enumerated() {
+            for position in group.positions where inRecord.resolve(in: .object(out.records[position])) != .string(tokens[k]) {
+                fatalError("a record without its subject's token")
+            }
+        }
     }
     for location in locations {
         guard let parts = try? GatewayBody(body, location: location) else { continue }
