@@ -76,23 +76,14 @@ public struct CosignerKey: Sendable, Equatable {
     }
 
     /// SHA-256(name || "\n" || 0x04 || public key)[:4].
-    public var keyID: [UInt8] {
-        Array(SHA256.hash(data: Array(name.utf8) + [0x0A, 0x04] + Array(publicKey.rawRepresentation)).prefix(4))
-    }
+    public var keyID: [UInt8] { VerifierKeyText.keyID(name: name, type: 0x04, publicKey: publicKey) }
 
-    public var vkey: String {
-        "\(name)+\(ByteText.hex(keyID))+\((Data([0x04]) + publicKey.rawRepresentation).base64EncodedString())"
-    }
+    public var vkey: String { VerifierKeyText.encode(name: name, type: 0x04, publicKey: publicKey) }
 
     /// Parses a vkey; nil when malformed, of another signature type, or when the key ID does not match.
     public init?(vkey: String) {
-        let parts = vkey.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, NoteVerifierKey.isValidName(String(parts[0])), parts[1].count == 8,
-            let raw = Data(base64Encoded: String(parts[2])), raw.count == 33, raw.first == 0x04,
-            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw.dropFirst())
-        else { return nil }
-        self.init(name: String(parts[0]), publicKey: key)
-        guard ByteText.hex(keyID) == parts[1].lowercased() else { return nil }
+        guard let (name, key) = VerifierKeyText.decode(vkey, type: 0x04) else { return nil }
+        self.init(name: name, publicKey: key)
     }
 }
 

@@ -51,7 +51,7 @@ public struct NoteSigningKey: Sendable {
         self.privateKey = privateKey
     }
 
-    public var keyID: [UInt8] { NoteVerifierKey.keyID(name: name, publicKey: Array(privateKey.publicKey.rawRepresentation)) }
+    public var keyID: [UInt8] { VerifierKeyText.keyID(name: name, type: 0x01, publicKey: privateKey.publicKey) }
 
     public var verifier: NoteVerifierKey {
         NoteVerifierKey(name: name, publicKey: privateKey.publicKey)
@@ -73,30 +73,43 @@ public struct NoteVerifierKey: Sendable, Equatable {
         a.name == b.name && a.publicKey.rawRepresentation == b.publicKey.rawRepresentation
     }
 
-    public var keyID: [UInt8] { Self.keyID(name: name, publicKey: Array(publicKey.rawRepresentation)) }
+    public var keyID: [UInt8] { VerifierKeyText.keyID(name: name, type: 0x01, publicKey: publicKey) }
 
-    public var encoded: String {
-        let hex = ByteText.hex(keyID)
-        return "\(name)+\(hex)+\((Data([0x01]) + publicKey.rawRepresentation).base64EncodedString())"
-    }
+    public var encoded: String { VerifierKeyText.encode(name: name, type: 0x01, publicKey: publicKey) }
 
     /// Parses the encoded form; nil when malformed or when the key ID does not match.
     public init?(encoded: String) {
-        // The base64 key may itself contain '+': split off the name and the key ID only.
-        let parts = encoded.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, Self.isValidName(String(parts[0])), parts[1].count == 8,
-            let raw = Data(base64Encoded: String(parts[2])), raw.count == 33, raw.first == 0x01,
-            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw.dropFirst())
-        else { return nil }
-        self.init(name: String(parts[0]), publicKey: key)
-        guard ByteText.hex(keyID) == parts[1].lowercased() else { return nil }
-    }
-
-    static func keyID(name: String, publicKey: [UInt8]) -> [UInt8] {
-        Array(SHA256.hash(data: Array(name.utf8) + [0x0A, 0x01] + publicKey).prefix(4))
+        guard let (name, key) = VerifierKeyText.decode(encoded, type: 0x01) else { return nil }
+        self.init(name: name, publicKey: key)
     }
 
     public static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && !name.contains("+") && !name.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 }
+    }
+}
+
+/// The signed-note verifier key text, `<name>+<hex key ID>+<base64(type || public key)>`, whose
+/// key ID is `SHA-256(name || "\n" || type || public key)[:4]`: type 0x01 for a note's signer
+/// (`NoteVerifierKey`), 0x04 for a witness's cosignatures (`CosignerKey`).
+enum VerifierKeyText {
+    static func keyID(name: String, type: UInt8, publicKey: Curve25519.Signing.PublicKey) -> [UInt8] {
+        Array(SHA256.hash(data: Array(name.utf8) + [0x0A, type] + Array(publicKey.rawRepresentation)).prefix(4))
+    }
+
+    static func encode(name: String, type: UInt8, publicKey: Curve25519.Signing.PublicKey) -> String {
+        let hex = ByteText.hex(keyID(name: name, type: type, publicKey: publicKey))
+        return "\(name)+\(hex)+\((Data([type]) + publicKey.rawRepresentation).base64EncodedString())"
+    }
+
+    /// The name and key, when the text is of `type` and its key ID matches.
+    static func decode(_ text: String, type: UInt8) -> (String, Curve25519.Signing.PublicKey)? {
+        // The base64 key may itself contain '+': split off the name and the key ID only.
+        let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, NoteVerifierKey.isValidName(String(parts[0])), parts[1].count == 8,
+            let raw = Data(base64Encoded: String(parts[2])), raw.count == 33, raw.first == type,
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw.dropFirst()),
+            ByteText.hex(keyID(name: String(parts[0]), type: type, publicKey: key)) == parts[1].lowercased()
+        else { return nil }
+        return (String(parts[0]), key)
     }
 }
