@@ -19,9 +19,7 @@ public struct AddCheckpoint: Sendable, Equatable {
     }
 
     /// The checkpoint's note text (extension lines included): what a cosignature signs.
-    public var checkpointBody: String? {
-        note.range(of: "\n\n", options: .backwards).map { String(note[..<$0.lowerBound]) + "\n" }
-    }
+    public var checkpointBody: String? { SignedNote.split(note)?.text }
 
     /// The request body.
     public var body: String {
@@ -86,14 +84,7 @@ public enum WitnessVerdict: Sendable, Equatable {
 
     public static func judge(_ request: AddCheckpoint, keys: [NoteVerifierKey], latest: Latest?) -> WitnessVerdict {
         guard !keys.isEmpty else { return .unknownOrigin }
-        var checkpoint: Checkpoint?
-        for key in keys {
-            if let c = try? Checkpoint.open(request.note, verifier: key) {
-                checkpoint = c
-                break
-            }
-        }
-        guard let checkpoint else { return .forbidden }
+        guard let checkpoint = Checkpoint.open(request.note, trustedBy: keys) else { return .forbidden }
         guard request.oldSize <= checkpoint.size else { return .badRequest }
         let latestSize = latest?.size ?? 0
         guard request.oldSize == latestSize else { return .conflict(latestSize: latestSize) }

@@ -26,6 +26,12 @@ public struct Checkpoint: Sendable, Equatable {
 
     public func signed(with key: NoteSigningKey) throws -> String { try SignedNote.sign(body, with: key) }
 
+    /// The checkpoint of a note that one of `keys` signed, or nil when none did (or it is not a
+    /// checkpoint); signatures by other keys are ignored.
+    public static func open(_ note: String, trustedBy keys: [NoteVerifierKey]) -> Checkpoint? {
+        keys.lazy.compactMap { try? open(note, verifier: $0) }.first
+    }
+
     /// Verifies a signed checkpoint and reads it.
     public static func open(_ note: String, verifier: NoteVerifierKey) throws -> Checkpoint {
         let text = try SignedNote.open(note, verifier: verifier)

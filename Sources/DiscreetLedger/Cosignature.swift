@@ -31,10 +31,9 @@ public enum Cosignature {
     /// checkpoint with cosignatures appended), once it verifies over the note's body. Lines of
     /// other keys are ignored, as the spec requires.
     public static func verify(note: String, key: CosignerKey) throws(Failure) -> UInt64 {
-        guard let split = note.range(of: "\n\n", options: .backwards) else { throw .malformed }
-        let body = String(note[..<split.lowerBound]) + "\n"
+        guard let (body, signatures) = SignedNote.split(note) else { throw .malformed }
         var found: UInt64?
-        for line in note[split.upperBound...].split(separator: "\n") {
+        for line in signatures.split(separator: "\n") {
             guard let time = try timestamp(line, body: body, key: key) else { continue }
             found = time
         }

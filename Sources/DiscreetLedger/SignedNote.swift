@@ -22,9 +22,8 @@ public enum SignedNote {
     /// The note's text, once a signature by `verifier`'s key verifies; signatures by other keys
     /// are ignored, as the spec requires.
     public static func open(_ note: String, verifier: NoteVerifierKey) throws(Failure) -> String {
-        guard let split = note.range(of: "\n\n", options: .backwards) else { throw .malformed }
-        let text = String(note[..<split.lowerBound]) + "\n"
-        let signatures = note[split.upperBound...].split(separator: "\n", omittingEmptySubsequences: false)
+        guard let (text, lines) = split(note) else { throw .malformed }
+        let signatures = lines.split(separator: "\n", omittingEmptySubsequences: false)
         guard signatures.last == "", signatures.count >= 2 else { throw .malformed }
         var matched = false
         for line in signatures.dropLast() {
@@ -37,6 +36,16 @@ public enum SignedNote {
         }
         guard matched else { throw .noSignatureFromKey }
         return text
+    }
+}
+
+extension SignedNote {
+    /// A note's text (with its final newline) and what follows the last blank line, its
+    /// signature lines; nil without a blank line. Signature lines never hold one, so the last
+    /// blank line is the split, whatever the text holds.
+    public static func split(_ note: String) -> (text: String, signatures: Substring)? {
+        guard let blank = note.range(of: "\n\n", options: .backwards) else { return nil }
+        return (String(note[..<blank.lowerBound]) + "\n", note[blank.upperBound...])
     }
 }
 

@@ -145,14 +145,7 @@ public struct WitnessPolicy: Sendable, Equatable {
     /// Opens a checkpoint signed by one of the policy's logs and checks each witness's
     /// cosignature; nil when no log's signature verifies.
     public func verify(_ note: String) -> Verdict? {
-        var checkpoint: Checkpoint?
-        for log in logs {
-            if let c = try? Checkpoint.open(note, verifier: log.key) {
-                checkpoint = c
-                break
-            }
-        }
-        guard let checkpoint else { return nil }
+        guard let checkpoint = Checkpoint.open(note, trustedBy: logs.map(\.key)) else { return nil }
         var cosigned = Set<String>()
         var failed = Set<String>()
         for w in witnesses {
