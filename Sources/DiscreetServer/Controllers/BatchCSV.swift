@@ -93,7 +93,7 @@ struct BatchCSVColumns: Sendable {
         o["record_type"] = .string(recordType)
         var record = JSONValue.object(JSONObject())
         for (i, path) in fields where !cells[i].isEmpty {
-            record = record.placing(.string(cells[i]), at: path.split(separator: ".").map(String.init)[...])
+            record = record.setting(.string(cells[i]), at: path.split(separator: ".").map(String.init)[...])
         }
         o["record"] = record
         return .object(o)
@@ -142,14 +142,6 @@ public enum BatchCSVFile {
 
 extension JSONValue {
     fileprivate subscript(_ key: String) -> JSONValue? { objectValue?[key] }
-
-    /// This value with `new` at the dotted path's names, objects made on the way.
-    fileprivate func placing(_ new: JSONValue, at names: ArraySlice<String>) -> JSONValue {
-        guard let name = names.first else { return new }
-        var o = objectValue ?? JSONObject()
-        o[name] = (o[name] ?? .object(JSONObject())).placing(new, at: names.dropFirst())
-        return .object(o)
-    }
 }
 
 extension Problem {
