@@ -46,9 +46,7 @@ public final class WitnessDatabase: WitnessStateStore {
         origin: String, note: String, at time: Date, judge: @Sendable (WitnessVerdict.Latest?) -> WitnessVerdict
     ) async throws -> WitnessVerdict {
         try await queue.write { db in
-            let latest = try Row.fetchOne(db, sql: "SELECT size, root FROM latest WHERE origin = ?", arguments: [origin]).map {
-                WitnessVerdict.Latest(size: UInt64(bitPattern: $0["size"] as Int64), root: Array($0["root"] as Data))
-            }
+            let latest = try Self.latest(db, origin)
             let verdict = judge(latest)
             switch verdict {
             case .cosign(let c):
@@ -72,10 +70,12 @@ public final class WitnessDatabase: WitnessStateStore {
     }
 
     public func latest(origin: String) async throws -> WitnessVerdict.Latest? {
-        try await queue.read { db in
-            try Row.fetchOne(db, sql: "SELECT size, root FROM latest WHERE origin = ?", arguments: [origin]).map {
-                WitnessVerdict.Latest(size: UInt64(bitPattern: $0["size"] as Int64), root: Array($0["root"] as Data))
-            }
+        try await queue.read { db in try Self.latest(db, origin) }
+    }
+
+    static func latest(_ db: Database, _ origin: String) throws -> WitnessVerdict.Latest? {
+        try Row.fetchOne(db, sql: "SELECT size, root FROM latest WHERE origin = ?", arguments: [origin]).map {
+            WitnessVerdict.Latest(size: UInt64(bitPattern: $0["size"] as Int64), root: Array($0["root"] as Data))
         }
     }
 
