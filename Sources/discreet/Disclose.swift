@@ -107,9 +107,7 @@ struct Disclose: AsyncParsableCommand {
         progress.clear()
         try out.finish()
         try reportOut?.finish()
-        let seconds =
-            Double((ContinuousClock.now - started).components.attoseconds) / 1e18
-            + Double((ContinuousClock.now - started).components.seconds)
+        let seconds = Double((ContinuousClock.now - started).nanoseconds) / 1e9
         FileHandle.standardError.write(Data(summary.text(seconds: seconds).utf8))
         if summary.refusedCount > 0 { throw ExitCode(2) }
     }
