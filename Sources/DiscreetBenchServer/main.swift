@@ -73,6 +73,11 @@ struct NoopLedgerStore: DiscreetStore {
         id: String, verdict: ExceptionReview.Status, reviewer: String, comment: String, by keyID: String, at: Date
     ) async throws -> ExceptionReview { throw ReviewRefusal.notFound }
     func enqueueAlert(_ body: [UInt8], at: Date) async throws {}
+    func takeWitnessTurn(_ witness: String, owner: String, now: Date, until: Date) async throws -> UInt64? { nil }
+    func endWitnessTurn(
+        _ witness: String, owner: String, size: UInt64?, cosignature: StoredCosignature?, nextTurn: Date
+    ) async throws {}
+    func cosignatures(size: UInt64) async throws -> [StoredCosignature] { [] }
     func stageConsents(importID: String, _ consents: [Consent]) async throws {
         try await base.stageConsents(importID: importID, consents)
     }

@@ -21,6 +21,12 @@ public struct WitnessPolicy: Sendable, Equatable {
         public var name: String
         public var key: CosignerKey
         public var url: String?
+
+        public init(name: String, key: CosignerKey, url: String?) {
+            self.name = name
+            self.key = key
+            self.url = url
+        }
     }
 
     public struct Group: Sendable, Equatable {

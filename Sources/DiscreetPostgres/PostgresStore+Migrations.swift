@@ -137,6 +137,19 @@ extension PostgresStore {
                 """,
             ]
         ),
+        (
+            3,
+            [
+                // Witnesses: each one's progress and turn (one replica submits at a time), and their cosignatures.
+                """
+                CREATE TABLE witness_turns (
+                    witness TEXT PRIMARY KEY, size BIGINT NOT NULL DEFAULT 0, owner TEXT,
+                    turn_until DOUBLE PRECISION NOT NULL DEFAULT 0
+                )
+                """,
+                "CREATE TABLE cosignatures (size BIGINT NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL, PRIMARY KEY (size, witness))",
+            ]
+        ),
     ]
 
     /// The newest schema version this build knows.

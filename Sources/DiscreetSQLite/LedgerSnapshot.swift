@@ -1,4 +1,5 @@
 import DiscreetLedger
+import DiscreetStore
 import Foundation
 import GRDB
 
@@ -62,6 +63,27 @@ public enum LedgerSnapshot {
             }
             return LedgerAudit.run(
                 rows: rows, leafNodes: leafNodes, subtrees: subtrees, checkpoints: checkpoints, verifier: verifier)
+        }
+    }
+
+    /// The newest checkpoint and the newest checkpoints witnesses cosigned, newest first, each
+    /// note with its cosignatures appended (`discreet verify --witness-policy`). Read-only.
+    public static func witnessedNotes(directory: String) throws -> [String] {
+        let path = (directory as NSString).appendingPathComponent(SQLiteStore.fileName)
+        guard FileManager.default.fileExists(atPath: path) else { throw SnapshotError.noStore(path) }
+        var config = Configuration()
+        config.readonly = true
+        return try DatabaseQueue(path: path, configuration: config).read { db in
+            let witnessed = try db.tableExists("cosignatures")
+            let rows = try Row.fetchAll(db, sql: witnessed ? SQLiteStore.witnessedNotesQuery : SQLiteStore.newestNoteQuery)
+            var read: [(Int64, String, String?)] = []
+            for row in rows {
+                let size: Int64 = try Self.read(row, "size", in: "checkpoints")
+                let note: String = try Self.read(row, "note", in: "checkpoints")
+                let line: String? = row["line"]
+                read.append((size, note, line))
+            }
+            return WitnessedNotes.group(read)
         }
     }
 

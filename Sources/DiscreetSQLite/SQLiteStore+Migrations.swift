@@ -131,6 +131,9 @@ extension SQLiteStore {
         m.registerMigration("v6-references") { db in
             try db.execute(sql: SQLiteStore.referencesSchema)
         }
+        m.registerMigration("v7-cosignatures") { db in
+            try db.execute(sql: SQLiteStore.cosignaturesSchema)
+        }
         return m
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Crypto
+import DiscreetLedger
 import DiscreetPolicy
 import DiscreetSQLite
 import DiscreetServer
@@ -56,6 +57,11 @@ struct Serve: AsyncParsableCommand {
     var alertWebhook: String?
     @Option(
         help:
+            "A witness policy (log, witness, group and quorum lines): each checkpoint goes to its witnesses that have a URL, and their cosignatures are kept and served (DISCREET_WITNESS_POLICY)."
+    )
+    var witnessPolicy: String?
+    @Option(
+        help:
             "Connections the gateway keeps open to each upstream at most; further requests wait for one (DISCREET_UPSTREAM_CONNECTIONS; default 64)."
     )
     var upstreamConnections: Int?
@@ -101,6 +107,7 @@ extension ServeSettings {
             alertSecret = SymmetricKey(data: Data(secret.utf8))
         }
         let (store, ledgerKey) = try await data.openStore()
+        let witnesses = try witnessPolicy.map { try Self.loadWitnessPolicy($0, log: ledgerKey.verifier) }
         let secrets = try ServiceSecrets.loadOrCreate(at: data.secretPath)
         let holder = PolicyHolder()
         let now = Date()
@@ -138,6 +145,14 @@ extension ServeSettings {
             listeners.append(
                 PolicyFollower(holder: holder, store: store, upstreamSecrets: upstreamSecrets, logger: logger))
         }
+        if let witnesses {
+            listeners.append(
+                WitnessClient(
+                    configuration: .init(witnesses: witnesses.witnesses), store: store, metrics: services.metrics,
+                    logger: logger))
+            logger.info(
+                "witnesses", metadata: ["submitting to": "\(witnesses.witnesses.filter { $0.url != nil }.map(\.name))"])
+        }
         if let alertWebhook, let alertSecret {
             listeners.append(
                 AlertDispatcher(
@@ -145,6 +160,28 @@ extension ServeSettings {
                     logger: logger))
         }
         try await ServiceGroup(services: listeners, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+    }
+
+    /// The witness policy names this service's own key among its logs: the same file then serves
+    /// verifiers (`discreet verify --witness-policy`), and a file for another log is refused.
+    static func loadWitnessPolicy(_ path: String, log: NoteVerifierKey) throws -> WitnessPolicy {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw CommandError("cannot read the witness policy \(path)")
+        }
+        let policy: WitnessPolicy
+        do {
+            policy = try WitnessPolicy(text)
+        } catch {
+            throw CommandError("the witness policy \(path), \(error)")
+        }
+        guard policy.logs.contains(where: { $0.key == log }) else {
+            throw CommandError(
+                "the witness policy \(path) names no log with this service's key: add the line\n  log \(log.encoded)")
+        }
+        guard policy.witnesses.contains(where: { $0.url != nil }) else {
+            throw CommandError("the witness policy \(path) gives no witness a URL to submit checkpoints to")
+        }
+        return policy
     }
 
     /// `--policy` replaces the stored bundle when it differs; otherwise the stored one is used;

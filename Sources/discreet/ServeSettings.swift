@@ -21,6 +21,7 @@ struct SettingsSource {
         "host", "port", "data-dir", "store", "ledger-origin", "ledger-key-file", "policy", "demo", "max-body-bytes",
         "header-timeout", "idle-timeout", "max-connections", "log-level", "log-format", "metrics-host", "metrics-port",
         "no-metrics", "alert-webhook", "upstream-connections", "tls-certificate", "tls-key", "tls-client-ca",
+        "witness-policy",
     ]
 
     /// The whole-number settings and the values a variable or the file may give them; `serve` and
@@ -94,6 +95,7 @@ struct ServeSettings {
     var metricsPort: Int
     var noMetrics: Bool
     var alertWebhook: String?
+    var witnessPolicy: String?
     var upstreamConnections: Int
     var tls: ServiceConfiguration.TLSFiles?
 
@@ -118,6 +120,7 @@ struct ServeSettings {
         metricsPort = try flags.metricsPort ?? source.int("metrics-port") ?? 9464
         noMetrics = try flags.noMetrics || (source.bool("no-metrics") ?? false)
         alertWebhook = flags.alertWebhook ?? source.string("alert-webhook")
+        witnessPolicy = flags.witnessPolicy ?? source.string("witness-policy")
         upstreamConnections = try flags.upstreamConnections ?? source.int("upstream-connections") ?? 64
         let certificate = flags.tlsCertificate ?? source.string("tls-certificate")
         let key = flags.tlsKey ?? source.string("tls-key")

@@ -17,6 +17,8 @@ public final class ServiceMetrics: Sendable {
     private let requests = Mutex<[String: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
     private let gatewayCounters = Mutex<[String: CoreMetrics.Counter]>([:])
     private let upstreamTimers = Mutex<[String: CoreMetrics.Timer]>([:])
+    private let witnessCounters = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let witnessSizes = Mutex<[String: CoreMetrics.Gauge]>([:])
 
     public init() {
         factory = PrometheusMetricsFactory(registry: registry)
@@ -83,6 +85,36 @@ public final class ServiceMetrics: Sendable {
             return t
         }
         timer.recordNanoseconds(nanoseconds)
+    }
+
+    /// What became of a submission to a witness (`WitnessAnswer`'s cases, `unreachable` when no
+    /// answer came), and each alarm by reason. Witness names come from the operator's policy file.
+    func recordWitness(_ witness: String, result: String, alarm: Bool) {
+        let labels =
+            [("discreet_witness_submissions_total", "result")] + (alarm ? [("discreet_witness_alarms_total", "reason")] : [])
+        for (label, dimension) in labels {
+            let key = label + " " + witness + " " + result
+            let counter = witnessCounters.withLock { cache in
+                if let c = cache[key] { return c }
+                let c = CoreMetrics.Counter(
+                    label: label, dimensions: [("witness", witness), (dimension, result)], factory: factory)
+                cache[key] = c
+                return c
+            }
+            counter.increment()
+        }
+    }
+
+    /// The size of the newest checkpoint the witness cosigned.
+    func recordWitnessSize(_ witness: String, size: UInt64) {
+        let gauge = witnessSizes.withLock { cache in
+            if let g = cache[witness] { return g }
+            let g = CoreMetrics.Gauge(
+                label: "discreet_witness_cosigned_size", dimensions: [("witness", witness)], factory: factory)
+            cache[witness] = g
+            return g
+        }
+        gauge.record(Int64(clamping: size))
     }
 
     /// The Prometheus text exposition of everything recorded.

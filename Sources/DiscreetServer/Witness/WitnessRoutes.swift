@@ -54,7 +54,9 @@ public struct WitnessRoutes: Sendable {
             WitnessVerdict.judge(submission, keys: keys, latest: latest)
         }
         switch verdict {
-        case .cosign:
+        case .cosign(let checkpoint):
+            logger.info(
+                "cosigned", metadata: ["origin": "\(origin)", "size": "\(checkpoint.size)", "old": "\(submission.oldSize)"])
             let time = UInt64(max(0, now.timeIntervalSince1970))
             let line = try Cosignature.sign(body: checkpointBody, time: time, with: key)
             return Self.text(.ok, line)

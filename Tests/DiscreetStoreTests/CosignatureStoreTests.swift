@@ -1,0 +1,67 @@
+import DiscreetStore
+import Foundation
+import Testing
+
+/// Witnesses' turns and cosignatures on every backend: one replica holds a witness's turn at a
+/// time, a turn another replica took over is not ended by the first, and a cosignature is kept
+/// once per witness and size.
+@Suite struct CosignatureStoreTests {
+    static let t0 = StoreSuiteTests.t0
+
+    @Test(arguments: Backend.all) func oneTurnAtATimeAndTheSizeMovesWithIt(_ backend: Backend) async throws {
+        try await StoreSuiteTests().with(backend) { store in
+            // First turn: a witness never submitted to starts from 0.
+            #expect(try await store.takeWitnessTurn("w1", owner: "a", now: Self.t0, until: Self.t0 + 60) == 0)
+            // Another replica cannot take it while it lasts; another witness is its own turn.
+            #expect(try await store.takeWitnessTurn("w1", owner: "b", now: Self.t0 + 1, until: Self.t0 + 61) == nil)
+            #expect(try await store.takeWitnessTurn("w2", owner: "b", now: Self.t0 + 1, until: Self.t0 + 61) == 0)
+            let line = "— w1 AAAA\n"
+            try await store.endWitnessTurn(
+                "w1", owner: "a", size: 5, cosignature: StoredCosignature(witness: "w1", size: 5, line: line),
+                nextTurn: Self.t0 + 2)
+            #expect(try await store.cosignatures(size: 5) == [StoredCosignature(witness: "w1", size: 5, line: line)])
+            #expect(try await store.cosignatures(size: 4) == [])
+            // The next turn waits for `nextTurn` (a backoff), then starts from the stored size.
+            #expect(try await store.takeWitnessTurn("w1", owner: "b", now: Self.t0 + 1.5, until: Self.t0 + 70) == nil)
+            #expect(try await store.takeWitnessTurn("w1", owner: "b", now: Self.t0 + 2, until: Self.t0 + 70) == 5)
+        }
+    }
+
+    @Test(arguments: Backend.all) func aLapsedTurnIsTakenOverAndTheFirstOwnerCannotEndIt(_ backend: Backend) async throws {
+        try await StoreSuiteTests().with(backend) { store in
+            #expect(try await store.takeWitnessTurn("w1", owner: "a", now: Self.t0, until: Self.t0 + 10) == 0)
+            // "a" died mid-turn: after the lease, "b" takes over.
+            #expect(try await store.takeWitnessTurn("w1", owner: "b", now: Self.t0 + 10, until: Self.t0 + 20) == 0)
+            // "a" comes back late: its size and next turn are ignored, its verified cosignature kept.
+            let late = StoredCosignature(witness: "w1", size: 3, line: "— w1 late\n")
+            try await store.endWitnessTurn("w1", owner: "a", size: 3, cosignature: late, nextTurn: Self.t0 + 10)
+            #expect(try await store.takeWitnessTurn("w1", owner: "c", now: Self.t0 + 11, until: Self.t0 + 30) == nil)
+            #expect(try await store.cosignatures(size: 3) == [late])
+            // A second cosignature of the same witness and size does not replace the first.
+            try await store.endWitnessTurn(
+                "w1", owner: "b", size: 3, cosignature: StoredCosignature(witness: "w1", size: 3, line: "— w1 again\n"),
+                nextTurn: Self.t0 + 11)
+            #expect(try await store.cosignatures(size: 3) == [late])
+            // A turn ended without a size (a failure) keeps the size.
+            #expect(try await store.takeWitnessTurn("w1", owner: "c", now: Self.t0 + 12, until: Self.t0 + 30) == 3)
+            try await store.endWitnessTurn("w1", owner: "c", size: nil, cosignature: nil, nextTurn: Self.t0 + 12)
+            #expect(try await store.takeWitnessTurn("w1", owner: "d", now: Self.t0 + 12, until: Self.t0 + 30) == 3)
+        }
+    }
+
+    @Test(arguments: Backend.all) func ofReplicasRacingForATurnOneWins(_ backend: Backend) async throws {
+        try await StoreSuiteTests().with(backend) { store in
+            let won = try await withThrowingTaskGroup(of: UInt64?.self) { group in
+                for n in 0..<12 {
+                    group.addTask {
+                        try await store.takeWitnessTurn("w1", owner: "r\(n)", now: Self.t0, until: Self.t0 + 60)
+                    }
+                }
+                var all: [UInt64?] = []
+                for try await r in group { all.append(r) }
+                return all
+            }
+            #expect(won.compactMap { $0 }.count == 1)
+        }
+    }
+}
