@@ -12,7 +12,7 @@ extension PostgresStore {
             try await tx.query("LOCK TABLE ledger_head IN EXCLUSIVE MODE", logger: logger)
             for table in [
                 "providers", "subjects", "consents", "api_keys", "policies", "disclosures", "merkle_nodes", "checkpoints",
-                "exception_reviews", "alert_outbox", "tokens", "disclosed_references",
+                "exception_reviews", "alert_outbox", "tokens", "disclosed_references", "cosignatures",
             ] {
                 for try await n in try await tx.query(
                     PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM \(table)"), logger: logger
@@ -90,6 +90,11 @@ extension PostgresStore {
                     INSERT INTO tokens (token, provider_id, subject_id, field, issued_at)
                     VALUES (\(t.token), \(t.providerID), \(t.subjectID), \(t.field), \(RFC3339.format(t.issuedAt)))
                     """, logger: logger)
+            }
+            for c in rows.cosignatures {
+                try await tx.query(
+                    "INSERT INTO cosignatures (size, witness, line) VALUES (\(Int64(clamping: c.size)), \(c.witness), \(c.line))",
+                    logger: logger)
             }
             for r in rows.references {
                 try await tx.query(

@@ -45,6 +45,10 @@ extension SQLiteStore {
                 let root: Data = r["root"]
                 rows.checkpoints.append(.init(size: r["size"], root: Array(root), note: r["note"], createdAt: r["created_at"]))
             }
+            for r in try Row.fetchAll(db, sql: "SELECT size, witness, line FROM cosignatures ORDER BY size, witness") {
+                let size: Int64 = r["size"]
+                rows.cosignatures.append(StoredCosignature(witness: r["witness"], size: UInt64(clamping: size), line: r["line"]))
+            }
             for r in try Row.fetchAll(db, sql: "SELECT id, status, invoked_at, doc FROM exception_reviews ORDER BY id") {
                 rows.reviews.append(.init(id: r["id"], status: r["status"], invokedAt: r["invoked_at"], doc: r["doc"]))
             }

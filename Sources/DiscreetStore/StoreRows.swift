@@ -155,6 +155,8 @@ public struct StoreRows: Sendable {
     public var entries: [EntryRow] = []
     public var nodes: [NodeRow] = []
     public var checkpoints: [CheckpointRow] = []
+    /// Witnesses' cosignatures of the checkpoints: evidence, copied with them.
+    public var cosignatures: [StoredCosignature] = []
     public var reviews: [ReviewRow] = []
     /// In the order they were queued.
     public var alerts: [AlertRow] = []

@@ -1,3 +1,5 @@
+import DiscreetPostgres
+import DiscreetSQLite
 import DiscreetStore
 import Foundation
 import Testing
@@ -63,5 +65,40 @@ import Testing
             }
             #expect(won.compactMap { $0 }.count == 1)
         }
+    }
+}
+
+/// `discreet migrate` from one node to replicas keeps the witnesses' cosignatures: they are the
+/// evidence that the history being carried over was the one witnessed.
+@Suite(.enabled(if: Backend.postgresURL != nil, "PostgreSQL is not configured (DISCREET_TEST_POSTGRES)"))
+struct CosignatureMigrationTests {
+    @Test func aMigrationCopiesTheCosignatures() async throws {
+        let source = try await Backend.sqlite.open()
+        let target = try await Backend.postgres.open()
+        do {
+            try await copy(from: try #require(source.store as? SQLiteStore), to: try #require(target.store as? PostgresStore))
+        } catch {
+            await source.dispose()
+            await target.dispose()
+            throw error
+        }
+        await source.dispose()
+        await target.dispose()
+    }
+
+    func copy(from sqlite: SQLiteStore, to postgres: PostgresStore) async throws {
+        let t0 = StoreSuiteTests.t0
+        let kept = [
+            StoredCosignature(witness: "w1", size: 3, line: "— w1 AAAA\n"),
+            StoredCosignature(witness: "w2", size: 3, line: "— w2 BBBB\n"),
+        ]
+        for c in kept {
+            _ = try await sqlite.takeWitnessTurn(c.witness, owner: "a", now: t0, until: t0 + 60)
+            try await sqlite.endWitnessTurn(c.witness, owner: "a", size: 3, cosignature: c, nextTurn: t0)
+        }
+        let rows = try await sqlite.exportRows()
+        #expect(rows.cosignatures == kept)
+        try await postgres.importRows(rows)
+        #expect(try await postgres.cosignatures(size: 3) == kept)
     }
 }
