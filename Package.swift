@@ -152,7 +152,8 @@ let package = Package(
         .testTarget(
             name: "DiscreetCLITests",
             dependencies: [
-                "discreet", "DiscreetLedger", "DiscreetTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "discreet", "DiscreetLedger", "DiscreetJSON", "DiscreetTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 // To create the replicas' database on the test server.
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

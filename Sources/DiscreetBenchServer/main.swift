@@ -78,6 +78,7 @@ struct NoopLedgerStore: DiscreetStore {
         _ witness: String, owner: String, size: UInt64?, cosignature: StoredCosignature?, nextTurn: Date
     ) async throws {}
     func cosignatures(size: UInt64) async throws -> [StoredCosignature] { [] }
+    func witnessedNotes() async throws -> [String] { [] }
     func stageConsents(importID: String, _ consents: [Consent]) async throws {
         try await base.stageConsents(importID: importID, consents)
     }

@@ -55,8 +55,11 @@ public struct WitnessPolicy: Sendable, Equatable {
     public var groups: [Group] = []
     /// The witness or group whose satisfaction makes a checkpoint believed; `none` for none.
     public var quorum: String = "none"
+    /// The policy as written, to hand to verifiers as it was read.
+    public private(set) var text: String = ""
 
     public init(_ text: String) throws(Problem) {
+        self.text = text
         var names: Set<String> = ["none"]
         var sawQuorum = false
         for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {

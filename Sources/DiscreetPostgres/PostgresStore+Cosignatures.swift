@@ -60,21 +60,21 @@ extension PostgresStore {
 }
 
 extension PostgresStore {
-    /// The newest checkpoint and the twenty newest with a cosignature, newest first, each note
-    /// with its cosignatures appended (`discreet verify --witness-policy`).
     public func witnessedNotes() async throws -> [String] {
-        var rows: [(Int64, String, String?)] = []
-        for try await row in try await client.query(
-            """
-            SELECT c.size, c.note, s.line
-            FROM checkpoints c LEFT JOIN cosignatures s ON s.size = c.size
-            WHERE c.size = (SELECT MAX(size) FROM checkpoints)
-               OR c.size IN (SELECT DISTINCT size FROM cosignatures ORDER BY size DESC LIMIT 20)
-            ORDER BY c.size DESC, s.witness
-            """, logger: logger
-        ).decode((Int64, String, String?).self) {
-            rows.append(row)
+        try await bounded { [self] () async throws -> [String] in
+            var rows: [(Int64, String, String?)] = []
+            for try await row in try await client.query(
+                """
+                SELECT c.size, c.note, s.line
+                FROM checkpoints c LEFT JOIN cosignatures s ON s.size = c.size
+                WHERE c.size = (SELECT MAX(size) FROM checkpoints)
+                   OR c.size IN (SELECT DISTINCT size FROM cosignatures ORDER BY size DESC LIMIT 20)
+                ORDER BY c.size DESC, s.witness
+                """, logger: logger
+            ).decode((Int64, String, String?).self) {
+                rows.append(row)
+            }
+            return WitnessedNotes.group(rows)
         }
-        return WitnessedNotes.group(rows)
     }
 }

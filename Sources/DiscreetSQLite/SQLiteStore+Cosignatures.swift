@@ -53,6 +53,18 @@ extension SQLiteStore {
         try await pool.read { db in try Self.cosignatures(size: size, db) }
     }
 
+    public func witnessedNotes() async throws -> [String] {
+        try await pool.read { db in
+            WitnessedNotes.group(
+                try Row.fetchAll(db, sql: Self.witnessedNotesQuery).map { row in
+                    let size: Int64 = row["size"]
+                    let note: String = row["note"]
+                    let line: String? = row["line"]
+                    return (size, note, line)
+                })
+        }
+    }
+
     static func cosignatures(size: UInt64, _ db: Database) throws -> [StoredCosignature] {
         try Row.fetchAll(
             db, sql: "SELECT witness, line FROM cosignatures WHERE size = ? ORDER BY witness",

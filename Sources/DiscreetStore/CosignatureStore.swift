@@ -32,6 +32,9 @@ public protocol CosignatureStore: Sendable {
     ) async throws
     /// The cosignatures of the checkpoint of `size`, by witness name.
     func cosignatures(size: UInt64) async throws -> [StoredCosignature]
+    /// The newest checkpoint and the twenty newest with a cosignature, newest first, each note
+    /// with its cosignatures appended: where a receipt bundle and `verify` find a witnessed one.
+    func witnessedNotes() async throws -> [String]
 }
 
 extension StoredCheckpoint {

@@ -13,7 +13,8 @@ struct Discreet: AsyncParsableCommand {
         abstract:
             "A disclosure gatekeeper: releases only what policy, agreements and consent permit, and records every disclosure.",
         subcommands: [
-            Serve.self, Keys.self, PolicyCommand.self, Verify.self, Trace.self, Disclose.self, WitnessCommand.self, Migrate.self,
+            Serve.self, Keys.self, PolicyCommand.self, Verify.self, VerifyReceipt.self, Trace.self, Disclose.self,
+            WitnessCommand.self, Migrate.self,
             ConfigCommand.self,
         ])
 }

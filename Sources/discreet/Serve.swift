@@ -120,12 +120,13 @@ extension ServeSettings {
         let receipts = try await data.receipts()
         // Made last: a client that is never shut down traps when it is released.
         let upstreams = UpstreamClient(connectionsPerUpstream: upstreamConnections)
-        let services = DiscreetServices(
+        var services = DiscreetServices(
             store: store, policy: holder, secrets: secrets, receipts: receipts,
             configuration: ServiceConfiguration(
                 host: host, port: port, maxBodyBytes: maxBodyBytes, headerTimeoutSeconds: headerTimeout,
                 idleTimeoutSeconds: idleTimeout, maxConnections: maxConnections, tls: tls),
             ledgerKey: ledgerKey.verifier, upstreams: upstreams, upstreamSecrets: upstreamSecrets)
+        services.witnessPolicy = witnesses
         logger.info(
             "policy in force",
             metadata: ["revision": "\(holder.active!.stored.revision)", "version": "\(holder.active!.stored.label)"])

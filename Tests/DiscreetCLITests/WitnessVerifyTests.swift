@@ -1,3 +1,4 @@
+import DiscreetJSON
 import DiscreetLedger
 import DiscreetTestSupport
 import Foundation
@@ -52,6 +53,38 @@ import Testing
         let pass = try CLITests.run(["verify", "--data-dir", dir, "--witness-policy", policy], environment: env)
         #expect(pass.status == 0, "\(pass.out)\(pass.err)")
         #expect(pass.out.contains("witnesses:    size 3: w1 cosigned; quorum w1 met"), "\(pass.out)")
+
+        // The person's receipts, checked offline with the published keys alone.
+        let (status, data) = try await service.request("GET", "/v1/subjects/p-1/disclosures?format=bundle", key: key)
+        #expect(status == 200)
+        let receipts = CLITests.temporary() + ".json"
+        try data.write(to: URL(fileURLWithPath: receipts))
+        let checked = try CLITests.run(["verify-receipt", receipts, "--witness-policy", policy])
+        #expect(checked.status == 0, "\(checked.out)\(checked.err)")
+        #expect(
+            checked.out.contains("checkpoint:   discreet.local/ledger, size 3, signed by discreet.local/ledger"), "\(checked.out)"
+        )
+        #expect(checked.out.contains("witnesses:    w1 cosigned; quorum met"), "\(checked.out)")
+        #expect(checked.out.contains("entry 0:      included ("), "\(checked.out)")
+        #expect(
+            checked.out.contains(
+                "OK: 1 entry about p-1 is in the ledger under a checkpoint its key signed, cosigned by the witnesses' quorum"),
+            "\(checked.out)")
+        print(checked.out)
+        // The key in the file is not trusted: without one of the person's own, nothing is checked.
+        let keyless = try CLITests.run(["verify-receipt", receipts])
+        #expect(keyless.status != 0)
+        #expect(keyless.err.contains("The bundle names \(logKey)"), "\(keyless.err)")
+        #expect(try CLITests.run(["verify-receipt", receipts, "--log-key", logKey]).status == 0)
+        // One byte of the entry changed: that entry fails, and the whole.
+        var bundle = try ReceiptBundle(json: Array(data))
+        bundle.entries[0].bytes[10] ^= 0x01
+        try Data(JSONWriter.encode(bundle.json)).write(to: URL(fileURLWithPath: receipts))
+        let tampered = try CLITests.run(["verify-receipt", receipts, "--witness-policy", policy])
+        #expect(tampered.status == 1)
+        #expect(
+            tampered.out.contains("entry 0:      FAILED: its inclusion proof does not lead to the checkpoint's root"),
+            "\(tampered.out)")
 
         // The witness goes away; the log grows: its newest checkpoint lacks the quorum.
         witness.stop()

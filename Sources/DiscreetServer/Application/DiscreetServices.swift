@@ -21,6 +21,9 @@ public struct DiscreetServices: Sendable {
     public var upstreamSecrets: UpstreamSecrets
     /// Tokens issued so far, kept in memory (they never change once issued).
     public var tokens = TokenBook()
+    /// The witnesses the service submits its checkpoints to, and the quorum a receipt bundle's
+    /// checkpoint should meet; nil without `--witness-policy`.
+    public var witnessPolicy: WitnessPolicy?
 
     public init(
         store: any DiscreetStore, policy: PolicyHolder, secrets: ServiceSecrets, receipts: ConsentReceipts,

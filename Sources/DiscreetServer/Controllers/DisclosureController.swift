@@ -272,6 +272,14 @@ struct DisclosureController {
             if format == "csv" {
                 return Self.text(AccountingReport.csv(rows.map(\.row)), type: "text/csv; charset=utf-8; header=present")
             }
+            if format == "bundle" {
+                // The disclosures shown and the delivery records marking them, each with its proof.
+                let shown = Set(rows.compactMap { $0.json.objectValue?["id"]?.stringValue })
+                let proven = (rows.map(\.entry) + deliveries.filter { shown.contains($0.disclosureID) }.map(\.entry))
+                    .sorted { $0.index < $1.index }
+                let receipts = try await services.receiptBundle(subject: subjectID, entries: proven)
+                return Self.text(JSONWriter.string(receipts.json), type: Self.receiptBundleType)
+            }
             let html = AccountingReport.html(
                 subject: subjectID, rows: rows.map(\.row), scope: query.scope, from: query.from, until: query.until,
                 generatedAt: services.clock(), checkpoint: checkpoint?.note, labels: bundle?.labels ?? Labels(),
@@ -360,7 +368,10 @@ struct DisclosureController {
     }
 
     /// The accounting's media types, JSON first (the default), and the `format` alias of each.
-    static let accountingTypes = [("application/json", "json"), ("text/csv", "csv"), ("text/html", "html")]
+    static let receiptBundleType = "application/vnd.discreet.receipts+json"
+    static let accountingTypes = [
+        ("application/json", "json"), ("text/csv", "csv"), ("text/html", "html"), (receiptBundleType, "bundle"),
+    ]
 
     /// JSON, CSV or HTML: by `Accept`, as typed clients ask; `?format=` (json, csv, html) is an
     /// alias that wins over the header, for a link a person clicks.
@@ -368,7 +379,7 @@ struct DisclosureController {
         let media = accountingTypes.map(\.0)
         if let f = request.uri.queryParameters["format"] {
             guard accountingTypes.contains(where: { $0.1 == f }) else {
-                throw Problem.invalidQuery("format", "json, csv or html")
+                throw Problem.invalidQuery("format", "json, csv, html or bundle")
             }
             return String(f)
         }

@@ -55,6 +55,16 @@ struct LedgerController {
     @Sendable func entry(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.auditor)
         let e = try await storedEntry(context)
+        switch request.uri.queryParameters["format"] {
+        case nil, "json": break
+        case "bundle":
+            // A disclosure's receipt made a full proof with its index alone.
+            let receipts = try await services.receiptBundle(subject: "", entries: [e])
+            return Response(
+                status: .ok, headers: [.contentType: DisclosureController.receiptBundleType],
+                body: .init(byteBuffer: ByteBuffer(string: JSONWriter.string(receipts.json))))
+        default: throw Problem.invalidQuery("format", "json or bundle")
+        }
         return .json([
             "ledger_index": .number(String(e.index)), "leaf_hash": .string(Data(e.leafHash).base64EncodedString()),
             "entry": .object(try e.checked()),

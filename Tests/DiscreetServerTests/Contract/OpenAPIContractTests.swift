@@ -238,6 +238,15 @@ import Testing
         Call(method: .get, uri: "/v1/ledger/checkpoint", template: "/v1/ledger/checkpoint", role: "auditor", expect: 200),
         Call(method: .get, uri: "/v1/ledger/checkpoint", template: "/v1/ledger/checkpoint", role: "discloser", expect: 403),
         Call(method: .get, uri: "/v1/ledger/entries/0", template: "/v1/ledger/entries/{index}", role: "auditor", expect: 200),
+        Call(
+            method: .get, uri: "/v1/ledger/entries/0?format=bundle", template: "/v1/ledger/entries/{index}", role: "auditor",
+            expect: 200),
+        Call(
+            method: .get, uri: "/v1/ledger/entries/0?format=pdf", template: "/v1/ledger/entries/{index}", role: "auditor",
+            expect: 400),
+        Call(
+            method: .get, uri: "/v1/subjects/p-1/disclosures?format=bundle", template: "/v1/subjects/{id}/disclosures",
+            role: "auditor", expect: 200),
         Call(method: .get, uri: "/v1/ledger/entries/99", template: "/v1/ledger/entries/{index}", role: "auditor", expect: 404),
         Call(method: .get, uri: "/v1/ledger/entries/-1", template: "/v1/ledger/entries/{index}", role: "auditor", expect: 400),
         Call(
