@@ -154,7 +154,12 @@ import Testing
             for v in Sample.values { #expect(!html.contains(v)) }
             let hostile = try await Self.text(
                 client, h, "/v1/subjects/%3Cscript%3Ealert(1)%3C%2Fscript%3E/disclosures?format=html")
-            #expect(!hostile.contains("<script>"))
+            // The page's own scripts aside, the subject is text everywhere: escaped in the HTML, and
+            // in the embedded receipts with `<` as `\u003c`, so it cannot close their script element.
+            #expect(!hostile.contains("<script>alert"))
+            #expect(!hostile.contains("</script>alert"))
+            #expect(hostile.contains(#""subject":"\u003cscript>alert(1)\u003c/script>""#))
+            #expect(hostile.components(separatedBy: "</script>").count == 3)
             #expect(hostile.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
             #expect(hostile.contains("No disclosure is on record"))
         }
@@ -195,12 +200,11 @@ import Testing
                 released: [],
                 withheld: ["health.substance_use"], bases: [], reasons: ["health.substance_use": "consent-withdrawn"]),
         ]
-        let checkpoint = try Checkpoint(origin: Harness.origin, size: 64, root: RFC6962.leafHash(Array("sample".utf8)))
-            .signed(with: Harness.ledgerKey)
+        let receipts = try Self.sampleReceipts(rows.map { UInt64($0.index) })
         let html = AccountingReport.html(
             subject: "p-1", rows: rows, scope: .all, from: RFC3339.parse("2026-01-01"), until: RFC3339.parse("2026-04-01"),
-            generatedAt: RFC3339.parse("2026-04-02T08:00:00Z")!, checkpoint: checkpoint,
-            labels: try BundleParser.parse(DemoPolicy.source).labels)
+            generatedAt: RFC3339.parse("2026-04-02T08:00:00Z")!, checkpoint: receipts.checkpoint,
+            labels: try BundleParser.parse(DemoPolicy.source).labels, receipts: receipts)
         var url = URL(fileURLWithPath: #filePath)
         url.deleteLastPathComponent()
         let fixture = url.appendingPathComponent("Fixtures/accounting-sample.html")
@@ -208,5 +212,36 @@ import Testing
             try html.write(to: fixture, atomically: true, encoding: .utf8)
         }
         #expect(html == (try String(contentsOf: fixture, encoding: .utf8)))
+    }
+
+    /// Real receipts for the sample: a log of 64 entries, those at `indexes` about p-1, under a
+    /// checkpoint the harness's key signs and a fixed witness cosigns at a fixed time.
+    static func sampleReceipts(_ indexes: [UInt64]) throws -> ReceiptBundle {
+        func entry(_ i: UInt64) -> [UInt8] {
+            let subject = indexes.contains(i) ? "p-1" : "p-\(i)"
+            return Array(
+                #"{"id":"dsc-sample-\#(i)","provider":"recouvra","purpose":"debt-collection","subject":"\#(subject)","time":"2026-03-14T10:30:00Z"}"#
+                    .utf8)
+        }
+        var range = CompactRange()
+        var nodes: [NodeID: [UInt8]] = [:]
+        for i in UInt64(0)..<64 {
+            nodes[NodeID(level: 0, index: i)] = RFC6962.leafHash(entry(i))
+            for (id, h) in range.append(leafHash: RFC6962.leafHash(entry(i))) { nodes[id] = h }
+        }
+        let checkpoint = Checkpoint(origin: Harness.origin, size: 64, root: range.root)
+        let witness = CosignerSigningKey(
+            name: "witness.example/w1", privateKey: try .init(rawRepresentation: Data(repeating: 7, count: 32)))
+        let note =
+            try checkpoint.signed(with: Harness.ledgerKey)
+            + Cosignature.sign(body: checkpoint.body, time: 1_775_116_800, with: witness)
+        let entries = try indexes.map { i in
+            ReceiptBundle.Entry(
+                index: i, bytes: entry(i),
+                proof: try #require(ProofPlan.hashes(of: ProofPlan.inclusion(index: i, size: 64), from: nodes)))
+        }
+        return ReceiptBundle(
+            subject: "p-1", checkpoint: note, entries: entries, logKey: Harness.ledgerKey.verifier.encoded,
+            witnessPolicy: "log \(Harness.ledgerKey.verifier.encoded)\nwitness w1 \(witness.verifier.vkey)\nquorum w1\n")
     }
 }

@@ -1,3 +1,5 @@
+import DiscreetJSON
+import DiscreetLedger
 import DiscreetPolicy
 import DiscreetStore
 import Foundation
@@ -33,8 +35,9 @@ enum AccountingReport {
     /// left in, why the rest was kept back, what the scope leaves out and why, and how to check it.
     static func html(
         subject: String, rows: [AccountingRow], scope: AccountingQuery.Scope, from: Date?, until: Date?, generatedAt: Date,
-        checkpoint: String?, labels: Labels = Labels(), leftOut: [String: Int] = [:]
+        checkpoint: String?, labels: Labels = Labels(), leftOut: [String: Int] = [:], receipts: ReceiptBundle? = nil
     ) -> String {
+        let checkpoint = receipts?.checkpoint ?? checkpoint
         let period =
             switch (from, until) {
             case (nil, nil): "every disclosure on record"
@@ -47,8 +50,10 @@ enum AccountingReport {
             ? "every recipient, whatever the purpose (GDPR article 15)"
             : "the disclosures HIPAA requires an accounting of (45 CFR 164.528)"
         var body = ""
+        let columns = receipts == nil ? 6 : 7
         if rows.isEmpty {
-            body = "<tr><td colspan=\"6\" class=\"none\">No disclosure is on record for this period and scope.</td></tr>\n"
+            body =
+                "<tr><td colspan=\"\(columns)\" class=\"none\">No disclosure is on record for this period and scope.</td></tr>\n"
         }
         for r in rows {
             let released: String
@@ -79,7 +84,8 @@ enum AccountingReport {
                 <tr><td class="when">\(escape(PersonWords.dateTime(r.time)))</td>\
                 <td>\(escape(labels.provider(r.recipient)))<br><span class="id">\(escape(r.recipient))</span></td>\
                 <td>\(escape(labels.purpose(r.purpose)))</td><td>\(attempt)\(released)</td><td>\(withheld)</td>\
-                <td>\(escape(bases))<br><span class="id">ledger no. \(r.index)</span></td></tr>
+                <td>\(escape(bases))<br><span class="id">ledger no. \(r.index)</span></td>\
+                \(receipts == nil ? "" : "<td class=\"proof\" data-index=\"\(r.index)\">not checked</td>")</tr>
 
                 """
         }
@@ -95,7 +101,8 @@ enum AccountingReport {
                 """
         }
         let proof =
-            checkpoint.map {
+            receipts.map(Self.receiptsSection)
+            ?? checkpoint.map {
                 """
                 <h2>How to check this report</h2>
                 <p>Every line above is an entry of a tamper-evident ledger (an RFC 6962 Merkle tree), written before anything \
@@ -125,6 +132,8 @@ enum AccountingReport {
             .id { color: #666; font-size: 8.5pt; }
             .note { background: #fff8e1; border-left: 4px solid #e0b000; padding: 6px 10px; }
             pre { white-space: pre-wrap; word-break: break-all; font-size: 8.5pt; background: #f6f6f6; padding: 6px; }
+            .checked { color: #11622b; } .failed { color: #a40000; font-weight: bold; } .warn { color: #7a5a00; }
+            p.checked, p.failed, p.warn { border-left: 4px solid; padding: 6px 10px; background: #f7f7f7; }
             @media print { body { margin: 0; } }
             </style>
             </head>
@@ -134,9 +143,9 @@ enum AccountingReport {
             Period: \(escape(period))<br>
             Recipients shown: \(escape(scopeText))<br>
             Prepared on \(escape(PersonWords.dateTime(generatedAt)))</p>
-            \(leftOutText)<table>
+            \(receipts == nil ? "" : Self.proofStatus)\(leftOutText)<table>
             <thead><tr><th>When</th><th>To whom</th><th>Why</th><th>What left, and in what form</th>\
-            <th>What was kept back, and why</th><th>On what basis</th></tr></thead>
+            <th>What was kept back, and why</th><th>On what basis</th>\(receipts == nil ? "" : "<th>Proof</th>")</tr></thead>
             <tbody>
             \(body)</tbody>
             </table>
@@ -144,6 +153,43 @@ enum AccountingReport {
             </body>
             </html>
 
+            """
+    }
+
+    /// Where the page's own check reports; what it says before (or without) its script.
+    static let proofStatus = """
+        <p id="proof-status" class="warn">Checking this report's proofs on this computer. If this stays, the browser \
+        runs no scripts: check the receipts with <code>discreet verify-receipt</code> instead.</p>
+
+        """
+
+    /// How to check, the receipts themselves, and the script that checks them in the page.
+    static func receiptsSection(_ receipts: ReceiptBundle) -> String {
+        // Inside a script element only `</` could end it early: `<` is escaped in the JSON's strings.
+        let embedded = JSONWriter.string(receipts.json).replacingOccurrences(of: "<", with: "\\u003c")
+        let keys =
+            "the professional's key <code>\(escape(receipts.logKey))</code>"
+            + (receipts.witnessPolicy == nil ? "" : " and the witnesses' keys in the policy below")
+        return """
+            <h2>How to check this report</h2>
+            <p>Every line above is an entry of a tamper-evident ledger (an RFC 6962 Merkle tree), written before anything \
+            left. The professional cannot change or remove an entry without it showing. This page carries each line's \
+            proof and checks it itself, on this computer, with no call to anyone: the column "Proof" says "checked" or why \
+            not, and the top of the page says whether the whole holds. The check is only as good as the keys it uses: \
+            \(keys). Compare them with those the professional publishes at <code>/.well-known/discreet-keys</code> and the \
+            witnesses publish themselves.</p>
+            <p>To keep a proof, ask the professional for your receipts file (the same lines, \
+            <code>GET /v1/subjects/{id}/disclosures?format=bundle</code>) and check it with \
+            <code>discreet verify-receipt FILE --log-key KEY</code>, or open it here: \
+            <input type="file" id="bundle-file" accept=".json,application/json"></p>
+            <div id="bundle-result"></div>
+            <p>This report shows what kinds of information left, to whom and why, never the information itself.</p>
+            <pre>\(escape(receipts.checkpoint))</pre>
+            \(receipts.witnessPolicy.map { "<pre>\(escape($0))</pre>" } ?? "")
+            <script type="application/json" id="discreet-receipts">\(embedded)</script>
+            <script>
+            \(ReceiptCheckScript.source)
+            </script>
             """
     }
 

@@ -272,18 +272,20 @@ struct DisclosureController {
             if format == "csv" {
                 return Self.text(AccountingReport.csv(rows.map(\.row)), type: "text/csv; charset=utf-8; header=present")
             }
+            // The disclosures shown and the delivery records marking them, each with its proof: the
+            // receipts file, and what the HTML page checks by itself.
+            let shown = Set(rows.compactMap { $0.json.objectValue?["id"]?.stringValue })
+            let proven = (rows.map(\.entry) + deliveries.filter { shown.contains($0.disclosureID) }.map(\.entry))
+                .sorted { $0.index < $1.index }
+            let receipts = services.ledgerKey == nil ? nil : try await services.receiptBundle(subject: subjectID, entries: proven)
             if format == "bundle" {
-                // The disclosures shown and the delivery records marking them, each with its proof.
-                let shown = Set(rows.compactMap { $0.json.objectValue?["id"]?.stringValue })
-                let proven = (rows.map(\.entry) + deliveries.filter { shown.contains($0.disclosureID) }.map(\.entry))
-                    .sorted { $0.index < $1.index }
-                let receipts = try await services.receiptBundle(subject: subjectID, entries: proven)
+                guard let receipts else { throw Problem.notFound("checkpoint: this service signs none") }
                 return Self.text(JSONWriter.string(receipts.json), type: Self.receiptBundleType)
             }
             let html = AccountingReport.html(
                 subject: subjectID, rows: rows.map(\.row), scope: query.scope, from: query.from, until: query.until,
                 generatedAt: services.clock(), checkpoint: checkpoint?.note, labels: bundle?.labels ?? Labels(),
-                leftOut: leftOut)
+                leftOut: leftOut, receipts: receipts)
             return Self.text(html, type: "text/html; charset=utf-8")
         }
         // JSON, a page at a time in ledger order; the cursor is the last index shown.

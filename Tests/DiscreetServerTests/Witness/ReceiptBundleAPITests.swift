@@ -42,6 +42,17 @@ import Testing
                 headers: [.authorization: "Bearer \(h.keys["auditor"]!)", .accept: "application/vnd.discreet.receipts+json"]
             ) { try ReceiptBundle(json: Array($0.body.readableBytesView)) }
             #expect(negotiated.entries.map(\.index) == indexes)
+            // The printable page carries the same receipts for its own check, a proof cell a line.
+            let html = try await client.execute(
+                uri: "/v1/subjects/p-1/disclosures?format=html", method: .get,
+                headers: [.authorization: "Bearer \(h.keys["auditor"]!)"]
+            ) { String(buffer: $0.body) }
+            let open = #"<script type="application/json" id="discreet-receipts">"#
+            let embedded = try #require(html.components(separatedBy: open).last?.components(separatedBy: "</script>").first)
+            let inPage = try ReceiptBundle(json: Array(embedded.utf8))
+            #expect(inPage.entries.map(\.index) == indexes)
+            #expect(inPage.verify(log: Harness.ledgerKey.verifier, policy: nil).holds)
+            for i in indexes { #expect(html.contains(#"<td class="proof" data-index="\#(i)">not checked</td>"#)) }
             // One receipt, upgraded with its index alone.
             let (_, one) = try await Self.bundle(client, h, "/v1/ledger/entries/\(indexes[1])?format=bundle")
             #expect(one.entries.map(\.index) == [indexes[1]])
