@@ -35,7 +35,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // What a witness reads from anyone (add-checkpoint requests, policy files, cosigned notes).
-        .executableTarget(name: "FuzzWitness", dependencies: [.product(name: "DiscreetLedger", package: "discreet")]),
+        .executableTarget(
+            name: "FuzzWitness",
+            dependencies: [
+                .product(name: "DiscreetLedger", package: "discreet"), .product(name: "DiscreetJSON", package: "discreet"),
+            ]),
         // The scrubber on any text (Scrubber, FoldedText and every finder).
         .executableTarget(name: "FuzzScrub", dependencies: [.product(name: "DiscreetPolicy", package: "discreet")]),
     ]

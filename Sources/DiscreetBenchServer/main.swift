@@ -64,6 +64,7 @@ struct NoopLedgerStore: DiscreetStore {
     func deliveryEntries(subjectID: String) async throws -> [LedgerEntry] { [] }
     func entryCount() async throws -> Int64 { 0 }
     func entry(index: Int64) async throws -> LedgerEntry? { nil }
+    func entries(from start: Int64, limit: Int) async throws -> [LedgerEntry] { [] }
     func treeHead() async throws -> (size: UInt64, root: [UInt8]) { (0, RFC6962.emptyRoot) }
     func subtreeHashes(_ ids: [NodeID]) async throws -> [NodeID: [UInt8]] { [:] }
     func currentCheckpoint(now: Date) async throws -> StoredCheckpoint? { nil }

@@ -48,6 +48,17 @@ extension SQLiteStore {
         }
     }
 
+    public func entries(from start: Int64, limit: Int) async throws -> [LedgerEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT ledger_index, entry, leaf_hash FROM disclosures WHERE ledger_index >= ? ORDER BY ledger_index LIMIT ?",
+                arguments: [start, limit]
+            ).map(Self.entry)
+        }
+    }
+
     public func entry(index: Int64) async throws -> LedgerEntry? {
         try await pool.read { db in
             try Row.fetchOne(

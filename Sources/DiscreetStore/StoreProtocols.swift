@@ -80,6 +80,8 @@ public protocol DisclosureLedger: Sendable {
     func deliveryEntries(subjectID: String) async throws -> [LedgerEntry]
     func entryCount() async throws -> Int64
     func entry(index: Int64) async throws -> LedgerEntry?
+    /// At most `limit` entries from index `start`, in index order (tiles' entry bundles, `verify`).
+    func entries(from start: Int64, limit: Int) async throws -> [LedgerEntry]
     /// The committed tree: its size and root.
     func treeHead() async throws -> (size: UInt64, root: [UInt8])
     /// Stored hashes of complete subtrees; a proof needs O(log n) of them.

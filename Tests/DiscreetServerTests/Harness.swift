@@ -103,9 +103,12 @@ extension TestClientProtocol {
         }
         return try await execute(uri: uri, method: method, headers: headers, body: body) { response in
             let bytes = Array(response.body.readableBytesView)
+            // Bytes (a tile) are never read as JSON, even when they happen to parse as it.
+            let binary = response.headers[.contentType] == "application/octet-stream"
             let parsed =
                 bytes.isEmpty
-                ? JSONValue.null : ((try? JSONParser.parse(bytes)) ?? .string(String(decoding: bytes, as: UTF8.self)))
+                ? JSONValue.null
+                : ((binary ? nil : try? JSONParser.parse(bytes)) ?? .string(String(decoding: bytes, as: UTF8.self)))
             return (response.status, parsed, response.headers)
         }
     }

@@ -102,3 +102,17 @@ struct CosignatureMigrationTests {
         #expect(try await postgres.cosignatures(size: 3) == kept)
     }
 }
+
+/// Entries by index range, as tiles' entry bundles read them, on every backend.
+@Suite struct LedgerRangeTests {
+    @Test(arguments: Backend.all) func aRangeOfEntriesInIndexOrder(_ backend: Backend) async throws {
+        try await StoreSuiteTests().with(backend) { store in
+            _ = try await store.append((0..<10).map { StoreSuiteTests.entry($0) })
+            let middle = try await store.entries(from: 3, limit: 4)
+            #expect(middle.map(\.index) == [3, 4, 5, 6])
+            #expect(middle.map(\.entry) == (3..<7).map { StoreSuiteTests.entry($0).entry })
+            #expect(try await store.entries(from: 8, limit: 5).map(\.index) == [8, 9])
+            #expect(try await store.entries(from: 10, limit: 5).isEmpty)
+        }
+    }
+}

@@ -40,6 +40,7 @@ func addRoutes(to router: Router<AppRequestContext>, _ services: DiscreetService
     TraceController(services: services).addRoutes(to: v1)
     BatchController(services: services).addRoutes(to: v1)
     GatewayController(services: services).addRoutes(to: router)
+    TileController(services: services).addRoutes(to: router)
 }
 
 /// Builds the application: the router behind an HTTP/1.1 server, over TLS when configured, with

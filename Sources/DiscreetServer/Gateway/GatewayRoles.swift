@@ -10,6 +10,7 @@ struct RoleMiddleware: RouterMiddleware {
     let named: [Role]
 
     static let discloser = RoleMiddleware(admits: { $0 == .discloser }, named: [.discloser])
+    static let auditor = RoleMiddleware(admits: { $0 == .auditor }, named: [.auditor])
     static let anyProvider = RoleMiddleware(
         admits: {
             if case .provider = $0 { return true }

@@ -163,7 +163,7 @@ import Testing
     /// or a policy bundle (see the suite's comment).
     static let withoutInput: Set<String> = [
         "GET /.well-known/discreet-keys", "GET /health", "GET /ready", "GET /v1/ledger/checkpoint", "GET /v1/policy",
-        "PUT /v1/policy", "POST /v1/policy/validate",
+        "PUT /v1/policy", "POST /v1/policy/validate", "GET /checkpoint",
     ]
 
     @Test func noAnswerAndNoLogLineQuotesWhatWasSent() async throws {
