@@ -14,11 +14,9 @@ public final class ServiceMetrics: Sendable {
     private let disclosures: CoreMetrics.Counter
     private let refusedDisclosures: CoreMetrics.Counter
     private let ledgerFailures: CoreMetrics.Counter
-    private let requests = Mutex<[String: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
-    private let gatewayCounters = Mutex<[String: CoreMetrics.Counter]>([:])
-    private let upstreamTimers = Mutex<[String: CoreMetrics.Timer]>([:])
-    private let witnessCounters = Mutex<[String: CoreMetrics.Counter]>([:])
-    private let witnessSizes = Mutex<[String: CoreMetrics.Gauge]>([:])
+    private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let timers = Mutex<[String: CoreMetrics.Timer]>([:])
+    private let gauges = Mutex<[String: CoreMetrics.Gauge]>([:])
 
     public init() {
         factory = PrometheusMetricsFactory(registry: registry)
@@ -45,76 +43,60 @@ public final class ServiceMetrics: Sendable {
     func recordLedgerFailure() { ledgerFailures.increment() }
 
     func recordRequest(route: String, method: String, status: Int, nanoseconds: Int64) {
-        let key = "\(method) \(route) \(status)"
-        let (counter, timer) = requests.withLock { cache in
-            if let pair = cache[key] { return pair }
-            let dims = [("route", route), ("method", method), ("status", String(status))]
-            let pair = (
-                CoreMetrics.Counter(label: "discreet_http_requests_total", dimensions: dims, factory: factory),
-                CoreMetrics.Timer(label: "discreet_http_request_duration_seconds", dimensions: dims, factory: factory)
-            )
-            cache[key] = pair
-            return pair
-        }
-        counter.increment()
-        timer.recordNanoseconds(nanoseconds)
+        let dims = [("route", route), ("method", method), ("status", String(status))]
+        counter("discreet_http_requests_total", dims).increment()
+        timer("discreet_http_request_duration_seconds", dims).recordNanoseconds(nanoseconds)
     }
 
     /// What became of a request on a gateway route: `forwarded` (the upstream answered),
     /// `refused` (discreet answered it: bad input, a suspended provider, no ledger),
     /// `upstream-unreachable` or `upstream-timeout`. Route ids come from the bundle, not requests.
     func recordGateway(route: String, result: String) {
-        let key = route + " " + result
-        let counter = gatewayCounters.withLock { cache in
-            if let c = cache[key] { return c }
-            let c = CoreMetrics.Counter(
-                label: "discreet_gateway_requests_total", dimensions: [("route", route), ("result", result)], factory: factory)
-            cache[key] = c
-            return c
-        }
-        counter.increment()
+        counter("discreet_gateway_requests_total", [("route", route), ("result", result)]).increment()
     }
 
     /// Time from sending upstream to the answer's head, per route.
     func recordUpstreamLatency(route: String, nanoseconds: Int64) {
-        let timer = upstreamTimers.withLock { cache in
-            if let t = cache[route] { return t }
-            let t = CoreMetrics.Timer(
-                label: "discreet_gateway_upstream_duration_seconds", dimensions: [("route", route)], factory: factory)
-            cache[route] = t
-            return t
-        }
-        timer.recordNanoseconds(nanoseconds)
+        timer("discreet_gateway_upstream_duration_seconds", [("route", route)]).recordNanoseconds(nanoseconds)
     }
 
     /// What became of a submission to a witness (`WitnessAnswer`'s cases, `unreachable` when no
     /// answer came), and each alarm by reason. Witness names come from the operator's policy file.
     func recordWitness(_ witness: String, result: String, alarm: Bool) {
-        let labels =
-            [("discreet_witness_submissions_total", "result")] + (alarm ? [("discreet_witness_alarms_total", "reason")] : [])
-        for (label, dimension) in labels {
-            let key = label + " " + witness + " " + result
-            let counter = witnessCounters.withLock { cache in
-                if let c = cache[key] { return c }
-                let c = CoreMetrics.Counter(
-                    label: label, dimensions: [("witness", witness), (dimension, result)], factory: factory)
-                cache[key] = c
-                return c
-            }
-            counter.increment()
-        }
+        counter("discreet_witness_submissions_total", [("witness", witness), ("result", result)]).increment()
+        if alarm { counter("discreet_witness_alarms_total", [("witness", witness), ("reason", result)]).increment() }
     }
 
     /// The size of the newest checkpoint the witness cosigned.
     func recordWitnessSize(_ witness: String, size: UInt64) {
-        let gauge = witnessSizes.withLock { cache in
-            if let g = cache[witness] { return g }
-            let g = CoreMetrics.Gauge(
-                label: "discreet_witness_cosigned_size", dimensions: [("witness", witness)], factory: factory)
-            cache[witness] = g
-            return g
+        gauge("discreet_witness_cosigned_size", [("witness", witness)]).record(Int64(clamping: size))
+    }
+
+    /// Each labelled metric is made once, on first use, and kept: a label's values come from
+    /// routes, statuses, bundles and the operator's files, never from a request's content.
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Counter {
+        Self.cached(counters, label, dimensions) { CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory) }
+    }
+
+    private func timer(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Timer {
+        Self.cached(timers, label, dimensions) { CoreMetrics.Timer(label: label, dimensions: dimensions, factory: factory) }
+    }
+
+    private func gauge(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Gauge {
+        Self.cached(gauges, label, dimensions) { CoreMetrics.Gauge(label: label, dimensions: dimensions, factory: factory) }
+    }
+
+    private static func cached<Metric: Sendable>(
+        _ cache: borrowing Mutex<[String: Metric]>, _ label: String, _ dimensions: [(String, String)],
+        _ make: () -> Metric
+    ) -> Metric {
+        let key = dimensions.reduce(label) { $0 + " " + $1.0 + "=" + $1.1 }
+        return cache.withLock { cache in
+            if let metric = cache[key] { return metric }
+            let metric = make()
+            cache[key] = metric
+            return metric
         }
-        gauge.record(Int64(clamping: size))
     }
 
     /// The Prometheus text exposition of everything recorded.
