@@ -116,14 +116,15 @@ enum ReceiptCheckScript {
             }
             return { origin, size, signed, log: log.name, entries, witnesses };
           };
-          const words = (r, lines) => {
+          const words = (r, lines, what = "report") => {
+            const broken = "THIS " + what.toUpperCase() + "'S PROOF FAILED: ";
             const failed = lines.filter((l) => !l.ok).length;
             const w = r.witnesses;
-            if (!r.signed) return ["failed", "THIS REPORT'S PROOF FAILED: the checkpoint's signature by " + r.log + " does not verify."];
-            if (failed > 0) return ["failed", "THIS REPORT'S PROOF FAILED: " + failed + " of " + lines.length + " lines could not be checked (marked below)."];
-            if (w && w.failed.length > 0) return ["failed", "THIS REPORT'S PROOF FAILED: the cosignature of " + w.failed.join(", ") + " does not verify."];
+            if (!r.signed) return ["failed", broken + "the checkpoint's signature by " + r.log + " does not verify."];
+            if (failed > 0) return ["failed", broken + failed + " of " + lines.length + " lines could not be checked (marked below)."];
+            if (w && w.failed.length > 0) return ["failed", broken + "the cosignature of " + w.failed.join(", ") + " does not verify."];
             if (lines.length === 0) return ["checked", "There is no line to check; the checkpoint below is signed by the key " + r.log + "."];
-            const base = "Every line of this report was checked on this computer: each is in the ledger under checkpoint " + r.size + " below, signed by the key " + r.log;
+            const base = "Every line of this " + what + " was checked on this computer: each is in the ledger under checkpoint " + r.size + " below, signed by the key " + r.log;
             if (!w) return ["checked", base + ". Compare that key with the one the professional publishes."];
             if (!w.met) return ["warn", base + "; the witnesses' quorum (" + w.quorum + ") has not cosigned it yet. Fetch the report again later."];
             return ["checked", base + ", and cosigned by " + w.cosigned.join(", ") + " (quorum " + w.quorum + " met). Compare the keys with those the professional and the witnesses publish."];
@@ -153,9 +154,9 @@ enum ReceiptCheckScript {
             try {
               const r = await DiscreetReceipts.check(JSON.parse(await input.files[0].text()));
               const lines = [...r.entries.values()];
-              const [cls, text] = DiscreetReceipts.words(r, lines);
+              const [cls, text] = DiscreetReceipts.words(r, lines, "file");
               out.replaceChildren();
-              const head = document.createElement("p"); show(head, cls, text.replace("this report", "this file")); out.append(head);
+              const head = document.createElement("p"); show(head, cls, text); out.append(head);
               for (const [index, e] of r.entries) {
                 const p = document.createElement("p");
                 show(p, e.ok ? "proof checked" : "proof failed", "ledger no. " + index + ": " + (e.ok ? "checked" : "failed: " + e.reason));
