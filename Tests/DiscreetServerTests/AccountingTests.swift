@@ -148,7 +148,7 @@ import Testing
             #expect(html.contains("<li>your phone number: masked: only the last 4 characters shown</li>"))
             #expect(html.contains("<li>your diagnosis: no contract with this recipient covers it</li>"))
             #expect(html.contains("the recipient&#39;s contract (recouvra-dpa)"))
-            #expect(html.contains("a legal exception: medical emergency"))
+            #expect(html.contains("a legal exception: medical emergency (42 CFR 2.51)"))
             #expect(html.contains("<h2>How to check this report</h2>"))
             #expect(!html.contains("identity.birthdate"))
             for v in Sample.values { #expect(!html.contains(v)) }
@@ -204,7 +204,8 @@ import Testing
         let html = AccountingReport.html(
             subject: "p-1", rows: rows, scope: .all, from: RFC3339.parse("2026-01-01"), until: RFC3339.parse("2026-04-01"),
             generatedAt: RFC3339.parse("2026-04-02T08:00:00Z")!, checkpoint: receipts.checkpoint,
-            labels: try BundleParser.parse(DemoPolicy.source).labels, receipts: receipts)
+            labels: try BundleParser.parse(DemoPolicy.source).labels,
+            citations: try BundleParser.parse(DemoPolicy.source).basisCitations, receipts: receipts)
         var url = URL(fileURLWithPath: #filePath)
         url.deleteLastPathComponent()
         let fixture = url.appendingPathComponent("Fixtures/accounting-sample.html")

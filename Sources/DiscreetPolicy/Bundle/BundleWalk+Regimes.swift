@@ -3,6 +3,7 @@ import Yams
 extension BundleWalk {
     static let regimeKeys: Set<String> = [
         "consent", "recipient", "consent-exempt-purposes", "exceptions", "notice", "guards-competitors", "agreement-types",
+        "citation", "notice-citation",
     ]
 
     mutating func regimes(_ node: Node, _ path: Pointer, exceptions: [String: ExceptionRule], purposes: Set<String>)
@@ -52,6 +53,10 @@ extension BundleWalk {
                     regime.guardsCompetitors = reader.bool(value, q) ?? false
                 case "agreement-types":
                     regime.agreementTypes = Set(reader.strings(value, q) ?? [])
+                case "citation":
+                    regime.citation = citation(value, q)
+                case "notice-citation":
+                    regime.noticeCitation = citation(value, q)
                 default:
                     break
                 }
@@ -67,14 +72,15 @@ extension BundleWalk {
         for (name, body) in entries {
             let p = path.appending(name)
             guard let fields = reader.mapping(body, p, what: "an exception: a mapping with 'recipient-kinds'") else { continue }
-            reader.rejectUnknown(fields, allowed: ["recipient-kinds"], p)
+            reader.rejectUnknown(fields, allowed: ["recipient-kinds", "citation"], p)
             reader.requireKeys(fields, ["recipient-kinds"], p, body)
             guard let kinds = fields.first(where: { $0.key == "recipient-kinds" }) else { continue }
             let list = reader.strings(kinds.node, p.appending("recipient-kinds")) ?? []
             if list.isEmpty {
                 reader.issue(p.appending("recipient-kinds"), kinds.node, "name at least one kind of recipient")
             }
-            out[name] = ExceptionRule(name: name, recipientKinds: Set(list))
+            let cited = fields.first { $0.key == "citation" }.flatMap { citation($0.node, p.appending("citation")) }
+            out[name] = ExceptionRule(name: name, recipientKinds: Set(list), citation: cited)
         }
         return out
     }
@@ -119,5 +125,18 @@ extension BundleWalk {
             out[tag] = list
         }
         return out
+    }
+
+    /// A citation: one line of text, as people write them (`45 CFR 164.512(j)`, `Code pénal art.
+    /// 226-13`), at most 200 characters.
+    mutating func citation(_ node: Node, _ path: Pointer) -> String? {
+        guard let text = reader.string(node, path, what: "a citation: the text of law, such as '45 CFR 164.506'") else {
+            return nil
+        }
+        guard text.count <= 200, text.contains(where: { !$0.isWhitespace }), !text.contains(where: \.isNewline) else {
+            reader.issue(path, node, "a citation is one line of 1 to 200 characters")
+            return nil
+        }
+        return text
     }
 }

@@ -17,6 +17,14 @@ public struct PolicyBundle: Sendable {
     public var fixtures: BundleFixtures
     public var tests: [BundleTestCase]
 
+    /// The citation of each basis a decision can name that has one (`exception:serious-threat` →
+    /// `45 CFR 164.512(j)`), for people reading the accounting.
+    public var basisCitations: [String: String] {
+        var out: [String: String] = [:]
+        for (name, rule) in exceptions { if let c = rule.citation { out["exception:" + name] = c } }
+        return out
+    }
+
     public init(
         version: String, regimes: [String: Regime], exceptions: [String: ExceptionRule], categories: [String: String],
         tags: [String: [String]] = [:], records: [String: RecordType], purposes: [String: Purpose],

@@ -23,6 +23,11 @@ public struct Regime: Sendable, Equatable {
     public var guardsCompetitors: Bool
     /// Agreement types that cover this regime's categories; nil accepts any type.
     public var agreementTypes: Set<String>?
+    /// The text of law the regime is written from (`45 CFR 164.506`), kept for people to read:
+    /// `GET /v1/policy` returns it, the accounting prints it. It changes no decision.
+    public var citation: String?
+    /// The text that requires the notice, when it is another than the regime's.
+    public var noticeCitation: String?
 
     public init(
         name: String, consent: ConsentRule, recipient: RecipientRule = .named, consentExemptPurposes: Set<String> = [],
@@ -55,9 +60,12 @@ public struct Regime: Sendable, Equatable {
 public struct ExceptionRule: Sendable, Equatable {
     public var name: String
     public var recipientKinds: Set<String>
+    /// The text of law that makes the exception (`42 CFR 2.51`), printed beside the basis.
+    public var citation: String?
 
-    public init(name: String, recipientKinds: Set<String>) {
+    public init(name: String, recipientKinds: Set<String>, citation: String? = nil) {
         self.name = name
         self.recipientKinds = recipientKinds
+        self.citation = citation
     }
 }

@@ -35,7 +35,8 @@ enum AccountingReport {
     /// left in, why the rest was kept back, what the scope leaves out and why, and how to check it.
     static func html(
         subject: String, rows: [AccountingRow], scope: AccountingQuery.Scope, from: Date?, until: Date?, generatedAt: Date,
-        checkpoint: String?, labels: Labels = Labels(), leftOut: [String: Int] = [:], receipts: ReceiptBundle? = nil
+        checkpoint: String?, labels: Labels = Labels(), citations: [String: String] = [:], leftOut: [String: Int] = [:],
+        receipts: ReceiptBundle? = nil
     ) -> String {
         let checkpoint = receipts?.checkpoint ?? checkpoint
         let period =
@@ -79,7 +80,11 @@ enum AccountingReport {
                 r.withheld.isEmpty
                 ? "<p>Nothing.</p>"
                 : list(r.withheld.map { "\(labels.category($0)): \(PersonWords.reason(r.reasons[$0]))" })
-            let bases = r.bases.isEmpty ? "none needed: nothing left" : r.bases.map(PersonWords.basis).joined(separator: "; ")
+            let bases =
+                r.bases.isEmpty
+                ? "none needed: nothing left"
+                : r.bases.map { b in PersonWords.basis(b) + (citations[b].map { " (\($0))" } ?? "") }
+                    .joined(separator: "; ")
             body += """
                 <tr><td class="when">\(escape(PersonWords.dateTime(r.time)))</td>\
                 <td>\(escape(labels.provider(r.recipient)))<br><span class="id">\(escape(r.recipient))</span></td>\

@@ -285,7 +285,7 @@ struct DisclosureController {
             let html = AccountingReport.html(
                 subject: subjectID, rows: rows.map(\.row), scope: query.scope, from: query.from, until: query.until,
                 generatedAt: services.clock(), checkpoint: checkpoint?.note, labels: bundle?.labels ?? Labels(),
-                leftOut: leftOut, receipts: receipts)
+                citations: bundle?.basisCitations ?? [:], leftOut: leftOut, receipts: receipts)
             return Self.text(html, type: "text/html; charset=utf-8")
         }
         // JSON, a page at a time in ledger order; the cursor is the last index shown.
@@ -375,8 +375,8 @@ struct DisclosureController {
         ("application/json", "json"), ("text/csv", "csv"), ("text/html", "html"), (receiptBundleType, "bundle"),
     ]
 
-    /// JSON, CSV or HTML: by `Accept`, as typed clients ask; `?format=` (json, csv, html) is an
-    /// alias that wins over the header, for a link a person clicks.
+    /// JSON, CSV, HTML or a receipt bundle: by `Accept`, as typed clients ask; `?format=` (json, csv,
+    /// html, bundle) is an alias that wins over the header, for a link a person clicks.
     static func accountingFormat(_ request: Request) throws -> String {
         let media = accountingTypes.map(\.0)
         if let f = request.uri.queryParameters["format"] {

@@ -8,6 +8,7 @@ public enum DemoPolicy {
         regimes:
           personal:                       # GDPR art. 28: a processor acts under a DPA
             consent: not-required
+            citation: "GDPR art. 6(1)(b), art. 28"
             exceptions: [serious-threat, legal-obligation, medical-emergency]
           medical:                        # HIPAA: payment needs no authorization (164.506), a BAA does (164.502(e))
             consent: required
@@ -15,19 +16,23 @@ public enum DemoPolicy {
             consent-exempt-purposes: [billing, debt-collection, emergency-care]
             agreement-types: [BAA]
             exceptions: [serious-threat, medical-emergency, legal-obligation]
+            citation: "45 CFR 164.506, 164.502(e)"
           psychotherapy:                  # HIPAA 164.508(a)(2): authorization for almost every use
             consent: required
             recipient: named
             exceptions: [serious-threat]
+            citation: "45 CFR 164.508(a)(2)"
           substance-use:                  # 42 CFR Part 2: named recipient, notice with every release
             consent: required
             recipient: named
             exceptions: [medical-emergency]
             notice: "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+            citation: "42 CFR 2.31"
+            notice-citation: "42 CFR 2.32"
         exceptions:
-          serious-threat:    { recipient-kinds: [authority, threatened-person] }    # 164.512(j)
-          medical-emergency: { recipient-kinds: [medical-personnel] }               # Part 2 §2.51
-          legal-obligation:  { recipient-kinds: [authority, court] }
+          serious-threat:    { recipient-kinds: [authority, threatened-person], citation: "45 CFR 164.512(j)" }
+          medical-emergency: { recipient-kinds: [medical-personnel], citation: "42 CFR 2.51" }
+          legal-obligation:  { recipient-kinds: [authority, court], citation: "45 CFR 164.512(a)" }
         tags:
           part2-program: [substance-use]  # every field of a Part 2 program patient
         categories:

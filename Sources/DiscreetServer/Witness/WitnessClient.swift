@@ -192,6 +192,11 @@ public final class WitnessClient: Service {
         let proof: [[UInt8]]
         do {
             proof = try await consistencyProof(from: old, to: checkpoint.size)
+        } catch WitnessClientError.missingSubtrees {
+            logger.error(
+                "a consistency proof cannot be assembled: the store lacks subtrees ('discreet verify' finds where)",
+                metadata: ["from": "\(old)", "to": "\(checkpoint.size)"])
+            return nil
         } catch {
             return nil
         }
