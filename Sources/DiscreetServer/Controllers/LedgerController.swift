@@ -42,14 +42,9 @@ struct LedgerController {
 
     @Sendable func checkpoint(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.auditor)
-        let checkpoint = try await services.found("checkpoint: this service signs none") {
-            try await services.store.currentCheckpoint(now: services.clock())
-        }
-        // Witnesses' cosignatures travel as further signature lines of the note (C2SP tlog-cosignature).
-        let cosignatures = try await services.storeCall { try await services.store.cosignatures(size: checkpoint.size) }
         return Response(
             status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: checkpoint.cosigned(by: cosignatures))))
+            body: .init(byteBuffer: ByteBuffer(string: try await services.cosignedCheckpoint())))
     }
 
     @Sendable func entry(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -23,13 +23,9 @@ struct TileController {
     static let immutable = "public, max-age=31536000, immutable"
 
     @Sendable func checkpoint(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let checkpoint = try await services.found("checkpoint: this service signs none") {
-            try await services.store.currentCheckpoint(now: services.clock())
-        }
-        let cosignatures = try await services.storeCall { try await services.store.cosignatures(size: checkpoint.size) }
-        return Response(
+        Response(
             status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache"],
-            body: .init(byteBuffer: ByteBuffer(string: checkpoint.cosigned(by: cosignatures))))
+            body: .init(byteBuffer: ByteBuffer(string: try await services.cosignedCheckpoint())))
     }
 
     @Sendable func hashes(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -3,6 +3,17 @@ import DiscreetStore
 import Foundation
 
 extension DiscreetServices {
+    /// The newest checkpoint (signed now if the log grew) with the witnesses' cosignatures of it
+    /// appended as further signature lines (C2SP tlog-cosignature): what `/v1/ledger/checkpoint`
+    /// and the tiles' `/checkpoint` serve.
+    func cosignedCheckpoint() async throws -> String {
+        let checkpoint = try await found("checkpoint: this service signs none") {
+            try await store.currentCheckpoint(now: clock())
+        }
+        let cosignatures = try await storeCall { try await store.cosignatures(size: checkpoint.size) }
+        return checkpoint.cosigned(by: cosignatures)
+    }
+
     /// Entries proven per store call: each needs O(log n) subtrees.
     static let proofBatch = 256
 
