@@ -166,15 +166,7 @@ extension ServeSettings {
     /// The witness policy names this service's own key among its logs: the same file then serves
     /// verifiers (`discreet verify --witness-policy`), and a file for another log is refused.
     static func loadWitnessPolicy(_ path: String, log: NoteVerifierKey) throws -> WitnessPolicy {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw CommandError("cannot read the witness policy \(path)")
-        }
-        let policy: WitnessPolicy
-        do {
-            policy = try WitnessPolicy(text)
-        } catch {
-            throw CommandError("the witness policy \(path), \(error)")
-        }
+        let policy = try Verify.readPolicy(path)
         guard policy.logs.contains(where: { $0.key == log }) else {
             throw CommandError(
                 "the witness policy \(path) names no log with this service's key: add the line\n  log \(log.encoded)")
