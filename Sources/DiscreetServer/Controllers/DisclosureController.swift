@@ -280,7 +280,7 @@ struct DisclosureController {
             let receipts = services.ledgerKey == nil ? nil : try await services.receiptBundle(subject: subjectID, entries: proven)
             if format == "bundle" {
                 guard let receipts else { throw Problem.notFound("checkpoint: this service signs none") }
-                return Self.text(JSONWriter.string(receipts.json), type: Self.receiptBundleType)
+                return Self.response(receipts)
             }
             let html = AccountingReport.html(
                 subject: subjectID, rows: rows.map(\.row), scope: query.scope, from: query.from, until: query.until,
@@ -371,6 +371,11 @@ struct DisclosureController {
 
     /// The accounting's media types, JSON first (the default), and the `format` alias of each.
     static let receiptBundleType = "application/vnd.discreet.receipts+json"
+
+    /// A receipt bundle as the accounting and a ledger entry serve it.
+    static func response(_ receipts: ReceiptBundle) -> Response {
+        text(JSONWriter.string(receipts.json), type: receiptBundleType)
+    }
     static let accountingTypes = [
         ("application/json", "json"), ("text/csv", "csv"), ("text/html", "html"), (receiptBundleType, "bundle"),
     ]

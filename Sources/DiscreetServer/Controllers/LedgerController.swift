@@ -54,10 +54,7 @@ struct LedgerController {
         case nil, "json": break
         case "bundle":
             // A disclosure's receipt made a full proof with its index alone.
-            let receipts = try await services.receiptBundle(subject: "", entries: [e])
-            return Response(
-                status: .ok, headers: [.contentType: DisclosureController.receiptBundleType],
-                body: .init(byteBuffer: ByteBuffer(string: JSONWriter.string(receipts.json))))
+            return DisclosureController.response(try await services.receiptBundle(subject: "", entries: [e]))
         default: throw Problem.invalidQuery("format", "json or bundle")
         }
         return .json([
