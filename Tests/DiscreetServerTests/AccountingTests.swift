@@ -203,7 +203,7 @@ import Testing
         let receipts = try Self.sampleReceipts(rows.map { UInt64($0.index) })
         let html = AccountingReport.html(
             subject: "p-1", rows: rows, scope: .all, from: RFC3339.parse("2026-01-01"), until: RFC3339.parse("2026-04-01"),
-            generatedAt: RFC3339.parse("2026-04-02T08:00:00Z")!, checkpoint: receipts.checkpoint,
+            generatedAt: RFC3339.parse("2026-04-02T08:00:00Z")!,
             labels: try BundleParser.parse(DemoPolicy.source).labels,
             citations: try BundleParser.parse(DemoPolicy.source).basisCitations, receipts: receipts)
         var url = URL(fileURLWithPath: #filePath)

@@ -35,10 +35,9 @@ enum AccountingReport {
     /// left in, why the rest was kept back, what the scope leaves out and why, and how to check it.
     static func html(
         subject: String, rows: [AccountingRow], scope: AccountingQuery.Scope, from: Date?, until: Date?, generatedAt: Date,
-        checkpoint: String?, labels: Labels = Labels(), citations: [String: String] = [:], leftOut: [String: Int] = [:],
+        labels: Labels = Labels(), citations: [String: String] = [:], leftOut: [String: Int] = [:],
         receipts: ReceiptBundle? = nil
     ) -> String {
-        let checkpoint = receipts?.checkpoint ?? checkpoint
         let period =
             switch (from, until) {
             case (nil, nil): "every disclosure on record"
@@ -105,20 +104,7 @@ enum AccountingReport {
 
                 """
         }
-        let proof =
-            receipts.map(Self.receiptsSection)
-            ?? checkpoint.map {
-                """
-                <h2>How to check this report</h2>
-                <p>Every line above is an entry of a tamper-evident ledger (an RFC 6962 Merkle tree), written before anything \
-                left. The professional cannot change or remove an entry without it showing. To check a line, ask for the \
-                inclusion proof of its ledger number (<code>GET /v1/ledger/proof/inclusion?index=N</code>) and check it \
-                against the signed checkpoint below, with the key the professional publishes at \
-                <code>/.well-known/discreet-keys</code>; any change to the ledger makes the check fail. This report shows \
-                what kinds of information left, to whom and why, never the information itself.</p>
-                <pre>\(escape($0))</pre>
-                """
-            } ?? ""
+        let proof = receipts.map(Self.receiptsSection) ?? ""
         return """
             <!DOCTYPE html>
             <html lang="en">

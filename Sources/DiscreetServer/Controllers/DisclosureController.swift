@@ -261,7 +261,6 @@ struct DisclosureController {
             undelivered[id] = outcome
             deliveries.append((e, .object(object), id))
         }
-        let checkpoint = try await services.storeCall { try await services.store.currentCheckpoint(now: services.clock()) }
         var rows: [AccountingLine] = []
         var leftOut: [String: Int] = [:]
         guard format == "json" else {
@@ -284,11 +283,12 @@ struct DisclosureController {
             }
             let html = AccountingReport.html(
                 subject: subjectID, rows: rows.map(\.row), scope: query.scope, from: query.from, until: query.until,
-                generatedAt: services.clock(), checkpoint: checkpoint?.note, labels: bundle?.labels ?? Labels(),
+                generatedAt: services.clock(), labels: bundle?.labels ?? Labels(),
                 citations: bundle?.basisCitations ?? [:], leftOut: leftOut, receipts: receipts)
             return Self.text(html, type: "text/html; charset=utf-8")
         }
         // JSON, a page at a time in ledger order; the cursor is the last index shown.
+        let checkpoint = try await services.storeCall { try await services.store.currentCheckpoint(now: services.clock()) }
         let page = try PageRequest(request)
         var after: Int64?
         if let a = page.after {
