@@ -5,7 +5,8 @@ import Foundation
 
 struct PolicyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "policy", abstract: "Check policy bundles.", subcommands: [Test.self, Demo.self, ScrubCommand.self])
+        commandName: "policy", abstract: "Check policy bundles.",
+        subcommands: [Test.self, Init.self, Demo.self, ScrubCommand.self])
 
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -52,7 +52,7 @@ import Testing
     @Test func decisionsAsAnsweredAreTheirValueWritten() throws {
         var w = JSONWriter()
         w.raw("{")
-        w.writeDecisions(Self.decisions, notices: ["No redisclosure.", "n\"2"], receipts: Self.receipts)
+        w.writeDecisions(Self.decisions, notices: ["No redisclosure.", "n\"2"], receipts: Self.receipts, citations: [:])
         w.raw("}")
         let expected: JSONValue = [
             "decisions": .array(Self.decisions.map { $0.json(receipts: Self.receipts) }),
@@ -63,5 +63,23 @@ import Testing
         let parsed = try JSONParser.parse(w.bytes)
         let answered = try #require(parsed.objectValue?["decisions"]?.arrayValue)
         #expect(answered.compactMap { $0.objectValue?["consent_receipt"] } == ["rcpt-1"])
+    }
+
+    /// The law a basis rests on is named once per basis used, sorted, and only for bases the
+    /// bundle cites; with none, the member is left out and the answer is as before.
+    @Test func citationsNameEachBasisUsedOnce() throws {
+        var w = JSONWriter()
+        w.raw("{")
+        w.writeDecisions(
+            Self.decisions + [Self.decisions[1]], notices: [], receipts: [:],
+            citations: ["consent:c-1": "GDPR Art. 9(2)(a)", "agreement:a-1": "45 CFR 164.502(e)", "exception:unused": "x"])
+        w.raw("}")
+        let parsed = try JSONParser.parse(w.bytes)
+        #expect(
+            parsed.objectValue?["citations"]
+                == ["agreement:a-1": "45 CFR 164.502(e)", "consent:c-1": "GDPR Art. 9(2)(a)"])
+        #expect(
+            String(decoding: w.bytes, as: UTF8.self).hasSuffix(
+                #""citations":{"agreement:a-1":"45 CFR 164.502(e)","consent:c-1":"GDPR Art. 9(2)(a)"}}"#))
     }
 }

@@ -188,6 +188,8 @@ import Testing
             #expect(r.status == .ok)
             let d = r.body["decisions"]?.arrayValue?.first { $0["field"] == "treatments[0].substance_program" }
             #expect(d?["basis"] == "exception:medical-emergency")
+            // The answer names the law the exception rests on, once.
+            #expect(r.body["citations"] == ["exception:medical-emergency": "42 CFR 2.51"])
             let accounting = try await client.call(.get, "/v1/subjects/p-1/disclosures", as: "auditor", h)
             #expect(accounting.body["disclosures"]?[0]?["entry"]?["exception"]?["basis"] == "medical-emergency")
             // Without an exception, medical personnel with no agreement receive nothing.
@@ -212,6 +214,8 @@ import Testing
                     "permitted", "permitted", "no-agreement", "unmapped-field",
                 ])
             #expect(r.body["decisions"]?[1]?["transform"] == "mask:4")
+            // An agreement basis the demo does not cite: no citations member.
+            #expect(r.body["citations"] == nil)
         }
         #expect(try await h.store.entryCount() == 0)
     }

@@ -7,7 +7,9 @@ extension BundleWalk {
         for (i, body) in (reader.sequence(node, path) ?? []).enumerated() {
             let p = path.appending(i)
             guard let fields = reader.mapping(body, p) else { continue }
-            reader.rejectUnknown(fields, allowed: ["name", "at", "request", "gateway", "forwarded", "expect", "released"], p)
+            reader.rejectUnknown(
+                fields,
+                allowed: ["name", "at", "request", "gateway", "forwarded", "expect", "released", "notices", "accountable"], p)
             func field(_ k: String) -> Node? { fields.first { $0.key == k }?.node }
             if field("gateway") != nil {
                 if let c = gatewayCase(fields, body, p, bundle: bundle) { out.append(c) }
@@ -15,6 +17,10 @@ extension BundleWalk {
             }
             reader.requireKeys(fields, ["name", "request", "expect"], p, body)
             if let f = field("forwarded") { reader.issue(p.appending("forwarded"), f, "'forwarded' goes with 'gateway'") }
+            let notices = field("notices").map {
+                reader.strings($0, p.appending("notices"), what: "the notices expected with the release, a list") ?? []
+            }
+            let accountable = field("accountable").flatMap { reader.bool($0, p.appending("accountable")) }
             var released: JSONObject?
             if let r = field("released") {
                 if case .object(let o)? = reader.json(r, p.appending("released")) {
@@ -75,7 +81,7 @@ extension BundleWalk {
                     name: name, at: at, provider: strings["provider"] ?? "", purpose: strings["purpose"] ?? "",
                     subject: strings["subject"] ?? "", recordType: strings["record_type"] ?? "", record: record,
                     recordTags: tags, exception: exception, expect: expect.map { (field: $0.0, expectation: $0.1) },
-                    released: released))
+                    released: released, notices: notices, accountable: accountable))
         }
         return out
     }
@@ -131,7 +137,7 @@ extension BundleWalk {
     }
 
     mutating func expectation(_ node: Node, _ path: Pointer) -> BundleTestCase.Expectation? {
-        let help = "expected an outcome (released, transformed, withheld), a reason code, or {outcome, reason}"
+        let help = "expected an outcome (released, transformed, withheld), a reason code, or {outcome, reason, basis}"
         if let s = node.scalar?.string {
             if let o = Outcome(rawValue: s) { return .init(outcome: o, reason: nil) }
             if let r = ReasonCode(rawValue: s) { return .init(outcome: nil, reason: r) }
@@ -139,10 +145,11 @@ extension BundleWalk {
             return nil
         }
         guard let fields = reader.mapping(node, path, what: help) else { return nil }
-        reader.rejectUnknown(fields, allowed: ["outcome", "reason"], path)
+        reader.rejectUnknown(fields, allowed: ["outcome", "reason", "basis"], path)
         var e = BundleTestCase.Expectation(outcome: nil, reason: nil)
         for (k, v) in fields {
             let s = reader.string(v, path.appending(k)) ?? ""
+            if k == "basis" { e.basis = s }
             if k == "outcome" {
                 e.outcome = Outcome(rawValue: s)
                 if e.outcome == nil { reader.issue(path.appending(k), v, "expected released, transformed or withheld") }

@@ -18,6 +18,11 @@ public struct BundleTestCase: Sendable {
     public var expect: [(field: String, expectation: Expectation)]
     /// The exact record expected to leave, when the case says.
     public var released: JSONObject?
+    /// The notices expected with the release, exactly and in order (`[]`: none), when the case says.
+    public var notices: [String]?
+    /// Whether the disclosure is expected in an accounting limited to accountable purposes
+    /// (`scope=hipaa`: 45 CFR 164.528 leaves out payment and operations), when the case says.
+    public var accountable: Bool?
     /// A request through a gateway route instead: the route, provider, purpose and record type
     /// come from the route, the subject and the records from where it reads them.
     public var gateway: GatewayCase?
@@ -40,25 +45,37 @@ public struct BundleTestCase: Sendable {
         }
     }
 
-    /// An outcome, a reason code, or both.
+    /// An outcome, a reason code, the basis it was released on (`exception:serious-threat`), or
+    /// any of them together.
     public struct Expectation: Sendable, Equatable, CustomStringConvertible {
         public var outcome: Outcome?
         public var reason: ReasonCode?
+        public var basis: String?
+
+        public init(outcome: Outcome?, reason: ReasonCode?, basis: String? = nil) {
+            self.outcome = outcome
+            self.reason = reason
+            self.basis = basis
+        }
 
         public func matches(_ d: FieldDecision) -> Bool {
             (outcome == nil || outcome == d.outcome) && (reason == nil || reason == d.reason)
+                && (basis == nil || basis == d.basis)
         }
 
         public var description: String {
-            [outcome?.rawValue, reason?.rawValue].compactMap { $0 }.joined(separator: "/")
+            [outcome?.rawValue, reason?.rawValue, basis.map { "on " + $0 }].compactMap { $0 }.joined(separator: "/")
         }
     }
 
     public init(
         name: String, at: Date?, provider: String, purpose: String, subject: String, recordType: String,
         record: JSONObject, recordTags: Set<String> = [], exception: ExceptionInvocation? = nil,
-        expect: [(field: String, expectation: Expectation)], released: JSONObject? = nil, gateway: GatewayCase? = nil
+        expect: [(field: String, expectation: Expectation)], released: JSONObject? = nil, notices: [String]? = nil,
+        accountable: Bool? = nil, gateway: GatewayCase? = nil
     ) {
+        self.notices = notices
+        self.accountable = accountable
         self.gateway = gateway
         self.released = released
         self.name = name

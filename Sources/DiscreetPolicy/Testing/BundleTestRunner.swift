@@ -17,24 +17,21 @@ public enum BundleTestRunner {
         let secret = SymmetricKey(data: Data(repeating: 0, count: 32))
         return bundle.tests.map { t in
             if let g = t.gateway { return runGateway(t.name, g, at: t.at ?? now, expect: t.expect, bundle, engine, secret) }
-            var input = DecisionInput(
-                providerID: t.provider, purpose: t.purpose, subjectID: t.subject, recordType: t.recordType,
-                recordTags: t.recordTags, provider: bundle.fixtures.providers[t.provider],
-                subject: bundle.fixtures.subjects[t.subject],
-                consents: bundle.fixtures.consents.filter { $0.subject == t.subject }, exception: t.exception,
-                time: t.at ?? now)
-            var result: DisclosureResult
+            let result: DisclosureResult
             do {
-                let pseudonymizer = Pseudonymizer(serviceSecret: secret, providerID: t.provider)
-                result = try engine.disclose(record: t.record, input: input, pseudonymizer: pseudonymizer)
-                if !result.missingTokens.isEmpty {
-                    input.tokens = Self.testTokens(result.missingTokens)
-                    result = try engine.disclose(record: t.record, input: input, pseudonymizer: pseudonymizer)
-                }
+                result = try decide(t, bundle, engine, now: now, secret: secret)
             } catch {
                 return CaseResult(name: t.name, failures: ["the request was refused: \(error)"])
             }
             var failures = check(t.expect, result.decisions)
+            if let expected = t.notices, expected != result.notices {
+                failures.append("notices: expected \(expected), got \(result.notices)")
+            }
+            if let expected = t.accountable, let purpose = bundle.purposes[t.purpose], expected != purpose.accountable {
+                failures.append(
+                    "accountable: expected \(expected ? "in" : "out of") the accounting of accountable purposes; "
+                        + "purpose '\(t.purpose)' is \(purpose.accountable ? "accountable" : "not accountable")")
+            }
             if let expected = t.released, expected != result.released {
                 failures.append(
                     "released: expected \(String(decoding: JSONWriter.encode(.object(expected)), as: UTF8.self)), "
@@ -42,6 +39,26 @@ public enum BundleTestRunner {
             }
             return CaseResult(name: t.name, failures: failures)
         }
+    }
+
+    /// A decision test's request decided against the bundle's fixtures, as `run` decides it.
+    public static func decide(
+        _ t: BundleTestCase, _ bundle: PolicyBundle, _ engine: DecisionEngine, now: Date,
+        secret: SymmetricKey = SymmetricKey(data: Data(repeating: 0, count: 32))
+    ) throws -> DisclosureResult {
+        var input = DecisionInput(
+            providerID: t.provider, purpose: t.purpose, subjectID: t.subject, recordType: t.recordType,
+            recordTags: t.recordTags, provider: bundle.fixtures.providers[t.provider],
+            subject: bundle.fixtures.subjects[t.subject],
+            consents: bundle.fixtures.consents.filter { $0.subject == t.subject }, exception: t.exception,
+            time: t.at ?? now)
+        let pseudonymizer = Pseudonymizer(serviceSecret: secret, providerID: t.provider)
+        var result = try engine.disclose(record: t.record, input: input, pseudonymizer: pseudonymizer)
+        if !result.missingTokens.isEmpty {
+            input.tokens = Self.testTokens(result.missingTokens)
+            result = try engine.disclose(record: t.record, input: input, pseudonymizer: pseudonymizer)
+        }
+        return result
     }
 
     /// Tests run without a token table: each tokenized field is released as `<token>`, which a
@@ -60,7 +77,8 @@ public enum BundleTestRunner {
                 continue
             }
             if !expected.matches(d) {
-                failures.append("\(field): expected \(expected), got \(d.outcome.rawValue) (\(d.reason.rawValue))")
+                let basis = expected.basis == nil ? "" : " on \(d.basis ?? "no basis")"
+                failures.append("\(field): expected \(expected), got \(d.outcome.rawValue) (\(d.reason.rawValue))\(basis)")
             }
         }
         return failures

@@ -147,7 +147,8 @@ struct DisclosureController {
         w.raw(",\"released\":")
         w.write(.object(result.released))
         w.raw(",")
-        w.writeDecisions(result.decisions, notices: result.notices, receipts: entry.receipts)
+        w.writeDecisions(
+            result.decisions, notices: result.notices, receipts: entry.receipts, citations: active.basisCitations)
         w.raw(",\"receipt\":{\"ledger_index\":")
         w.bytes.append(contentsOf: String(receipt.index).utf8)
         w.raw(",\"leaf_hash\":")
@@ -238,7 +239,9 @@ struct DisclosureController {
         }
         var w = JSONWriter(reservingCapacity: 64 + 200 * result.decisions.count)
         w.raw("{")
-        w.writeDecisions(result.decisions, notices: result.notices, receipts: Self.receiptsByConsent(input.consents))
+        w.writeDecisions(
+            result.decisions, notices: result.notices, receipts: Self.receiptsByConsent(input.consents),
+            citations: active.basisCitations)
         w.raw("}")
         return .json(bytes: w.bytes)
     }

@@ -69,11 +69,17 @@ extension JSONWriter {
     }
 
     /// `"decisions":[…],"notices":[…]`, the members both decision answers share.
-    mutating func writeDecisions(_ decisions: [FieldDecision], notices: [String], receipts: [String: String]) {
+    /// `"decisions":[…],"notices":[…]`, and `"citations":{basis: citation}` for each basis a
+    /// decision rests on that the bundle cites, when there is one.
+    mutating func writeDecisions(
+        _ decisions: [FieldDecision], notices: [String], receipts: [String: String], citations: [String: String]
+    ) {
         raw("\"decisions\":[")
+        var cited: [String] = []
         for (i, d) in decisions.enumerated() {
             if i > 0 { raw(",") }
             write(d, receipt: d.consentReceipt(in: receipts))
+            if !citations.isEmpty, let b = d.basis, citations[b] != nil, !cited.contains(b) { cited.append(b) }
         }
         raw("],\"notices\":[")
         for (i, n) in notices.enumerated() {
@@ -81,5 +87,14 @@ extension JSONWriter {
             writeString(n)
         }
         raw("]")
+        guard !cited.isEmpty else { return }
+        raw(",\"citations\":{")
+        for (i, b) in cited.sorted().enumerated() {
+            if i > 0 { raw(",") }
+            writeString(b)
+            raw(":")
+            writeString(citations[b]!)
+        }
+        raw("}")
     }
 }

@@ -13,11 +13,15 @@ public final class PolicyHolder: Sendable {
         public let stored: StoredPolicy
         /// Each gateway route's definition digest, computed once rather than on every request.
         public let routeDigests: [String: String]
+        /// The law each basis is written from (`exception:serious-threat` → `45 CFR 164.512(j)`),
+        /// named in the answers beside the decisions that rest on it; computed once.
+        public let basisCitations: [String: String]
 
         init(engine: DecisionEngine, stored: StoredPolicy) {
             self.engine = engine
             self.stored = stored
             routeDigests = engine.bundle.gateway.mapValues(\.definitionDigest)
+            basisCitations = engine.bundle.basisCitations
         }
     }
 

@@ -96,6 +96,12 @@ import Testing
 
     static let tourToken = "tok_contracttourcontracttourab"
 
+    static let emergency: JSONValue = {
+        var body = Sample.disclosure(provider: "urgences-nord", purpose: "emergency-care").objectValue!
+        body["exception"] = ["basis": "medical-emergency", "justification": "Unconscious at admission.", "facts": "ER."]
+        return .object(body)
+    }()
+
     static let grant: JSONValue = [
         "provider": "facturo", "purposes": ["billing"], "categories": ["health.diagnosis"], "granted_at": "2026-05-01T00:00:00Z",
         "expires_at": "2027-05-01T00:00:00Z", "method": "written", "evidence": ["digest": "sha256:ab", "reference": "r"],
@@ -167,6 +173,10 @@ import Testing
             json: ScrubDisclosureTests.disclosure(account: "FR76 3000 6000 0112 3456 7890 189"),
             expect: 200),
         Call(method: .get, uri: "/v1/tokens/\(tourToken)", template: "/v1/tokens/{token}", role: "auditor", expect: 200),
+        Call(
+            // Under a legal exception the demo cites, so that `citations` is held to the spec too.
+            method: .post, uri: "/v1/disclosures", template: "/v1/disclosures", role: "exception-officer",
+            json: OpenAPIContractTests.emergency, expect: 200),
         Call(
             method: .post, uri: "/v1/trace", template: "/v1/trace", role: "auditor",
             raw: "name,account\nZelda,\(tourToken)\n", contentType: "text/csv", expect: 200),
