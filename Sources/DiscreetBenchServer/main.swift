@@ -33,16 +33,18 @@ struct NoopLedgerStore: DiscreetStore {
         entries.map { LedgerReceipt(index: counter.next(), leafHash: RFC6962.leafHash($0.entry)) }
     }
     func isWritable() async -> Bool { await base.isWritable() }
-    func putProvider(_ p: Provider) async throws -> Bool { try await base.putProvider(p) }
-    func replaceProviderKeepingSuspension(_ p: Provider) async throws -> (provider: Provider, created: Bool) {
-        try await base.replaceProviderKeepingSuspension(p)
+    func putProvider(_ p: Provider, at t: Date) async throws -> Bool { try await base.putProvider(p, at: t) }
+    func replaceProviderKeepingSuspension(_ p: Provider, at t: Date) async throws -> (provider: Provider, created: Bool) {
+        try await base.replaceProviderKeepingSuspension(p, at: t)
     }
     func provider(id: String) async throws -> Provider? { try await base.provider(id: id) }
     func providers() async throws -> [Provider] { try await base.providers() }
-    func deleteProvider(id: String) async throws -> Bool { try await base.deleteProvider(id: id) }
-    func setSuspended(providerID: String, _ s: Bool) async throws -> Provider? {
-        try await base.setSuspended(providerID: providerID, s)
+    func deleteProvider(id: String, at t: Date) async throws -> Bool { try await base.deleteProvider(id: id, at: t) }
+    func setSuspended(providerID: String, _ s: Bool, at t: Date) async throws -> Provider? {
+        try await base.setSuspended(providerID: providerID, s, at: t)
     }
+    func provider(id: String, at t: Date) async throws -> ProviderAsOf { try await base.provider(id: id, at: t) }
+    func providerVersions(id: String) async throws -> [ProviderVersion] { try await base.providerVersions(id: id) }
     func putSubject(_ s: Subject) async throws -> Bool { try await base.putSubject(s) }
     func subject(id: String) async throws -> Subject? { try await base.subject(id: id) }
     func insertConsent(_ c: Consent) async throws { try await base.insertConsent(c) }

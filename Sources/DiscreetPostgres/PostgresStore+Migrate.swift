@@ -12,7 +12,7 @@ extension PostgresStore {
             try await tx.query("LOCK TABLE ledger_head IN EXCLUSIVE MODE", logger: logger)
             for table in [
                 "providers", "subjects", "consents", "api_keys", "policies", "disclosures", "merkle_nodes", "checkpoints",
-                "exception_reviews", "alert_outbox", "tokens", "disclosed_references", "cosignatures",
+                "exception_reviews", "alert_outbox", "tokens", "disclosed_references", "cosignatures", "provider_versions",
             ] {
                 for try await n in try await tx.query(
                     PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM \(table)"), logger: logger
@@ -22,6 +22,11 @@ extension PostgresStore {
             }
             for p in rows.providers {
                 try await tx.query("INSERT INTO providers (id, doc) VALUES (\(p.id), \(p.doc))", logger: logger)
+            }
+            for v in rows.providerVersions {
+                try await tx.query(
+                    "INSERT INTO provider_versions (provider_id, valid_from, doc) VALUES (\(v.providerID), \(v.validFrom), \(v.doc))",
+                    logger: logger)
             }
             for s in rows.subjects {
                 try await tx.query("INSERT INTO subjects (id, doc) VALUES (\(s.id), \(s.doc))", logger: logger)

@@ -150,6 +150,19 @@ extension PostgresStore {
                 "CREATE TABLE cosignatures (size BIGINT NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL, PRIMARY KEY (size, witness))",
             ]
         ),
+        (
+            4,
+            [
+                // Every version of every provider; those already here hold "since before history" (0).
+                """
+                CREATE TABLE provider_versions (
+                    seq BIGSERIAL PRIMARY KEY, provider_id TEXT NOT NULL, valid_from DOUBLE PRECISION NOT NULL, doc TEXT
+                )
+                """,
+                "CREATE INDEX provider_versions_by_provider ON provider_versions (provider_id, valid_from)",
+                "INSERT INTO provider_versions (provider_id, valid_from, doc) SELECT id, 0, doc FROM providers ORDER BY id",
+            ]
+        ),
     ]
 
     /// The newest schema version this build knows.

@@ -1,11 +1,67 @@
 import DiscreetJSON
 import DiscreetPolicy
 import DiscreetStore
+import Foundation
 import PostgresNIO
 
 extension PostgresStore {
-    public func putProvider(_ provider: Provider) async throws -> Bool {
-        try await upsert(.providers, id: provider.id, provider.json)
+    public func putProvider(_ provider: Provider, at time: Date) async throws -> Bool {
+        try await bounded { [self] () async throws -> Bool in
+            try await transaction { tx in
+                let doc = Self.encode(provider.json)
+                let rows = try await tx.query(
+                    """
+                    INSERT INTO providers (id, doc) VALUES (\(provider.id), \(doc))
+                    ON CONFLICT (id) DO UPDATE SET doc = excluded.doc RETURNING (xmax = 0)
+                    """, logger: logger)
+                var inserted = false
+                for try await i in rows.decode(Bool.self) { inserted = i }
+                try await Self.recordVersion(tx, provider.id, doc, at: time, logger)
+                return inserted
+            }
+        }
+    }
+
+    /// A provider's new version (nil: deleted), in the transaction that changed it.
+    static func recordVersion(_ tx: PostgresConnection, _ id: String, _ doc: String?, at time: Date, _ logger: Logger)
+        async throws
+    {
+        try await tx.query(
+            "INSERT INTO provider_versions (provider_id, valid_from, doc) VALUES (\(id), \(time.timeIntervalSince1970), \(doc))",
+            logger: logger)
+    }
+
+    public func providerVersions(id: String) async throws -> [ProviderVersion] {
+        try await bounded { [self] () async throws -> [ProviderVersion] in
+            var out: [ProviderVersion] = []
+            let rows = try await client.query(
+                "SELECT valid_from, doc FROM provider_versions WHERE provider_id = \(id) ORDER BY valid_from, seq",
+                logger: logger)
+            for try await (from, doc) in rows.decode((Double, String?).self) {
+                out.append(
+                    ProviderVersion(
+                        validFrom: Date(timeIntervalSince1970: from),
+                        provider: try doc.map { try Provider(stored: Self.decode($0)) }
+                    ))
+            }
+            return out
+        }
+    }
+
+    public func provider(id: String, at time: Date) async throws -> ProviderAsOf {
+        try await bounded { [self] () async throws -> ProviderAsOf in
+            let rows = try await client.query(
+                """
+                SELECT valid_from, doc FROM provider_versions WHERE provider_id = \(id) AND valid_from <= \(time.timeIntervalSince1970)
+                ORDER BY valid_from DESC, seq DESC LIMIT 1
+                """, logger: logger)
+            for try await (from, doc) in rows.decode((Double, String?).self) {
+                return ProviderAsOf(
+                    provider: try doc.map { try Provider(stored: Self.decode($0)) },
+                    predatesHistory: from == ProviderAsOf.beforeHistory)
+            }
+            return ProviderAsOf(provider: nil, predatesHistory: false)
+        }
     }
 
     /// The tables that keep one JSON document per id.
@@ -27,7 +83,9 @@ extension PostgresStore {
         }
     }
 
-    public func replaceProviderKeepingSuspension(_ provider: Provider) async throws -> (provider: Provider, created: Bool) {
+    public func replaceProviderKeepingSuspension(_ provider: Provider, at time: Date) async throws
+        -> (provider: Provider, created: Bool)
+    {
         try await bounded { [self] () async throws -> (provider: Provider, created: Bool) in
             try await transaction { tx in
                 var stored = provider
@@ -37,6 +95,7 @@ extension PostgresStore {
                 try await tx.query(
                     "INSERT INTO providers (id, doc) VALUES (\(provider.id), \(doc)) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
                     logger: logger)
+                try await Self.recordVersion(tx, provider.id, doc, at: time, logger)
                 return (stored, existing == nil)
             }
         }
@@ -72,21 +131,26 @@ extension PostgresStore {
         }
     }
 
-    public func deleteProvider(id: String) async throws -> Bool {
+    public func deleteProvider(id: String, at time: Date) async throws -> Bool {
         try await bounded { [self] () async throws -> Bool in
-            let rows = try await client.query("DELETE FROM providers WHERE id = \(id) RETURNING id", logger: logger)
-            for try await _ in rows.decode(String.self) { return true }
-            return false
+            try await transaction { tx in
+                let rows = try await tx.query("DELETE FROM providers WHERE id = \(id) RETURNING id", logger: logger)
+                var deleted = false
+                for try await _ in rows.decode(String.self) { deleted = true }
+                if deleted { try await Self.recordVersion(tx, id, nil, at: time, logger) }
+                return deleted
+            }
         }
     }
 
-    public func setSuspended(providerID: String, _ suspended: Bool) async throws -> Provider? {
+    public func setSuspended(providerID: String, _ suspended: Bool, at time: Date) async throws -> Provider? {
         try await bounded { [self] () async throws -> Provider? in
             try await transaction { tx in
                 guard var p = try await Self.provider(tx, providerID, forUpdate: true, logger) else { return nil }
                 p.suspended = suspended
                 let doc = Self.encode(p.json)
                 try await tx.query("UPDATE providers SET doc = \(doc) WHERE id = \(providerID)", logger: logger)
+                try await Self.recordVersion(tx, providerID, doc, at: time, logger)
                 return p
             }
         }

@@ -11,6 +11,9 @@ extension SQLiteStore {
             for r in try Row.fetchAll(db, sql: "SELECT id, doc FROM providers ORDER BY id") {
                 rows.providers.append(.init(id: r["id"], doc: r["doc"]))
             }
+            for r in try Row.fetchAll(db, sql: "SELECT provider_id, valid_from, doc FROM provider_versions ORDER BY seq") {
+                rows.providerVersions.append(.init(providerID: r["provider_id"], validFrom: r["valid_from"], doc: r["doc"]))
+            }
             for r in try Row.fetchAll(db, sql: "SELECT id, doc FROM subjects ORDER BY id") {
                 rows.subjects.append(.init(id: r["id"], doc: r["doc"]))
             }

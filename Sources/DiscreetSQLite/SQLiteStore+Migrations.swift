@@ -134,6 +134,21 @@ extension SQLiteStore {
         m.registerMigration("v7-cosignatures") { db in
             try db.execute(sql: SQLiteStore.cosignaturesSchema)
         }
+        m.registerMigration("v8-provider-versions") { db in
+            // Every version of every provider; those already here are carried over as holding
+            // "since before history" (valid_from 0), since when they began is not known.
+            try db.execute(
+                sql: """
+                    CREATE TABLE provider_versions (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        provider_id TEXT NOT NULL,
+                        valid_from REAL NOT NULL,
+                        doc TEXT
+                    );
+                    CREATE INDEX provider_versions_by_provider ON provider_versions(provider_id, valid_from);
+                    INSERT INTO provider_versions (provider_id, valid_from, doc) SELECT id, 0, doc FROM providers ORDER BY id;
+                    """)
+        }
         return m
     }
 }

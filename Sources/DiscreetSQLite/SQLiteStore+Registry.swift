@@ -27,18 +27,30 @@ extension SQLiteStore {
             decode)
     }
 
-    public func putProvider(_ provider: Provider) async throws -> Bool {
-        try await upsert(.providers, id: provider.id, provider.json)
+    public func putProvider(_ provider: Provider, at time: Date) async throws -> Bool {
+        let doc = Self.encode(provider.json)
+        return try await pool.write { db in
+            let existed = try Bool.fetchOne(db, sql: "SELECT 1 FROM providers WHERE id = ?", arguments: [provider.id]) ?? false
+            try db.execute(
+                sql: "INSERT INTO providers (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
+                arguments: [provider.id, doc])
+            try Self.recordVersion(db, provider.id, doc, at: time)
+            return !existed
+        }
     }
 
-    public func replaceProviderKeepingSuspension(_ provider: Provider) async throws -> (provider: Provider, created: Bool) {
+    public func replaceProviderKeepingSuspension(_ provider: Provider, at time: Date) async throws
+        -> (provider: Provider, created: Bool)
+    {
         try await pool.write { db in
             var stored = provider
             let existing = try Self.provider(db, provider.id)
             stored.suspended = existing?.suspended ?? false
+            let doc = Self.encode(stored.json)
             try db.execute(
                 sql: "INSERT INTO providers (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
-                arguments: [provider.id, Self.encode(stored.json)])
+                arguments: [provider.id, doc])
+            try Self.recordVersion(db, provider.id, doc, at: time)
             return (stored, existing == nil)
         }
     }
@@ -57,19 +69,61 @@ extension SQLiteStore {
         }
     }
 
-    public func deleteProvider(id: String) async throws -> Bool {
+    public func deleteProvider(id: String, at time: Date) async throws -> Bool {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM providers WHERE id = ?", arguments: [id])
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            try Self.recordVersion(db, id, nil, at: time)
+            return true
         }
     }
 
-    public func setSuspended(providerID: String, _ suspended: Bool) async throws -> Provider? {
+    public func setSuspended(providerID: String, _ suspended: Bool, at time: Date) async throws -> Provider? {
         try await pool.write { db in
             guard var p = try Self.provider(db, providerID) else { return nil }
             p.suspended = suspended
-            try db.execute(sql: "UPDATE providers SET doc = ? WHERE id = ?", arguments: [Self.encode(p.json), providerID])
+            let doc = Self.encode(p.json)
+            try db.execute(sql: "UPDATE providers SET doc = ? WHERE id = ?", arguments: [doc, providerID])
+            try Self.recordVersion(db, providerID, doc, at: time)
             return p
+        }
+    }
+
+    /// A provider's new version (nil: deleted), in the transaction that changed it.
+    static func recordVersion(_ db: Database, _ id: String, _ doc: String?, at time: Date) throws {
+        try db.execute(
+            sql: "INSERT INTO provider_versions (provider_id, valid_from, doc) VALUES (?, ?, ?)",
+            arguments: [id, time.timeIntervalSince1970, doc])
+    }
+
+    public func providerVersions(id: String) async throws -> [ProviderVersion] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT valid_from, doc FROM provider_versions WHERE provider_id = ? ORDER BY valid_from, seq",
+                arguments: [id]
+            ).map { row in
+                let doc: String? = row["doc"]
+                return ProviderVersion(
+                    validFrom: Date(timeIntervalSince1970: row["valid_from"]),
+                    provider: try doc.map { try Provider(stored: Self.decode($0)) })
+            }
+        }
+    }
+
+    public func provider(id: String, at time: Date) async throws -> ProviderAsOf {
+        try await pool.read { db in
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT valid_from, doc FROM provider_versions WHERE provider_id = ? AND valid_from <= ?
+                        ORDER BY valid_from DESC, seq DESC LIMIT 1
+                        """), arguments: [id, time.timeIntervalSince1970])
+            guard let row else { return ProviderAsOf(provider: nil, predatesHistory: false) }
+            let doc: String? = row["doc"]
+            let from: Double = row["valid_from"]
+            return ProviderAsOf(
+                provider: try doc.map { try Provider(stored: Self.decode($0)) },
+                predatesHistory: from == ProviderAsOf.beforeHistory)
         }
     }
 

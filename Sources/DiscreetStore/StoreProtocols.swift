@@ -2,20 +2,80 @@ import DiscreetLedger
 import DiscreetPolicy
 import Foundation
 
-/// Providers and their agreements.
+/// Providers and their agreements, with their history: every change is kept as a version dated
+/// by the caller's clock, in the same transaction, so that a replay can ask what agreements were
+/// in force at an entry's instant (`provider(id:at:)`).
 public protocol ProviderStore: Sendable {
     /// Creates or replaces; returns true when the provider is new.
-    func putProvider(_ provider: Provider) async throws -> Bool
+    func putProvider(_ provider: Provider, at time: Date) async throws -> Bool
     /// Creates or replaces a provider's kind, agreements and competitors in one transaction,
     /// keeping the suspension the store holds (a new provider starts unsuspended): a suspend that
     /// lands while a replacement is in flight is never undone. Returns the provider as stored.
-    func replaceProviderKeepingSuspension(_ provider: Provider) async throws -> (provider: Provider, created: Bool)
+    func replaceProviderKeepingSuspension(_ provider: Provider, at time: Date) async throws
+        -> (provider: Provider, created: Bool)
     func provider(id: String) async throws -> Provider?
     func providers() async throws -> [Provider]
     /// Returns false when there was no such provider.
-    func deleteProvider(id: String) async throws -> Bool
+    func deleteProvider(id: String, at time: Date) async throws -> Bool
     /// Returns the updated provider, or nil when there is none.
-    func setSuspended(providerID: String, _ suspended: Bool) async throws -> Provider?
+    func setSuspended(providerID: String, _ suspended: Bool, at time: Date) async throws -> Provider?
+    /// The provider as it stood at `time`: the newest version dated at or before it.
+    func provider(id: String, at time: Date) async throws -> ProviderAsOf
+    /// Every version of the provider, oldest first (a replay reads each provider's once).
+    func providerVersions(id: String) async throws -> [ProviderVersion]
+}
+
+/// One version of a provider: what held from `validFrom` (`.distantPast`-like 1970 for a version
+/// carried over from before history), nil once deleted.
+public struct ProviderVersion: Sendable, Equatable {
+    public var validFrom: Date
+    public var provider: Provider?
+
+    public init(validFrom: Date, provider: Provider?) {
+        self.validFrom = validFrom
+        self.provider = provider
+    }
+}
+
+extension [ProviderVersion] {
+    /// The version in force at `time` among these, oldest first: the last one dated at or before it.
+    public func asOf(_ time: Date) -> ProviderAsOf {
+        guard let v = last(where: { $0.validFrom <= time }) else { return ProviderAsOf(provider: nil, predatesHistory: false) }
+        return ProviderAsOf(
+            provider: v.provider, predatesHistory: v.validFrom.timeIntervalSince1970 == ProviderAsOf.beforeHistory)
+    }
+}
+
+/// A provider as it stood at an instant.
+public struct ProviderAsOf: Sendable, Equatable {
+    /// Nil when it did not exist then, or had been deleted.
+    public var provider: Provider?
+    /// The version found was already there when the store began keeping history (it is dated
+    /// "since before history"): what held before that cannot be told.
+    public var predatesHistory: Bool
+
+    public init(provider: Provider?, predatesHistory: Bool) {
+        self.provider = provider
+        self.predatesHistory = predatesHistory
+    }
+
+    /// The `valid_from` of a version carried over from before history was kept.
+    public static let beforeHistory: Double = 0
+}
+
+extension ProviderStore {
+    /// Dated now by the store's clock; the service passes its own clock's instant.
+    public func putProvider(_ provider: Provider) async throws -> Bool { try await putProvider(provider, at: Date()) }
+
+    public func replaceProviderKeepingSuspension(_ provider: Provider) async throws -> (provider: Provider, created: Bool) {
+        try await replaceProviderKeepingSuspension(provider, at: Date())
+    }
+
+    public func deleteProvider(id: String) async throws -> Bool { try await deleteProvider(id: id, at: Date()) }
+
+    public func setSuspended(providerID: String, _ suspended: Bool) async throws -> Provider? {
+        try await setSuspended(providerID: providerID, suspended, at: Date())
+    }
 }
 
 /// Subjects' tags and restrictions.

@@ -2,6 +2,19 @@
 /// RFC 3339 text or epoch seconds): what `discreet migrate` copies from SQLite to PostgreSQL,
 /// unchanged, so that the copy's ledger verifies with the same key.
 public struct StoreRows: Sendable {
+    /// One version of a provider: its document from `validFrom` (seconds since 1970), nil once deleted.
+    public struct ProviderVersionRow: Sendable {
+        public var providerID: String
+        public var validFrom: Double
+        public var doc: String?
+
+        public init(providerID: String, validFrom: Double, doc: String?) {
+            self.providerID = providerID
+            self.validFrom = validFrom
+            self.doc = doc
+        }
+    }
+
     public struct Document: Sendable {
         public var id: String
         public var doc: String
@@ -144,6 +157,8 @@ public struct StoreRows: Sendable {
     }
 
     public var providers: [Document] = []
+    /// Every version of every provider, oldest first.
+    public var providerVersions: [ProviderVersionRow] = []
     public var tokens: [TokenRecord] = []
     public var references: [DisclosedReference] = []
     public var subjects: [Document] = []

@@ -68,8 +68,8 @@ import Testing
     }
 }
 
-/// `discreet migrate` from one node to replicas keeps the witnesses' cosignatures: they are the
-/// evidence that the history being carried over was the one witnessed.
+/// `discreet migrate` from one node to replicas keeps the witnesses' cosignatures (they are the
+/// evidence that the history being carried over was the one witnessed) and the providers' history.
 @Suite(.enabled(if: Backend.postgresURL != nil, "PostgreSQL is not configured (DISCREET_TEST_POSTGRES)"))
 struct CosignatureMigrationTests {
     @Test func aMigrationCopiesTheCosignatures() async throws {
@@ -96,10 +96,17 @@ struct CosignatureMigrationTests {
             _ = try await sqlite.takeWitnessTurn(c.witness, owner: "a", now: t0, until: t0 + 60)
             try await sqlite.endWitnessTurn(c.witness, owner: "a", size: 3, cosignature: c, nextTurn: t0)
         }
+        // And the providers' history, which a replay on the replicas reads.
+        _ = try await sqlite.putProvider(ProviderHistoryTests.acme("a-1"), at: t0)
+        _ = try await sqlite.putProvider(ProviderHistoryTests.acme("a-2"), at: t0.addingTimeInterval(10))
         let rows = try await sqlite.exportRows()
         #expect(rows.cosignatures == kept)
         try await postgres.importRows(rows)
         #expect(try await postgres.cosignatures(size: 3) == kept)
+        #expect(
+            try await postgres.provider(id: "acme", at: t0.addingTimeInterval(5)).provider == ProviderHistoryTests.acme("a-1"))
+        #expect(
+            try await postgres.provider(id: "acme", at: t0.addingTimeInterval(10)).provider == ProviderHistoryTests.acme("a-2"))
     }
 }
 

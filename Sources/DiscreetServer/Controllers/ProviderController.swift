@@ -39,7 +39,7 @@ struct ProviderController {
             }
         }
         let (stored, created) = try await services.storeCall {
-            try await services.store.replaceProviderKeepingSuspension(provider)
+            try await services.store.replaceProviderKeepingSuspension(provider, at: services.clock())
         }
         return .json(stored.json, status: created ? .created : .ok)
     }
@@ -54,7 +54,7 @@ struct ProviderController {
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
         let id = try context.parameters.id("id")
-        guard try await services.storeCall({ try await services.store.deleteProvider(id: id) }) else {
+        guard try await services.storeCall({ try await services.store.deleteProvider(id: id, at: services.clock()) }) else {
             throw Problem.notFound("provider")
         }
         return Response(status: .noContent)
@@ -63,7 +63,9 @@ struct ProviderController {
     func setSuspended(_ request: Request, _ context: AppRequestContext, _ suspended: Bool) async throws -> Response {
         try context.require(.admin)
         let id = try context.parameters.id("id")
-        let provider = try await services.found("provider") { try await services.store.setSuspended(providerID: id, suspended) }
+        let provider = try await services.found("provider") {
+            try await services.store.setSuspended(providerID: id, suspended, at: services.clock())
+        }
         return .json(provider.json)
     }
 }

@@ -1,0 +1,43 @@
+import DiscreetJSON
+import DiscreetPolicy
+import DiscreetStore
+import Foundation
+import GRDB
+import Testing
+
+@testable import DiscreetSQLite
+
+/// A store made before provider history carries each provider over as holding "since before
+/// history"; `discreet migrate` copies the versions.
+@Suite struct ProviderHistoryMigrationTests {
+    static let t0 = Date(timeIntervalSince1970: 1_780_000_000)
+
+    static func acme(_ agreement: String) -> Provider {
+        Provider(
+            id: "acme", kind: "service-provider",
+            agreements: [
+                Agreement(
+                    id: agreement, type: "BAA", purposes: ["billing"], categories: [CategoryPattern("health.*")],
+                    validFrom: t0, validUntil: t0.addingTimeInterval(1e7))
+            ])
+    }
+
+    @Test func providersFromBeforeTheMigrationHoldSinceBeforeHistory() async throws {
+        let directory = NSTemporaryDirectory() + "discreet-v7-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // A store as v7 left it: migrated up to v7, a provider written straight into its table.
+        let old = try DatabaseQueue(path: (directory as NSString).appendingPathComponent(SQLiteStore.fileName))
+        try SQLiteStore.migrator.migrate(old, upTo: "v7-cosignatures")
+        let doc = SQLiteStore.encode(Self.acme("old").json)
+        try await old.write { db in try db.execute(sql: "INSERT INTO providers (id, doc) VALUES ('acme', ?)", arguments: [doc]) }
+        try old.close()
+        let store = try SQLiteStore(directory: directory)
+        let asOf = try await store.provider(id: "acme", at: Date(timeIntervalSince1970: 1))
+        #expect(asOf == ProviderAsOf(provider: Self.acme("old"), predatesHistory: true))
+        _ = try await store.putProvider(Self.acme("new"), at: Self.t0)
+        #expect(try await store.provider(id: "acme", at: Self.t0).predatesHistory == false)
+        let rows = try await store.exportRows()
+        #expect(rows.providerVersions.map(\.validFrom) == [0, Self.t0.timeIntervalSince1970])
+    }
+}
