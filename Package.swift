@@ -174,7 +174,9 @@ let package = Package(
         // PostgreSQL database (DISCREET_TEST_POSTGRES, started by scripts/postgres in CI).
         .testTarget(
             name: "DiscreetStoreTests",
-            dependencies: ["DiscreetSQLite", "DiscreetPostgres", "DiscreetStore", "DiscreetPolicy", "DiscreetLedger"],
+            dependencies: [
+                "DiscreetSQLite", "DiscreetPostgres", "DiscreetStore", "DiscreetPolicy", "DiscreetLedger", "DiscreetServer",
+            ],
             swiftSettings: strict
         ),
         .testTarget(

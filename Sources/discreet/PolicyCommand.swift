@@ -6,7 +6,7 @@ import Foundation
 struct PolicyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy", abstract: "Check policy bundles.",
-        subcommands: [Test.self, Init.self, Demo.self, ScrubCommand.self])
+        subcommands: [Test.self, Init.self, Replay.self, Demo.self, ScrubCommand.self])
 
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -42,7 +42,7 @@ final class Harness: Sendable {
         let clock = self.clock
         _ = try await holder.install(source: DemoPolicy.source, store: store, now: clock.now)
         for provider in try BundleParser.parse(DemoPolicy.source).fixtures.providers.values {
-            _ = try await store.putProvider(provider)
+            _ = try await store.putProvider(provider, at: clock.now)
         }
         var keys: [String: String] = [:]
         for role in Self.roles {

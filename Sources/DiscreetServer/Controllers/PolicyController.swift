@@ -1,9 +1,10 @@
 import DiscreetJSON
 import DiscreetPolicy
 import DiscreetStore
+import Foundation
 import Hummingbird
 
-/// `GET/PUT /v1/policy`, `POST /v1/policy/validate` (admin).
+/// `GET/PUT /v1/policy`, `POST /v1/policy/validate`, `POST /v1/policy/replay` (admin).
 struct PolicyController {
     let services: DiscreetServices
 
@@ -11,6 +12,7 @@ struct PolicyController {
         group.get("policy", use: get)
         group.put("policy", use: put)
         group.post("policy/validate", use: validate)
+        group.post("policy/replay", use: replay)
     }
 
     static let bundleTypes = ["application/yaml", "application/x-yaml", "text/yaml", "application/json", "text/plain"]

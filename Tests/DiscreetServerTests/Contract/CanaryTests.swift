@@ -1,4 +1,5 @@
 import DiscreetJSON
+import DiscreetServer
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -138,6 +139,9 @@ import Testing
 
     /// The lists' and the accounting's query parameters, which the tour leaves at their defaults.
     static let queries: [Call] = [
+        Call(
+            method: .post, uri: "/v1/policy/replay?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z",
+            template: "/v1/policy/replay", role: "admin", raw: DemoPolicy.source, contentType: "application/yaml", expect: 0),
         Call(method: .get, uri: "/v1/providers?limit=5&cursor=x", template: "/v1/providers", role: "admin", expect: 0),
         Call(
             method: .get, uri: "/v1/subjects/p-1/consents?limit=5&cursor=x", template: "/v1/subjects/{id}/consents",

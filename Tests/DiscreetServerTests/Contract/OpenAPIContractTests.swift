@@ -23,7 +23,7 @@ import Testing
         #expect(
             spec.operations.subtracting(routes).isEmpty,
             "in the spec, not the router: \(spec.operations.subtracting(routes).sorted())")
-        #expect(routes.count == 39)
+        #expect(routes.count == 40)
         // The metrics listener, in a document of its own so that generated API clients never call it.
         let metrics = try OpenAPISpec.load("openapi-metrics.yaml")
         #expect(Set(buildMetricsRouter(h.services).routes.map { "\($0.method.rawValue) \($0.path)" }) == metrics.operations)
@@ -129,6 +129,18 @@ import Testing
         Call(
             method: .post, uri: "/v1/policy/validate", template: "/v1/policy/validate", role: "admin", raw: "[",
             contentType: "application/yaml", expect: 200),
+        Call(
+            method: .post, uri: "/v1/policy/replay?last=5", template: "/v1/policy/replay", role: "admin", raw: DemoPolicy.source,
+            contentType: "application/yaml", expect: 200),
+        Call(
+            method: .post, uri: "/v1/policy/replay?last=0", template: "/v1/policy/replay", role: "admin", raw: DemoPolicy.source,
+            contentType: "application/yaml", expect: 400),
+        Call(
+            method: .post, uri: "/v1/policy/replay", template: "/v1/policy/replay", role: "admin", raw: "version: 1",
+            contentType: "application/yaml", expect: 422),
+        Call(
+            method: .post, uri: "/v1/policy/replay", template: "/v1/policy/replay", role: "auditor", raw: DemoPolicy.source,
+            contentType: "application/yaml", expect: 403),
         Call(method: .get, uri: "/v1/providers", template: "/v1/providers", role: "admin", expect: 200),
         Call(
             method: .put, uri: "/v1/providers/lab", template: "/v1/providers/{id}", role: "admin",
