@@ -36,17 +36,31 @@ struct RecordedDisclosure {
                 basis: basis, justification: e["justification"]?.stringValue ?? "", facts: e["facts"]?.stringValue ?? "",
                 authority: e["authority"]?.stringValue)
         }
+        // A gateway body's records name their fields after their place in it (`[2].name`); the
+        // record's own path is what the engine decides.
+        let inBody = o["gateway"] != nil
         var paths: [String] = []
         var decisions: [(outcome: Outcome, reason: ReasonCode)] = []
         for f in fields {
-            guard let d = f.objectValue, let path = d["field"]?.stringValue,
+            guard let d = f.objectValue, let named = d["field"]?.stringValue,
                 let outcome = d["outcome"]?.stringValue.flatMap(Outcome.init(rawValue:)),
                 let reason = d["reason"]?.stringValue.flatMap(ReasonCode.init(rawValue:))
             else { return nil }
-            paths.append(path)
+            paths.append(inBody ? Self.withoutBodyPosition(named) : named)
             decisions.append((outcome, reason))
         }
         self.fields = paths
         self.decisions = decisions
+    }
+
+    /// `[2].name` → `name`; a path without a position is returned as it is.
+    static func withoutBodyPosition(_ path: String) -> String {
+        guard path.first == "[", let close = path.firstIndex(of: "]") else { return path }
+        let digits = path[path.index(after: path.startIndex)..<close]
+        let rest = path[path.index(after: close)...]
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), rest.first == "." else {
+            return path
+        }
+        return String(rest.dropFirst())
     }
 }

@@ -141,6 +141,15 @@ import Testing
             let received = try #require(f.facturo.requests.last)
             try await Self.checkRecorded(client, h, headers: sent.headers, received: received.json, route: "bill-batch")
 
+            // Replayed under the bundle in force, each record's fields decide as they did (their
+            // `[i].` place in the body is not part of what the engine decides).
+            let source = try #require(try await client.call(.get, "/v1/policy", as: "admin", h).body["source"]?.stringValue)
+            let replay = try await client.call(
+                .post, "/v1/policy/replay", as: "admin", h, raw: source, contentType: "application/yaml")
+            let report = try #require(try PolicyReplayTests.lines(replay.body).last?["report"])
+            #expect(report["entries"]?["replayed"] == 3)
+            #expect(report["fields"]?["changed"] == 0, "\(report)")
+
             // Field by field, what /v1/disclosures decides for the same record and subject.
             let ids = Self.list(sent.headers, "Discreet-Ledger-Index")
             var recorded: [JSONValue] = []
