@@ -11,30 +11,9 @@ import Testing
 @Suite struct PolicyReplayCommandTests {
     @Test func aCandidateIsReplayedOverTheServicesHistory() async throws {
         let dir = CLITests.temporary()
-        let port = TestPort.unused()
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLITests.binary)
-        p.arguments = ["serve", "--demo", "--data-dir", dir, "--port", String(port), "--no-metrics", "--log-level", "error"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = Pipe()
-        try p.run()
+        let (p, port, key, sample) = try await CLITests.startDemo(dir)
         defer { if p.isRunning { p.terminate() } }
-        let printed = try await CLITests.offPool { CLITests.read(out, until: "-d '{") }
-        let keyLine = try #require(printed.split(separator: "\n").first { $0.contains("export DISCREET_KEY=") })
-        let key = String(keyLine.split(separator: "=").last!)
-        let sample = try #require(printed.components(separatedBy: "-d '").last?.components(separatedBy: "'").first)
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/disclosures")!)
-        request.httpMethod = "POST"
-        request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(sample.utf8)
-        var answer: (Data, URLResponse)?
-        for _ in 0..<50 where answer == nil {
-            answer = try? await URLSession.shared.data(for: request)
-            if answer == nil { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        let (data, _) = try #require(answer)
+        let (data, _) = try await CLITests.disclose(port: port, key: key, body: Data(sample.utf8))
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let decisions = try #require(json["decisions"] as? [[String: Any]])
         #expect(decisions.contains { $0["field"] as? String == "name" && $0["outcome"] as? String == "released" })
@@ -69,5 +48,40 @@ import Testing
         let both = try await CLITests.runOffPool(["policy", "replay", candidate, "--last", "2", "--from", "2026-01-01T00:00:00Z"])
         #expect(both.status == 64)
         #expect(both.err.contains("either --last or --from and --to, not both"))
+    }
+}
+
+extension CLITests {
+    /// `serve --demo` in `dir` on a free port, waited for: the process, its port, the discloser
+    /// key it prints and the sample disclosure body its curl line carries.
+    static func startDemo(_ dir: String) async throws -> (process: Process, port: Int, key: String, sample: String) {
+        let port = TestPort.unused()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = ["serve", "--demo", "--data-dir", dir, "--port", String(port), "--no-metrics", "--log-level", "error"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = Pipe()
+        try p.run()
+        let printed = try await offPool { read(out, until: "-d '{") }
+        let keyLine = try #require(printed.split(separator: "\n").first { $0.contains("export DISCREET_KEY=") })
+        let key = String(keyLine.split(separator: "=").last!)
+        let sample = try #require(printed.components(separatedBy: "-d '").last?.components(separatedBy: "'").first)
+        return (p, port, key, sample)
+    }
+
+    /// `POST /v1/disclosures` of `body` to the demo on `port`, retried while it is still starting.
+    static func disclose(port: Int, key: String, body: Data) async throws -> (Data, URLResponse) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/disclosures")!)
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = body
+        var answer: (Data, URLResponse)?
+        for _ in 0..<50 where answer == nil {
+            answer = try? await URLSession.shared.data(for: request)
+            if answer == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        return try #require(answer)
     }
 }

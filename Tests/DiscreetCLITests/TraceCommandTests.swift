@@ -11,35 +11,14 @@ import Testing
 @Suite struct TraceCommandTests {
     @Test func aLeakedFilesTokenIsTracedToItsProvider() async throws {
         let dir = CLITests.temporary()
-        let port = TestPort.unused()
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLITests.binary)
-        p.arguments = ["serve", "--demo", "--data-dir", dir, "--port", String(port), "--no-metrics", "--log-level", "error"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = Pipe()
-        try p.run()
+        let (p, port, key, sample) = try await CLITests.startDemo(dir)
         defer { if p.isRunning { p.terminate() } }
-        let printed = try await CLITests.offPool { CLITests.read(out, until: "-d '{") }
-        let keyLine = try #require(printed.split(separator: "\n").first { $0.contains("export DISCREET_KEY=") })
-        let key = String(keyLine.split(separator: "=").last!)
-        let sample = try #require(printed.components(separatedBy: "-d '").last?.components(separatedBy: "'").first)
         var body = try #require(try JSONSerialization.jsonObject(with: Data(sample.utf8)) as? [String: Any])
         var record = try #require(body["record"] as? [String: Any])
         record["account_number"] = "FR76 3000 6000 0112 3456 7890 189"
         body["record"] = record
-
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/disclosures")!)
-        request.httpMethod = "POST"
-        request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONSerialization.data(withJSONObject: body)
-        var answer: (Data, URLResponse)?
-        for _ in 0..<50 where answer == nil {
-            answer = try? await URLSession.shared.data(for: request)
-            if answer == nil { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        let (data, _) = try #require(answer)
+        let (data, _) = try await CLITests.disclose(
+            port: port, key: key, body: try JSONSerialization.data(withJSONObject: body))
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let token = try #require((json["released"] as? [String: Any])?["account_number"] as? String)
         p.terminate()
