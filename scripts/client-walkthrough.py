@@ -24,12 +24,14 @@ from discreet_client.api.health import health, ready
 from discreet_client.api.ledger import checkpoint, consistency_proof, inclusion_proof, keys, ledger_entry, match_payload
 from discreet_client.api.policy import get_policy, put_policy, validate_policy
 from discreet_client.api.providers import get_provider, list_providers, put_provider
+from discreet_client.api.recalls import get_recall, list_recalls
 from discreet_client.api.subjects import grant_consent, import_consents, list_consents, withdraw_consent
 from discreet_client.models import (
     Accounting,
     Consent,
     ConsentImport,
     ConsentList,
+    ConsentWithdrawal,
     ConsistencyProof,
     DecisionRequest,
     DecisionResponse,
@@ -54,6 +56,9 @@ from discreet_client.models import (
     ProviderInput,
     ProviderList,
     Readiness,
+    Recall,
+    RecallList,
+    ListRecallsStatus,
 )
 from discreet_client.types import File
 
@@ -235,11 +240,29 @@ consent = step(
 after = step("POST /v1/disclosures (consented)", lambda: disclose.sync_detailed(client=client, body=treatment), DisclosureResponse)
 expect(decisions(after).get("treatments[0].substance_program") == "permitted", "a consented field was not released")
 if isinstance(consent, Consent):
-    step(
+    ended = step(
         "POST /v1/subjects/p-1/consents/{id}/withdraw",
         lambda: withdraw_consent.sync_detailed("p-1", consent.id, client=client),
-        Consent,
+        ConsentWithdrawal,
     )
+    # The consented disclosure went to facturo: the withdrawal recalls it from facturo alone.
+    recalls = ended.recalls if isinstance(ended, ConsentWithdrawal) else []
+    expect([r.provider for r in recalls] == ["facturo"], f"the withdrawal's recalls: {[r.provider for r in recalls]}")
+    queue = step(
+        "GET /v1/recalls?status=open",
+        lambda: list_recalls.sync_detailed(client=client, status=ListRecallsStatus.OPEN),
+        RecallList,
+    )
+    expect(
+        isinstance(queue, RecallList) and [r.id for r in queue.recalls] == [r.id for r in recalls],
+        "the open recalls are not the withdrawal's",
+    )
+    if recalls:
+        one = step("GET /v1/recalls/{id}", lambda: get_recall.sync_detailed(recalls[0].id, client=client), Recall)
+        expect(
+            isinstance(one, Recall) and [d.disclosure for d in one.disclosures] == [after.disclosure_id],
+            "the recall does not name the consented disclosure",
+        )
 withdrawn = step("POST /v1/disclosures (withdrawn)", lambda: disclose.sync_detailed(client=client, body=treatment), DisclosureResponse)
 expect(decisions(withdrawn).get("treatments[0].substance_program") == "consent-withdrawn", "a withdrawn consent still released")
 

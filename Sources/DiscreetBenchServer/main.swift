@@ -53,6 +53,15 @@ struct NoopLedgerStore: DiscreetStore {
         try await base.consent(subjectID: subjectID, idOrReceiptID: idOrReceiptID)
     }
     func withdraw(_ consent: Consent) async throws -> Consent? { try await base.withdraw(consent) }
+    func withdraw(_ consent: Consent, openingRecalls plan: @escaping RecallPlanner) async throws -> (
+        consent: Consent, recalls: [Recall]
+    )? { try await base.withdraw(consent).map { ($0, []) } }
+    func recall(id: String) async throws -> Recall? { nil }
+    func recalls(status: Recall.Status?, providerID: String?, after: String?, limit: Int) async throws -> [Recall] { [] }
+    func recalls(subjectID: String) async throws -> [Recall] { [] }
+    func claimDueRecalls(now: Date, lease: TimeInterval, limit: Int) async throws -> [Recall] { [] }
+    func recallsWithoutOpenedEntry(openedBefore before: Date, limit: Int) async throws -> [Recall] { [] }
+    func markRecallAttempt(id: String, attempts: Int, retryAt: Date, error: String?) async throws {}
     func insertKey(_ k: APIKeyRecord) async throws { try await base.insertKey(k) }
     func key(id: String) async throws -> APIKeyRecord? { try await base.key(id: id) }
     func keyCount() async throws -> Int { try await base.keyCount() }

@@ -97,6 +97,7 @@ final class PostgresLedgerWriter: LedgerBatchWriter {
                 if let alert = p.entry.alert {
                     try await PostgresStore.insertAlert(alert, at: p.entry.recordedAt, tx, logger)
                 }
+                if let step = p.entry.recallStep { try await PostgresStore.apply(step, index: index, tx, logger) }
             }
             if let signer {
                 let note = try signer(range.size, range.root)

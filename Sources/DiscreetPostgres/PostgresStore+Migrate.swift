@@ -13,6 +13,7 @@ extension PostgresStore {
             for table in [
                 "providers", "subjects", "consents", "api_keys", "policies", "disclosures", "merkle_nodes", "checkpoints",
                 "exception_reviews", "alert_outbox", "tokens", "disclosed_references", "cosignatures", "provider_versions",
+                "recalls",
             ] {
                 for try await n in try await tx.query(
                     PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM \(table)"), logger: logger
@@ -28,6 +29,7 @@ extension PostgresStore {
                     "INSERT INTO provider_versions (provider_id, valid_from, doc) VALUES (\(v.providerID), \(v.validFrom), \(v.doc))",
                     logger: logger)
             }
+            for r in rows.recalls { try await Self.insert(r, tx, logger) }
             for s in rows.subjects {
                 try await tx.query("INSERT INTO subjects (id, doc) VALUES (\(s.id), \(s.doc))", logger: logger)
             }

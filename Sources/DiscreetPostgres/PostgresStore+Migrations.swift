@@ -163,6 +163,23 @@ extension PostgresStore {
                 "INSERT INTO provider_versions (provider_id, valid_from, doc) SELECT id, 0, doc FROM providers ORDER BY id",
             ]
         ),
+        (
+            5,
+            [
+                // Recalls: the immutable document and the columns their steps move (as in SQLite).
+                """
+                CREATE TABLE recalls (
+                    id TEXT PRIMARY KEY, subject_id TEXT NOT NULL, provider_id TEXT NOT NULL, doc TEXT NOT NULL,
+                    status TEXT NOT NULL, opened_index BIGINT, delivered_index BIGINT, delivered_at DOUBLE PRECISION,
+                    acknowledged_index BIGINT, acknowledged_at DOUBLE PRECISION, attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at DOUBLE PRECISION NOT NULL, last_error TEXT
+                )
+                """,
+                "CREATE INDEX recalls_by_subject ON recalls (subject_id)",
+                "CREATE INDEX recalls_by_provider ON recalls (provider_id, id)",
+                "CREATE INDEX recalls_due ON recalls (next_attempt_at) WHERE status = 'open'",
+            ]
+        ),
     ]
 
     /// The newest schema version this build knows.

@@ -109,6 +109,7 @@ final class LedgerWriter: LedgerBatchWriter {
                     try SQLiteStore.insertReview(review, db)
                 }
                 if let alert = p.entry.alert { try SQLiteStore.insertAlert(alert, at: p.entry.recordedAt, db) }
+                if let step = p.entry.recallStep { try SQLiteStore.apply(step, index: index, db) }
                 try SQLiteStore.insertReferences(p.entry, index: index, db)
                 receipts.append(LedgerReceipt(index: index, leafHash: leaf))
             }

@@ -62,6 +62,7 @@ extension SQLiteStore {
                         body: Array(body), createdAt: r["created_at"], attempts: r["attempts"],
                         nextAttemptAt: r["next_attempt_at"], deliveredAt: r["delivered_at"], lastError: r["last_error"]))
             }
+            rows.recalls = try Row.fetchAll(db, sql: "SELECT * FROM recalls ORDER BY id").map(Self.recall)
             rows.tokens = try Row.fetchAll(db, sql: "SELECT * FROM tokens ORDER BY token").map(TokenRecord.init(row:))
             rows.references = try Row.fetchAll(db, sql: "SELECT * FROM disclosed_references ORDER BY reference")
                 .map(DisclosedReference.init(row:))

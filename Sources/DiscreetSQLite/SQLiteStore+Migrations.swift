@@ -149,6 +149,9 @@ extension SQLiteStore {
                     INSERT INTO provider_versions (provider_id, valid_from, doc) SELECT id, 0, doc FROM providers ORDER BY id;
                     """)
         }
+        m.registerMigration("v9-recalls") { db in
+            try db.execute(sql: SQLiteStore.recallsSchema)
+        }
         return m
     }
 }

@@ -16,11 +16,16 @@ public struct LedgerAppend: Sendable {
     /// The tokens and pseudonyms this disclosure released, indexed in the same transaction for
     /// leak tracing (the first disclosure of each is the one the index keeps).
     public var references: [ReleasedReference]
+    /// For a recall's entry: the step it records, applied to the recall in the same transaction,
+    /// so that a recall's status never runs ahead of (or behind) the ledger.
+    public var recallStep: RecallStep?
 
     public init(
         disclosureID: String, subjectID: String, providerID: String, purpose: String, recordedAt: Date, entry: [UInt8],
-        review: ExceptionReview? = nil, alert: [UInt8]? = nil, references: [ReleasedReference] = []
+        review: ExceptionReview? = nil, alert: [UInt8]? = nil, references: [ReleasedReference] = [],
+        recallStep: RecallStep? = nil
     ) {
+        self.recallStep = recallStep
         self.references = references
         self.review = review
         self.alert = alert

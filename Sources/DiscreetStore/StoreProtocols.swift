@@ -191,7 +191,7 @@ public protocol DecisionStateReader: Sendable {
 /// Everything the service keeps. SQLite implements it for one node; a PostgreSQL implementation
 /// for several replicas will satisfy the same protocols.
 public protocol DiscreetStore: ProviderStore, SubjectStore, ConsentStore, KeyStore, PolicyStore, DisclosureLedger,
-    DecisionStateReader, ExceptionReviewStore, AlertOutbox, ConsentImportStore, ReferenceStore, CosignatureStore
+    DecisionStateReader, ExceptionReviewStore, AlertOutbox, ConsentImportStore, ReferenceStore, CosignatureStore, RecallStore
 {
     /// Whether the store can be read and written now (readiness).
     func isWritable() async -> Bool

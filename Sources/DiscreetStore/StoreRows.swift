@@ -175,6 +175,8 @@ public struct StoreRows: Sendable {
     public var reviews: [ReviewRow] = []
     /// In the order they were queued.
     public var alerts: [AlertRow] = []
+    /// Recalls with their delivery state, by id.
+    public var recalls: [Recall] = []
 
     public init() {}
 }

@@ -154,6 +154,8 @@ extension ServeSettings {
             logger.info(
                 "witnesses", metadata: ["submitting to": "\(witnesses.witnesses.filter { $0.url != nil }.map(\.name))"])
         }
+        // Recalls reach the providers' webhooks, or wait in the manual queue.
+        listeners.append(RecallDispatcher(services: services, logger: logger))
         if let alertWebhook, let alertSecret {
             listeners.append(
                 AlertDispatcher(

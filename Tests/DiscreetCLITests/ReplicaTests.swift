@@ -142,7 +142,13 @@ struct ReplicaTests {
         let released = try await b.json("POST", "/v1/disclosures", key: key, body: Self.withdrawable)
         #expect(Self.reason(released, "treatments[0].substance_program") == "permitted")
         receipts += [Self.receipt(released)].compactMap { $0 }
-        _ = try await a.json("POST", "/v1/subjects/p-1/consents/\(id)/withdraw", key: key)
+        // The withdrawal recalls the disclosure from facturo: its opening is the next entry.
+        let withdrawn = try await a.json("POST", "/v1/subjects/p-1/consents/\(id)/withdraw", key: key)
+        let recalls = withdrawn["recalls"] as? [[String: Any]] ?? []
+        #expect(recalls.map { $0["provider"] as? String } == ["facturo"])
+        let opened = try #require(recalls.first?["opened_index"] as? Int)
+        let entry = try await b.json("GET", "/v1/ledger/entries/\(opened)", key: key)
+        receipts += [Self.receipt(["receipt": entry])].compactMap { $0 }
         let withheld = try await b.json("POST", "/v1/disclosures", key: key, body: Self.withdrawable)
         #expect(Self.reason(withheld, "treatments[0].substance_program") == "consent-withdrawn")
         receipts += [Self.receipt(withheld)].compactMap { $0 }

@@ -99,10 +99,19 @@ struct CosignatureMigrationTests {
         // And the providers' history, which a replay on the replicas reads.
         _ = try await sqlite.putProvider(ProviderHistoryTests.acme("a-1"), at: t0)
         _ = try await sqlite.putProvider(ProviderHistoryTests.acme("a-2"), at: t0.addingTimeInterval(10))
+        // And the recalls, with where their delivery stands.
+        try await sqlite.insertConsent(StoreSuiteTests.consent("c-1"))
+        var withdrawal = StoreSuiteTests.consent("c-1")
+        withdrawal.withdrawnAt = t0
+        _ = try await sqlite.withdraw(withdrawal) { _ in [RecallStoreTests.recall("rcl-1", indexes: [4, 7])] }
+        try await sqlite.markRecallAttempt(id: "rcl-1", attempts: 2, retryAt: t0 + 40, error: "HTTP 503")
+        let recall = try #require(try await sqlite.recall(id: "rcl-1"))
         let rows = try await sqlite.exportRows()
         #expect(rows.cosignatures == kept)
+        #expect(rows.recalls == [recall])
         try await postgres.importRows(rows)
         #expect(try await postgres.cosignatures(size: 3) == kept)
+        #expect(try await postgres.recall(id: "rcl-1") == recall)
         #expect(
             try await postgres.provider(id: "acme", at: t0.addingTimeInterval(5)).provider == ProviderHistoryTests.acme("a-1"))
         #expect(

@@ -10,16 +10,65 @@ public struct Provider: Sendable, Equatable {
     public var servesCompetitorsOf: Set<String>
     /// A suspended provider receives nothing: every request to it is refused.
     public var suspended: Bool
+    /// Where its recalls are delivered; without one they wait in the manual queue.
+    public var recallWebhook: RecallWebhook?
 
     public init(
         id: String, kind: String, agreements: [Agreement] = [], servesCompetitorsOf: Set<String> = [],
-        suspended: Bool = false
+        suspended: Bool = false, recallWebhook: RecallWebhook? = nil
     ) {
+        self.recallWebhook = recallWebhook
         self.id = id
         self.kind = kind
         self.agreements = agreements
         self.servesCompetitorsOf = servesCompetitorsOf
         self.suspended = suspended
+    }
+}
+
+/// A provider's endpoint for recalls: each is POSTed there signed with HMAC-SHA-256 under the
+/// secret `secret` names (the same named credentials as gateway routes), never held in the document.
+public struct RecallWebhook: Sendable, Equatable {
+    public var url: String
+    public var secret: String
+
+    public init(url: String, secret: String) {
+        self.url = url
+        self.secret = secret
+    }
+
+    /// Lowercase letters, digits, `-` and `_`, at most 64: a name, never a secret.
+    public static func isSecretName(_ text: String) -> Bool { BundleWalk.isSecretName(text) }
+
+    /// `http://` or `https://`, a host of letters, digits, `.` and `-`, an optional port, then an
+    /// optional path (and query) of printable ASCII without `#`: at most 2,048 bytes. Exactly
+    /// openapi.yaml's pattern; credentials go in the named secret, never in the URL.
+    public static func isWebhookURL(_ text: String) -> Bool {
+        let b = Array(text.utf8)
+        guard b.count <= 2048 else { return false }
+        var i: Int
+        if text.hasPrefix("http://") {
+            i = 7
+        } else if text.hasPrefix("https://") {
+            i = 8
+        } else {
+            return false
+        }
+        let hostStart = i
+        func isHost(_ c: UInt8) -> Bool {
+            (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) || (0x30...0x39).contains(c) || c == 0x2E || c == 0x2D
+        }
+        while i < b.count, isHost(b[i]) { i += 1 }
+        guard i > hostStart else { return false }
+        if i < b.count, b[i] == UInt8(ascii: ":") {
+            i += 1
+            let portStart = i
+            while i < b.count, (0x30...0x39).contains(b[i]) { i += 1 }
+            guard (1...5).contains(i - portStart) else { return false }
+        }
+        guard i < b.count else { return true }
+        guard b[i] == UInt8(ascii: "/") else { return false }
+        return b[i...].allSatisfy { (0x21...0x7E).contains($0) && $0 != UInt8(ascii: "#") }
     }
 }
 

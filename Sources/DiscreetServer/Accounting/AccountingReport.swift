@@ -7,7 +7,7 @@ import Foundation
 /// The accounting rendered for people: CSV for spreadsheets, HTML to print and hand over.
 enum AccountingReport {
     static let csvHeader =
-        "ledger_index,time,recipient,purpose,released_categories,withheld_categories,basis,leaf_hash,refused,not_delivered"
+        "ledger_index,time,recipient,purpose,released_categories,withheld_categories,basis,leaf_hash,refused,not_delivered,recall"
 
     static func csv(_ rows: [AccountingRow]) -> String {
         var out = csvHeader + "\r\n"
@@ -15,7 +15,7 @@ enum AccountingReport {
             let fields = [
                 String(r.index), RFC3339.format(r.time), r.recipient, r.purpose, r.released.joined(separator: ";"),
                 r.withheld.joined(separator: ";"), r.bases.joined(separator: ";"), r.leafHash, r.refused ?? "",
-                r.notDelivered ?? "",
+                r.notDelivered ?? "", r.recall?.text ?? "",
             ]
             out += fields.map(csvField).joined(separator: ",") + "\r\n"
         }
@@ -75,6 +75,14 @@ enum AccountingReport {
                         : "<p><strong>Attempted, not delivered:</strong> \(escape(PersonWords.undelivered($0))) What is listed "
                             + "below was sent toward it and recorded first.</p>"
                 } ?? ""
+            let recalled =
+                r.recall.map { m in
+                    "<p><strong>Recalled</strong> on \(escape(PersonWords.date(m.openedAt))): the recipient was asked to "
+                        + "return or delete it, since the consent it was given on ended. "
+                        + (m.acknowledgedAt.map { "The recipient confirmed on \(escape(PersonWords.date($0)))." }
+                            ?? "The recipient has not confirmed yet.")
+                        + " <span class=\"id\">\(escape(m.id))</span></p>"
+                } ?? ""
             let withheld =
                 r.withheld.isEmpty
                 ? "<p>Nothing.</p>"
@@ -87,7 +95,7 @@ enum AccountingReport {
             body += """
                 <tr><td class="when">\(escape(PersonWords.dateTime(r.time)))</td>\
                 <td>\(escape(labels.provider(r.recipient)))<br><span class="id">\(escape(r.recipient))</span></td>\
-                <td>\(escape(labels.purpose(r.purpose)))</td><td>\(attempt)\(released)</td><td>\(withheld)</td>\
+                <td>\(escape(labels.purpose(r.purpose)))</td><td>\(attempt)\(released)\(recalled)</td><td>\(withheld)</td>\
                 <td>\(escape(bases))<br><span class="id">ledger no. \(r.index)</span></td>\
                 \(receipts == nil ? "" : "<td class=\"proof\" data-index=\"\(r.index)\">not checked</td>")</tr>
 

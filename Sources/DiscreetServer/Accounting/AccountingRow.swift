@@ -25,6 +25,8 @@ struct AccountingRow: Sendable, Equatable {
     /// Set when a delivery record says the gateway's attempt did not arrive (`unreachable`,
     /// `timed-out`): the disclosure was attempted, not delivered.
     var notDelivered: String?
+    /// Set when a recall named this disclosure: the recipient was asked to return or delete it.
+    var recall: RecallMark?
 
     init(
         index: Int64, leafHash: String, time: Date, recipient: String, purpose: String, released: [String], withheld: [String],
@@ -75,6 +77,25 @@ struct AccountingRow: Sendable, Equatable {
             forms: forms, reasons: reasons.filter { !released.contains($0.key) })
         self.removed = removed
     }
+}
+
+/// What the accounting says of a disclosure a recall named: which recall, how far it went.
+struct RecallMark: Sendable, Equatable {
+    var id: String
+    var status: String
+    var openedAt: Date
+    var acknowledgedAt: Date?
+
+    var json: JSONValue {
+        .object(
+            JSONObject([
+                ("id", .string(id)), ("status", .string(status)), ("opened_at", .string(RFC3339.format(openedAt))),
+                ("acknowledged_at", acknowledgedAt.map { .string(RFC3339.format($0)) } ?? .null),
+            ]))
+    }
+
+    /// `acknowledged rcl-…` for a spreadsheet cell.
+    var text: String { "\(status) \(id)" }
 }
 
 extension JSONValue {

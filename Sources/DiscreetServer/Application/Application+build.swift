@@ -39,6 +39,7 @@ func addRoutes(to router: Router<AppRequestContext>, _ services: DiscreetService
     TokenController(services: services).addRoutes(to: v1)
     TraceController(services: services).addRoutes(to: v1)
     BatchController(services: services).addRoutes(to: v1)
+    RecallController(services: services).addRoutes(to: v1)
     GatewayController(services: services).addRoutes(to: router)
     TileController(services: services).addRoutes(to: router)
 }

@@ -264,12 +264,21 @@ struct DisclosureController {
             undelivered[id] = outcome
             deliveries.append((e, .object(object), id))
         }
+        // Recalls mark the disclosures they name.
+        var recalled: [Int64: RecallMark] = [:]
+        for r in try await services.storeCall({ try await services.store.recalls(subjectID: subjectID) }) {
+            for d in r.disclosures {
+                recalled[d.ledgerIndex] = RecallMark(
+                    id: r.id, status: r.status.rawValue, openedAt: r.openedAt, acknowledgedAt: r.acknowledgedAt)
+            }
+        }
+        let marks = Marks(undelivered: undelivered, recalled: recalled)
         var rows: [AccountingLine] = []
         var leftOut: [String: Int] = [:]
         guard format == "json" else {
             // CSV and HTML are documents for people: whole, not paged.
             for e in try await services.storeCall({ try await services.store.entries(subjectID: subjectID) }) {
-                if let line = try Self.line(e, subjectID, undelivered, query, bundle, &leftOut) { rows.append(line) }
+                if let line = try Self.line(e, subjectID, marks, query, bundle, &leftOut) { rows.append(line) }
             }
             if format == "csv" {
                 return Self.text(AccountingReport.csv(rows.map(\.row)), type: "text/csv; charset=utf-8; header=present")
@@ -307,7 +316,7 @@ struct DisclosureController {
             exhausted = batch.count <= page.limit
             for e in batch {
                 after = e.index
-                if let line = try Self.line(e, subjectID, undelivered, query, bundle, &leftOut) { rows.append(line) }
+                if let line = try Self.line(e, subjectID, marks, query, bundle, &leftOut) { rows.append(line) }
                 if rows.count > page.limit { break }
             }
         }
@@ -331,6 +340,7 @@ struct DisclosureController {
                     rows.map { line in
                         var o = item(line.entry, line.json)
                         if let outcome = line.row.notDelivered { o["not_delivered"] = .string(outcome) }
+                        if let recall = line.row.recall { o["recall"] = recall.json }
                         return .object(o)
                     })
             ),
@@ -352,18 +362,26 @@ struct DisclosureController {
         var row: AccountingRow
     }
 
-    /// The accounting line of an entry; nil for a delivery record (it marks a line, it is not
-    /// one) and for a disclosure outside the period or left out by the scope (counted).
+    /// What marks an accounting's lines: delivery records by disclosure id, recalls by index.
+    struct Marks {
+        var undelivered: [String: String]
+        var recalled: [Int64: RecallMark]
+    }
+
+    /// The accounting line of an entry; nil for a delivery record or a recall's step (they mark a
+    /// line, they are not one) and for a disclosure outside the period or left out by the scope
+    /// (counted).
     static func line(
-        _ e: LedgerEntry, _ subjectID: String, _ undelivered: [String: String], _ query: AccountingQuery,
+        _ e: LedgerEntry, _ subjectID: String, _ marks: Marks, _ query: AccountingQuery,
         _ bundle: PolicyBundle?, _ leftOut: inout [String: Int]
     ) throws -> AccountingLine? {
         let object = try e.checked(subjectID: subjectID)
-        if DeliveryRecord.undelivered(in: object) != nil { return nil }
+        if object["kind"] != nil { return nil }
         let json = JSONValue.object(object)
         guard var row = AccountingRow(index: e.index, leafHash: Data(e.leafHash).base64EncodedString(), entry: json)
         else { throw Problem.ledgerDamaged(index: e.index) }
-        row.notDelivered = object["id"]?.stringValue.flatMap { undelivered[$0] }
+        row.notDelivered = object["id"]?.stringValue.flatMap { marks.undelivered[$0] }
+        row.recall = marks.recalled[e.index]
         guard query.inPeriod(row) else { return nil }
         if query.leftOutByScope(row, bundle: bundle) {
             leftOut[row.purpose, default: 0] += 1

@@ -79,19 +79,54 @@ struct SubjectController {
 
     /// Withdraws by the consent's id or its grant receipt's id, effective for the very next
     /// decision, with a signed withdrawal receipt. Withdrawing again changes nothing.
+    ///
+    /// The withdrawal opens, in its own transaction, one recall per provider that received data
+    /// on this consent (`RecallPlan`), then records each recall's opening in the ledger; should
+    /// that append fail, the recall dispatcher appends it later. The answer lists the recalls.
     @Sendable func withdraw(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.consentManager)
         let subjectID = try context.parameters.id("id")
         let consentID = try context.parameters.id("cid")
         let now = services.clock()
-        let found = try await services.found("consent (by id or receipt id) for this subject") {
+        let what = "consent (by id or receipt id) for this subject"
+        let found = try await services.found(what) {
             try await services.store.consent(subjectID: subjectID, idOrReceiptID: consentID)
         }
-        guard found.withdrawnAt == nil else { return .json(found.json(at: now)) }
-        let withdrawn = try await services.receipts.withdrawing(found, at: now)
-        let stored = try await services.found("consent (by id or receipt id) for this subject") {
-            try await services.store.withdraw(withdrawn)
+        guard found.withdrawnAt == nil else {
+            let recalls = try await services.storeCall { try await services.store.recalls(subjectID: subjectID) }
+            return Self.withdrawal(found, recalls: recalls.filter { $0.consentID == found.id }, at: now)
         }
-        return .json(stored.json(at: now))
+        let withdrawn = try await services.receipts.withdrawing(found, at: now)
+        let (stored, opened) = try await services.found(what) {
+            try await services.store.withdraw(
+                withdrawn,
+                openingRecalls: { entries in
+                    RecallPlan.recalls(
+                        withdrawing: withdrawn.id, subjectID: subjectID, entries: entries, at: now,
+                        makeID: { RecordID.make("rcl-", at: now) })
+                })
+        }
+        var recalls = opened
+        do {
+            recalls = try await services.record(.opened, of: opened)
+        } catch {
+            services.metrics.recordLedgerFailure()
+        }
+        return Self.withdrawal(stored, recalls: recalls, at: now)
+    }
+
+    /// The consent as stored, with the recalls its withdrawal opened.
+    static func withdrawal(_ consent: Consent, recalls: [Recall], at now: Date) -> Response {
+        var o = consent.json(at: now).objectValue!
+        o["recalls"] = .array(
+            recalls.map { r in
+                .object(
+                    JSONObject([
+                        ("id", .string(r.id)), ("provider", .string(r.providerID)), ("status", .string(r.status.rawValue)),
+                        ("disclosures", .number(String(r.disclosures.count))),
+                        ("opened_index", r.openedIndex.map { .number(String($0)) } ?? .null),
+                    ]))
+            })
+        return .json(.object(o))
     }
 }

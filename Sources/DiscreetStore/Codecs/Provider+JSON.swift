@@ -6,7 +6,7 @@ extension Provider {
     /// Reads a `PUT /v1/providers/{id}` body.
     public init(id: String, body: JSONValue) throws(JSONFieldError) {
         let r = try JSONObjectReader(body)
-        try r.rejectUnknown(["kind", "agreements", "serves_competitors_of"])
+        try r.rejectUnknown(["kind", "agreements", "serves_competitors_of", "recall_webhook"])
         var agreements: [Agreement] = []
         var seen = Set<String>()
         for (i, a) in try r.array("agreements", required: false).enumerated() {
@@ -16,19 +16,40 @@ extension Provider {
             }
             agreements.append(agreement)
         }
+        var webhook: RecallWebhook?
+        if let w = try r.optionalObject("recall_webhook") {
+            try w.rejectUnknown(["url", "secret"])
+            let url = try w.string("url")
+            guard RecallWebhook.isWebhookURL(url) else {
+                throw JSONFieldError(
+                    path: w.member("url"), message: "expected an http or https URL with a host, no fragment or credentials")
+            }
+            let secret = try w.string("secret")
+            guard RecallWebhook.isSecretName(secret) else {
+                throw JSONFieldError(
+                    path: w.member("secret"),
+                    message: "a secret's name: at most 64 lowercase letters, digits, '-' and '_' (never the secret)")
+            }
+            webhook = RecallWebhook(url: url, secret: secret)
+        }
         self.init(
             id: id, kind: try r.string("kind"), agreements: agreements,
-            servesCompetitorsOf: Set(try r.strings("serves_competitors_of", required: false)))
+            servesCompetitorsOf: Set(try r.strings("serves_competitors_of", required: false)), recallWebhook: webhook)
     }
 
     public var json: JSONValue {
         .object(
-            JSONObject([
-                ("id", .string(id)), ("kind", .string(kind)), ("suspended", .bool(suspended)),
-                ("agreements", .array(agreements.map(\.json))),
-                ("serves_competitors_of", .strings(servesCompetitorsOf)),
-            ]))
+            JSONObject(
+                [
+                    ("id", .string(id)), ("kind", .string(kind)), ("suspended", .bool(suspended)),
+                    ("agreements", .array(agreements.map(\.json))),
+                    ("serves_competitors_of", .strings(servesCompetitorsOf)),
+                ] + (recallWebhook.map { [("recall_webhook", $0.json)] } ?? [])))
     }
+}
+
+extension RecallWebhook {
+    public var json: JSONValue { .object(JSONObject([("url", .string(url)), ("secret", .string(secret))])) }
 }
 
 extension Agreement {

@@ -1,5 +1,7 @@
 import DiscreetJSON
+import DiscreetPolicy
 import DiscreetServer
+import DiscreetStore
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -23,7 +25,7 @@ import Testing
         #expect(
             spec.operations.subtracting(routes).isEmpty,
             "in the spec, not the router: \(spec.operations.subtracting(routes).sorted())")
-        #expect(routes.count == 40)
+        #expect(routes.count == 43)
         // The metrics listener, in a document of its own so that generated API clients never call it.
         let metrics = try OpenAPISpec.load("openapi-metrics.yaml")
         #expect(Set(buildMetricsRouter(h.services).routes.map { "\($0.method.rawValue) \($0.path)" }) == metrics.operations)
@@ -146,8 +148,16 @@ import Testing
             method: .put, uri: "/v1/providers/lab", template: "/v1/providers/{id}", role: "admin",
             json: ["kind": "service-provider"], expect: 201),
         Call(
+            // With a recall webhook, so that `recall_webhook` is held to the spec too.
             method: .put, uri: "/v1/providers/lab", template: "/v1/providers/{id}", role: "admin",
-            json: ["kind": "service-provider"], expect: 200),
+            json: [
+                "kind": "service-provider",
+                "recall_webhook": ["url": "https://lab.example/discreet/recalls", "secret": "lab-recalls"],
+            ], expect: 200),
+        Call(
+            method: .put, uri: "/v1/providers/lab", template: "/v1/providers/{id}", role: "admin",
+            json: ["kind": "service-provider", "recall_webhook": ["url": "ftp://lab.example", "secret": "lab-recalls"]],
+            expect: 422),
         Call(
             method: .put, uri: "/v1/providers/lab", template: "/v1/providers/{id}", role: "admin", json: ["kind": 1], expect: 422),
         Call(method: .put, uri: "/v1/providers/lab", template: "/v1/providers/{id}", role: "admin", raw: "{", expect: 400),
@@ -250,6 +260,31 @@ import Testing
         Call(
             method: .post, uri: "/v1/decisions", template: "/v1/decisions", role: "discloser", json: ["provider": "recouvra"],
             expect: 422),
+        // A disclosure on the consent `cns-tour` (made ahead), then its withdrawal opens a recall,
+        // which the accounting below marks; `rcl-tour` (made ahead) is read and acknowledged.
+        Call(
+            method: .post, uri: "/v1/disclosures", template: "/v1/disclosures", role: "discloser",
+            json: Sample.disclosure(provider: "facturo", purpose: "billing"), expect: 200),
+        Call(
+            method: .post, uri: "/v1/subjects/p-1/consents/cns-tour/withdraw",
+            template: "/v1/subjects/{id}/consents/{cid}/withdraw", role: "consent-manager", expect: 200),
+        Call(method: .get, uri: "/v1/recalls?status=open", template: "/v1/recalls", role: "admin", expect: 200),
+        Call(method: .get, uri: "/v1/recalls", template: "/v1/recalls", role: "provider:facturo", expect: 200),
+        Call(method: .get, uri: "/v1/recalls?status=closed", template: "/v1/recalls", role: "auditor", expect: 400),
+        Call(method: .get, uri: "/v1/recalls", template: "/v1/recalls", role: "discloser", expect: 403),
+        Call(method: .get, uri: "/v1/recalls/rcl-tour", template: "/v1/recalls/{id}", role: "auditor", expect: 200),
+        Call(method: .get, uri: "/v1/recalls/rcl-tour", template: "/v1/recalls/{id}", role: "provider:facturo", expect: 200),
+        Call(method: .get, uri: "/v1/recalls/rcl-tour", template: "/v1/recalls/{id}", role: "provider:recouvra", expect: 403),
+        Call(method: .get, uri: "/v1/recalls/rcl-none", template: "/v1/recalls/{id}", role: "auditor", expect: 404),
+        Call(
+            method: .post, uri: "/v1/recalls/rcl-tour/acknowledge", template: "/v1/recalls/{id}/acknowledge",
+            role: "provider:recouvra", expect: 403),
+        Call(
+            method: .post, uri: "/v1/recalls/rcl-none/acknowledge", template: "/v1/recalls/{id}/acknowledge",
+            role: "provider:facturo", expect: 404),
+        Call(
+            method: .post, uri: "/v1/recalls/rcl-tour/acknowledge", template: "/v1/recalls/{id}/acknowledge",
+            role: "provider:facturo", expect: 200),
         Call(
             method: .get, uri: "/v1/subjects/p-1/disclosures", template: "/v1/subjects/{id}/disclosures", role: "auditor",
             expect: 200),
@@ -338,6 +373,7 @@ import Testing
         // below then releases it, so `token` in a decision is held to the spec too).
         _ = try await h.store.issueTokens(
             providerID: "recouvra", subjectID: "p-1", candidates: ["account_number": Self.tourToken], at: h.clock.now)
+        try await Self.prepareRecalls(h)
         let seen = Mutex<Set<String>>([])
         let answers = Mutex<[String]>([])
         try await h.test { client in
@@ -367,6 +403,35 @@ import Testing
         // which CI runs): this file's checker knows only part of JSON Schema.
         if let path = ProcessInfo.processInfo.environment["DISCREET_CONTRACT_ANSWERS"] {
             try (answers.withLock { $0 }.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        }
+    }
+
+    /// The consent `cns-tour` the tour's facturo disclosure rests on and then withdraws, and a
+    /// recall `rcl-tour` of another subject's withdrawal, opened ahead so the tour knows its id.
+    static func prepareRecalls(_ h: Harness) async throws {
+        let now = h.clock.now
+        func consent(_ id: String, subject: String) -> Consent {
+            Consent(
+                id: id, subject: subject, provider: "facturo", purposes: ["billing"],
+                categories: [CategoryPattern("health.substance_use")], grantedAt: now.addingTimeInterval(-86_400),
+                expiresAt: now.addingTimeInterval(86_400 * 300), method: "written", evidenceDigest: "sha256:ab",
+                evidenceReference: "r", noticeVersion: "1")
+        }
+        try await h.store.insertConsent(consent("cns-tour", subject: "p-1"))
+        try await h.store.insertConsent(consent("cns-tour-2", subject: "p-2"))
+        var withdrawal = consent("cns-tour-2", subject: "p-2")
+        withdrawal.withdrawnAt = now
+        _ = try await h.store.withdraw(withdrawal) { _ in
+            [
+                Recall(
+                    id: "rcl-tour", subjectID: "p-2", providerID: "facturo", cause: .consentWithdrawn, consentID: "cns-tour-2",
+                    openedAt: now,
+                    disclosures: [
+                        RecalledDisclosure(
+                            ledgerIndex: 0, disclosureID: "dsc-tour", time: now, purpose: "billing",
+                            categories: ["health.substance_use"], tokens: ["account_number": "tok_x"])
+                    ])
+            ]
         }
     }
 }

@@ -264,7 +264,7 @@ import Testing
                 headers: [.authorization: "Bearer \(h.keys["auditor"]!)"]
             ) { String(buffer: $0.body) }
             #expect(csv.hasPrefix(AccountingCSVHeader.value))
-            #expect(csv.contains(",unreachable\r\n"))
+            #expect(csv.contains(",unreachable,\r\n"))
             let html = try await client.execute(
                 uri: "/v1/subjects/p-1/disclosures?format=html", method: .get,
                 headers: [.authorization: "Bearer \(h.keys["auditor"]!)"]
@@ -329,7 +329,7 @@ import Testing
 /// The accounting's CSV header, as the gateway's rows extend it.
 enum AccountingCSVHeader {
     static let value =
-        "ledger_index,time,recipient,purpose,released_categories,withheld_categories,basis,leaf_hash,refused,not_delivered\r\n"
+        "ledger_index,time,recipient,purpose,released_categories,withheld_categories,basis,leaf_hash,refused,not_delivered,recall\r\n"
 }
 
 /// Breaks the real SQLite file from outside: every insert into the ledger then aborts.

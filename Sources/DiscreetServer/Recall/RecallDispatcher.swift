@@ -1,0 +1,162 @@
+import AsyncHTTPClient
+import Crypto
+import DiscreetJSON
+import DiscreetPolicy
+import DiscreetStore
+import Foundation
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Delivers open recalls to their providers' recall webhooks, signed as alerts are
+/// (`X-Discreet-Timestamp`, `X-Discreet-Signature: sha256=<hex>` over `<timestamp>.<body>`, under
+/// the secret the provider's `recall_webhook` names), and records each delivery in the ledger. A
+/// webhook that is down or refuses is retried with exponential backoff; a provider with no webhook
+/// leaves its recalls in the manual queue (`GET /v1/recalls?status=open`), looked at again each
+/// `manualRecheck` in case one is configured.
+///
+/// Replicas share the work: each pass claims the recalls it tries (`claimDueRecalls`), so two
+/// replicas never post the same recall at once.
+public struct RecallDispatcher: Service {
+    public struct Configuration: Sendable {
+        public var pollInterval: Duration
+        public var baseBackoff: TimeInterval
+        public var maxBackoff: TimeInterval
+        public var manualRecheck: TimeInterval
+        public var timeout: TimeAmount
+        /// How long a claimed recall is not due for other replicas: longer than an attempt.
+        public var lease: TimeInterval
+        /// A recall whose opened entry is still missing this long after opening (the service
+        /// stopped between the withdrawal and its entries) gets it from here.
+        public var openedGrace: TimeInterval
+
+        public init(
+            pollInterval: Duration = .milliseconds(500), baseBackoff: TimeInterval = 1, maxBackoff: TimeInterval = 300,
+            manualRecheck: TimeInterval = 60, timeout: TimeAmount = .seconds(5), lease: TimeInterval = 30,
+            openedGrace: TimeInterval = 30
+        ) {
+            self.pollInterval = pollInterval
+            self.baseBackoff = baseBackoff
+            self.maxBackoff = maxBackoff
+            self.manualRecheck = manualRecheck
+            self.timeout = timeout
+            self.lease = lease
+            self.openedGrace = openedGrace
+        }
+    }
+
+    /// What one pass did.
+    public struct Pass: Sendable, Equatable {
+        public var delivered = 0
+        public var failed = 0
+        /// Open recalls of providers with no webhook, left in the manual queue.
+        public var manual = 0
+        /// Opened entries appended for recalls that lacked them.
+        public var openedLate = 0
+
+        public init(delivered: Int = 0, failed: Int = 0, manual: Int = 0, openedLate: Int = 0) {
+            self.delivered = delivered
+            self.failed = failed
+            self.manual = manual
+            self.openedLate = openedLate
+        }
+    }
+
+    let configuration: Configuration
+    let services: DiscreetServices
+    let logger: Logger
+
+    public init(configuration: Configuration = .init(), services: DiscreetServices, logger: Logger) {
+        self.configuration = configuration
+        self.services = services
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            _ = await deliverDue()
+            try? await Task.sleep(for: configuration.pollInterval)
+        }
+    }
+
+    /// One pass: late opened entries first, then every recall due now.
+    @discardableResult
+    public func deliverDue() async -> Pass {
+        var pass = Pass()
+        let store = services.store
+        let now = services.clock()
+        if let late = try? await store.recallsWithoutOpenedEntry(
+            openedBefore: now.addingTimeInterval(-configuration.openedGrace), limit: 32), !late.isEmpty
+        {
+            if (try? await services.record(.opened, of: late)) != nil { pass.openedLate = late.count }
+        }
+        guard let due = try? await store.claimDueRecalls(now: now, lease: configuration.lease, limit: 32) else { return pass }
+        for recall in due {
+            let webhook: RecallWebhook?
+            do {
+                webhook = try await store.provider(id: recall.providerID)?.recallWebhook
+            } catch {
+                await failed(recall, now: now, error: "the store could not be read", pass: &pass)
+                continue
+            }
+            guard let webhook else {
+                pass.manual += 1
+                try? await store.markRecallAttempt(
+                    id: recall.id, attempts: recall.attempts, retryAt: now.addingTimeInterval(configuration.manualRecheck),
+                    error: "the provider has no recall webhook: in the manual queue")
+                continue
+            }
+            if let error = await post(recall, to: webhook, at: now) {
+                await failed(recall, now: now, error: error, pass: &pass)
+            } else if (try? await services.record(.delivered, of: [recall])) != nil {
+                pass.delivered += 1
+            } else {
+                // Delivered, not yet recorded: posted again at the next attempt (the provider
+                // sees the same recall id twice), never recorded as delivered without its entry.
+                await failed(recall, now: now, error: "delivered; the ledger could not record it", pass: &pass)
+            }
+        }
+        return pass
+    }
+
+    func failed(_ recall: Recall, now: Date, error: String, pass: inout Pass) async {
+        pass.failed += 1
+        let attempts = recall.attempts + 1
+        let delay = min(configuration.baseBackoff * pow(2, Double(min(attempts - 1, 30))), configuration.maxBackoff)
+        try? await services.store.markRecallAttempt(
+            id: recall.id, attempts: attempts, retryAt: now.addingTimeInterval(delay), error: error)
+        logger.warning(
+            "recall not delivered",
+            metadata: [
+                "recall": "\(recall.id)", "provider": "\(recall.providerID)", "attempts": "\(attempts)", "error": "\(error)",
+            ])
+    }
+
+    /// Nil when the webhook took the recall; otherwise why not (never a secret, never a value).
+    func post(_ recall: Recall, to webhook: RecallWebhook, at now: Date) async -> String? {
+        let secret: String
+        do {
+            secret = try services.upstreamSecrets.secret(webhook.secret)
+        } catch {
+            return "the recall webhook's secret '\(webhook.secret)' cannot be had"
+        }
+        let body = JSONWriter.encode(recall.json(showingSubject: false))
+        let timestamp = String(Int(now.timeIntervalSince1970))
+        var request = HTTPClientRequest(url: webhook.url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "X-Discreet-Timestamp", value: timestamp)
+        request.headers.add(
+            name: "X-Discreet-Signature",
+            value: "sha256="
+                + AlertDispatcher.signature(body, timestamp: timestamp, secret: SymmetricKey(data: Array(secret.utf8))))
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: configuration.timeout)
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            return (200..<300).contains(response.status.code) ? nil : "HTTP \(response.status.code)"
+        } catch {
+            return "\(type(of: error))"
+        }
+    }
+}
