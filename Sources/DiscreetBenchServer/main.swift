@@ -56,6 +56,11 @@ struct NoopLedgerStore: DiscreetStore {
     func withdraw(_ consent: Consent, openingRecalls plan: @escaping RecallPlanner) async throws -> (
         consent: Consent, recalls: [Recall]
     )? { try await base.withdraw(consent).map { ($0, []) } }
+    func expiredConsentsNotEnded(now: Date, limit: Int) async throws -> [Consent] { [] }
+    func endExpiredConsent(_ consent: Consent, at time: Date, openingRecalls plan: @escaping RecallPlanner) async throws
+        -> [Recall]?
+    { nil }
+    func openRecalls(subjectID: String, plan: @escaping RecallPlanner) async throws -> [Recall] { [] }
     func recall(id: String) async throws -> Recall? { nil }
     func recalls(status: Recall.Status?, providerID: String?, after: String?, limit: Int) async throws -> [Recall] { [] }
     func recalls(subjectID: String) async throws -> [Recall] { [] }

@@ -178,6 +178,21 @@ extension PostgresStore {
                 "CREATE INDEX recalls_by_subject ON recalls (subject_id)",
                 "CREATE INDEX recalls_by_provider ON recalls (provider_id, id)",
                 "CREATE INDEX recalls_due ON recalls (next_attempt_at) WHERE status = 'open'",
+                // A consent whose end (withdrawal or expiry) opened its recalls: each end recalls once.
+                """
+                CREATE TABLE consent_endings (
+                    consent_id TEXT PRIMARY KEY, subject_id TEXT NOT NULL, cause TEXT NOT NULL,
+                    ended_at DOUBLE PRECISION NOT NULL
+                )
+                """,
+                "CREATE INDEX consents_by_expiry ON consents ((doc::json->>'expires_at'))",
+                // Consents already expired when recalls began are not recalled now: recorded as ended before.
+                """
+                INSERT INTO consent_endings (consent_id, subject_id, cause, ended_at)
+                SELECT id, subject_id, 'expired-before-recalls', extract(epoch from now()) FROM consents
+                WHERE (doc::json->>'withdrawn_at') IS NULL
+                  AND (doc::json->>'expires_at') <= to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                """,
             ]
         ),
     ]

@@ -26,18 +26,94 @@ extension PostgresStore {
                 guard let updated = stored.withdrawn(as: consent) else { return (stored, []) }
                 let doc = Self.encode(updated.storedJSON)
                 try await tx.query("UPDATE consents SET doc = \(doc) WHERE id = \(consent.id)", logger: logger)
-                var entries: [LedgerEntry] = []
-                for try await (index, entry, leaf) in try await tx.query(
-                    "SELECT ledger_index, entry, leaf_hash FROM disclosures WHERE subject_id = \(consent.subject) ORDER BY ledger_index",
-                    logger: logger
-                ).decode((Int64, ByteBuffer, ByteBuffer).self) {
-                    entries.append(LedgerEntry(index: index, leafHash: Self.bytes(leaf), entry: Self.bytes(entry)))
-                }
-                let recalls = try plan(entries)
-                for r in recalls { try await Self.insert(r, tx, logger) }
-                return (updated, recalls)
+                let recalls = try await Self.end(
+                    consent.id, subjectID: consent.subject, cause: .consentWithdrawn, at: updated.withdrawnAt ?? Date(), plan,
+                    tx, logger)
+                return (updated, recalls ?? [])
             }
         }
+    }
+
+    public func expiredConsentsNotEnded(now: Date, limit: Int) async throws -> [Consent] {
+        // The index orders RFC 3339 text; a second's margin, then the exact instant in Swift.
+        let bound = RFC3339.format(now.addingTimeInterval(1))
+        return try await bounded { [self] () async throws -> [Consent] in
+            var out: [Consent] = []
+            for try await doc in try await client.query(
+                """
+                SELECT doc FROM consents
+                WHERE (doc::json->>'expires_at') <= \(bound) AND (doc::json->>'withdrawn_at') IS NULL
+                  AND id NOT IN (SELECT consent_id FROM consent_endings)
+                ORDER BY (doc::json->>'expires_at') LIMIT \(limit)
+                """, logger: logger
+            ).decode(String.self) {
+                out.append(try Consent(stored: Self.decode(doc)))
+            }
+            return out.filter { $0.expiresAt <= now }
+        }
+    }
+
+    public func endExpiredConsent(_ consent: Consent, at time: Date, openingRecalls plan: @escaping RecallPlanner)
+        async throws -> [Recall]?
+    {
+        try await bounded { [self] () async throws -> [Recall]? in
+            try await transaction { tx in
+                try await Self.end(consent.id, subjectID: consent.subject, cause: .consentExpired, at: time, plan, tx, logger)
+            }
+        }
+    }
+
+    public func openRecalls(subjectID: String, plan: @escaping RecallPlanner) async throws -> [Recall] {
+        try await bounded { [self] () async throws -> [Recall] in
+            try await transaction { tx in
+                // One opening per subject at a time: two erasures at once must not both recall.
+                try await tx.query("SELECT pg_advisory_xact_lock(hashtext(\(subjectID)))", logger: logger)
+                let recalls = try plan(
+                    try await Self.subjectEntries(subjectID, tx, logger), try await Self.subjectRecalls(subjectID, tx, logger))
+                for r in recalls { try await Self.insert(r, tx, logger) }
+                return recalls
+            }
+        }
+    }
+
+    /// Records a consent's end and opens its recalls; nil when its end was recorded already.
+    static func end(
+        _ consentID: String, subjectID: String, cause: Recall.Cause, at time: Date, _ plan: RecallPlanner,
+        _ tx: PostgresConnection, _ logger: Logger
+    ) async throws -> [Recall]? {
+        var inserted = false
+        for try await _ in try await tx.query(
+            """
+            INSERT INTO consent_endings (consent_id, subject_id, cause, ended_at)
+            VALUES (\(consentID), \(subjectID), \(cause.rawValue), \(time.timeIntervalSince1970))
+            ON CONFLICT (consent_id) DO NOTHING RETURNING consent_id
+            """, logger: logger
+        ).decode(String.self) {
+            inserted = true
+        }
+        guard inserted else { return nil }
+        let recalls = try plan(try await subjectEntries(subjectID, tx, logger), try await subjectRecalls(subjectID, tx, logger))
+        for r in recalls { try await insert(r, tx, logger) }
+        return recalls
+    }
+
+    static func subjectEntries(_ subjectID: String, _ tx: PostgresConnection, _ logger: Logger) async throws
+        -> [LedgerEntry]
+    {
+        var entries: [LedgerEntry] = []
+        for try await (index, entry, leaf) in try await tx.query(
+            "SELECT ledger_index, entry, leaf_hash FROM disclosures WHERE subject_id = \(subjectID) ORDER BY ledger_index",
+            logger: logger
+        ).decode((Int64, ByteBuffer, ByteBuffer).self) {
+            entries.append(LedgerEntry(index: index, leafHash: bytes(leaf), entry: bytes(entry)))
+        }
+        return entries
+    }
+
+    static func subjectRecalls(_ subjectID: String, _ tx: PostgresConnection, _ logger: Logger) async throws -> [Recall] {
+        try await recalls(
+            try await tx.query(
+                "SELECT \(unescaped: recallColumns) FROM recalls WHERE subject_id = \(subjectID) ORDER BY id", logger: logger))
     }
 
     static func insert(_ r: Recall, _ connection: PostgresConnection, _ logger: Logger) async throws {

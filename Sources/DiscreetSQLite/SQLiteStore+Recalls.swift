@@ -26,6 +26,20 @@ extension SQLiteStore {
         CREATE INDEX recalls_by_subject ON recalls(subject_id);
         CREATE INDEX recalls_by_provider ON recalls(provider_id, id);
         CREATE INDEX recalls_due ON recalls(next_attempt_at) WHERE status = 'open';
+        -- A consent whose end (withdrawal or expiry) opened its recalls: each end recalls once.
+        CREATE TABLE consent_endings (
+            consent_id TEXT PRIMARY KEY NOT NULL,
+            subject_id TEXT NOT NULL,
+            cause TEXT NOT NULL,
+            ended_at REAL NOT NULL
+        );
+        CREATE INDEX consents_by_expiry ON consents(json_extract(doc, '$.expires_at'));
+        -- Consents already expired when recalls began are not recalled now, years later: their
+        -- end is recorded as before recalls.
+        INSERT INTO consent_endings (consent_id, subject_id, cause, ended_at)
+            SELECT id, subject_id, 'expired-before-recalls', CAST(strftime('%s', 'now') AS REAL) FROM consents
+            WHERE json_extract(doc, '$.withdrawn_at') IS NULL
+              AND json_extract(doc, '$.expires_at') <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now');
         """
 
     public func withdraw(_ consent: Consent, openingRecalls plan: @escaping RecallPlanner) async throws -> (
@@ -40,14 +54,67 @@ extension SQLiteStore {
             guard let updated = stored.withdrawn(as: consent) else { return (stored, []) }
             try db.execute(
                 sql: "UPDATE consents SET doc = ? WHERE id = ?", arguments: [Self.encode(updated.storedJSON), consent.id])
-            let entries = try Row.fetchAll(
-                db, sql: "SELECT ledger_index, entry, leaf_hash FROM disclosures WHERE subject_id = ? ORDER BY ledger_index",
-                arguments: [consent.subject]
-            ).map(Self.entry)
-            let recalls = try plan(entries)
-            for r in recalls { try Self.insert(r, db) }
-            return (updated, recalls)
+            let at = updated.withdrawnAt ?? Date()
+            let recalls = try Self.end(consent.id, subjectID: consent.subject, cause: .consentWithdrawn, at: at, plan, db)
+            return (updated, recalls ?? [])
         }
+    }
+
+    public func expiredConsentsNotEnded(now: Date, limit: Int) async throws -> [Consent] {
+        // The index orders RFC 3339 text; a second's margin, then the exact instant in Swift.
+        let bound = RFC3339.format(now.addingTimeInterval(1))
+        return try await pool.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT doc FROM consents
+                    WHERE json_extract(doc, '$.expires_at') <= ? AND json_extract(doc, '$.withdrawn_at') IS NULL
+                      AND id NOT IN (SELECT consent_id FROM consent_endings)
+                    ORDER BY json_extract(doc, '$.expires_at') LIMIT ?
+                    """,
+                arguments: [bound, limit]
+            ).map { try Consent(stored: Self.decode($0)) }.filter { $0.expiresAt <= now }
+        }
+    }
+
+    public func endExpiredConsent(_ consent: Consent, at time: Date, openingRecalls plan: @escaping RecallPlanner)
+        async throws -> [Recall]?
+    {
+        try await pool.write { db in
+            try Self.end(consent.id, subjectID: consent.subject, cause: .consentExpired, at: time, plan, db)
+        }
+    }
+
+    public func openRecalls(subjectID: String, plan: @escaping RecallPlanner) async throws -> [Recall] {
+        try await pool.write { db in
+            let recalls = try plan(try Self.subjectEntries(subjectID, db), try Self.subjectRecalls(subjectID, db))
+            for r in recalls { try Self.insert(r, db) }
+            return recalls
+        }
+    }
+
+    /// Records a consent's end and opens its recalls; nil when its end was recorded already.
+    static func end(
+        _ consentID: String, subjectID: String, cause: Recall.Cause, at time: Date, _ plan: RecallPlanner, _ db: Database
+    ) throws -> [Recall]? {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO consent_endings (consent_id, subject_id, cause, ended_at) VALUES (?, ?, ?, ?)",
+            arguments: [consentID, subjectID, cause.rawValue, time.timeIntervalSince1970])
+        guard db.changesCount == 1 else { return nil }
+        let recalls = try plan(try subjectEntries(subjectID, db), try subjectRecalls(subjectID, db))
+        for r in recalls { try insert(r, db) }
+        return recalls
+    }
+
+    static func subjectEntries(_ subjectID: String, _ db: Database) throws -> [LedgerEntry] {
+        try Row.fetchAll(
+            db, sql: "SELECT ledger_index, entry, leaf_hash FROM disclosures WHERE subject_id = ? ORDER BY ledger_index",
+            arguments: [subjectID]
+        ).map(entry)
+    }
+
+    static func subjectRecalls(_ subjectID: String, _ db: Database) throws -> [Recall] {
+        try Row.fetchAll(db, sql: "SELECT * FROM recalls WHERE subject_id = ? ORDER BY id", arguments: [subjectID]).map(recall)
     }
 
     static func insert(_ r: Recall, _ db: Database) throws {
@@ -118,10 +185,7 @@ extension SQLiteStore {
     }
 
     public func recalls(subjectID: String) async throws -> [Recall] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM recalls WHERE subject_id = ? ORDER BY id", arguments: [subjectID])
-                .map(Self.recall)
-        }
+        try await pool.read { db in try Self.subjectRecalls(subjectID, db) }
     }
 
     public func claimDueRecalls(now: Date, lease: TimeInterval, limit: Int) async throws -> [Recall] {

@@ -40,4 +40,31 @@ import Testing
         let rows = try await store.exportRows()
         #expect(rows.providerVersions.map(\.validFrom) == [0, Self.t0.timeIntervalSince1970])
     }
+
+    /// Consents that had expired before recalls existed are not recalled by the first sweep after
+    /// the upgrade; those expiring later are.
+    @Test func consentsExpiredBeforeRecallsBeganAreNotRecalledNow() async throws {
+        let directory = NSTemporaryDirectory() + "discreet-v8-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let old = try DatabaseQueue(path: (directory as NSString).appendingPathComponent(SQLiteStore.fileName))
+        try SQLiteStore.migrator.migrate(old, upTo: "v8-provider-versions")
+        func consent(_ id: String, expires: Date) -> Consent {
+            Consent(
+                id: id, subject: "s-1", provider: "acme", purposes: ["billing"], categories: [CategoryPattern("health.*")],
+                grantedAt: Date(timeIntervalSince1970: 1_600_000_000), expiresAt: expires, method: "written",
+                evidenceDigest: "d", evidenceReference: "r", noticeVersion: "1")
+        }
+        let long = Date().addingTimeInterval(86_400 * 365 * 50)
+        for c in [consent("expired", expires: Date(timeIntervalSince1970: 1_700_000_000)), consent("later", expires: long)] {
+            let doc = SQLiteStore.encode(c.storedJSON)
+            try await old.write { db in
+                try db.execute(
+                    sql: "INSERT INTO consents (id, subject_id, doc) VALUES (?, 's-1', ?)", arguments: [c.id, doc])
+            }
+        }
+        try old.close()
+        let store = try SQLiteStore(directory: directory)
+        #expect(try await store.expiredConsentsNotEnded(now: long, limit: 10).map(\.id) == ["later"])
+    }
 }

@@ -103,7 +103,7 @@ struct CosignatureMigrationTests {
         try await sqlite.insertConsent(StoreSuiteTests.consent("c-1"))
         var withdrawal = StoreSuiteTests.consent("c-1")
         withdrawal.withdrawnAt = t0
-        _ = try await sqlite.withdraw(withdrawal) { _ in [RecallStoreTests.recall("rcl-1", indexes: [4, 7])] }
+        _ = try await sqlite.withdraw(withdrawal) { _, _ in [RecallStoreTests.recall("rcl-1", indexes: [4, 7])] }
         try await sqlite.markRecallAttempt(id: "rcl-1", attempts: 2, retryAt: t0 + 40, error: "HTTP 503")
         let recall = try #require(try await sqlite.recall(id: "rcl-1"))
         let rows = try await sqlite.exportRows()

@@ -39,14 +39,14 @@ import Testing
             // A plan that fails leaves the consent in force: no withdrawal without its recalls.
             struct PlanFailed: Error {}
             await #expect(throws: PlanFailed.self) {
-                _ = try await store.withdraw(withdrawal) { _ in throw PlanFailed() }
+                _ = try await store.withdraw(withdrawal) { _, _ in throw PlanFailed() }
             }
             #expect(try await store.consents(subjectID: "s-1").first?.withdrawnAt == nil)
 
             // The plan sees the subject's entries, as committed, in index order.
             let seen = Mutex<[Int64]>([])
             let result = try #require(
-                try await store.withdraw(withdrawal) { entries in
+                try await store.withdraw(withdrawal) { entries, _ in
                     seen.withLock { $0 = entries.map(\.index) }
                     return [Self.recall("rcl-1", indexes: entries.map(\.index))]
                 })
@@ -59,12 +59,12 @@ import Testing
 
             // Withdrawn already: no plan, no recall.
             let again = try #require(
-                try await store.withdraw(withdrawal) { _ in
+                try await store.withdraw(withdrawal) { _, _ in
                     Issue.record("a second withdrawal planned recalls")
                     return []
                 })
             #expect(again.recalls.isEmpty)
-            #expect(try await store.withdraw(StoreSuiteTests.consent("c-none")) { _ in [] } == nil)
+            #expect(try await store.withdraw(StoreSuiteTests.consent("c-none")) { _, _ in [] } == nil)
         }
     }
 
@@ -74,7 +74,7 @@ import Testing
             _ = try await store.append([StoreSuiteTests.entry(0)])
             var withdrawal = StoreSuiteTests.consent("c-1")
             withdrawal.withdrawnAt = Self.t0
-            _ = try await store.withdraw(withdrawal) { _ in
+            _ = try await store.withdraw(withdrawal) { _, _ in
                 [Self.recall("rcl-1", indexes: [0]), Self.recall("rcl-2", provider: "beta", indexes: [0])]
             }
             // Not claimed before its opened entry is in the ledger.
@@ -134,6 +134,68 @@ import Testing
             #expect(try await store.recalls(status: nil, providerID: "beta", after: nil, limit: 10).map(\.id) == ["rcl-2"])
             #expect(try await store.recalls(status: .open, providerID: nil, after: nil, limit: 10).isEmpty)
             #expect(try await store.recalls(status: nil, providerID: nil, after: nil, limit: 1).map(\.id) == ["rcl-1"])
+        }
+    }
+
+    @Test(arguments: Backend.all) func aConsentsEndRecallsOnceWhetherItExpiresOrIsWithdrawn(_ backend: Backend) async throws {
+        try await StoreSuiteTests().with(backend) { store in
+            // c-1 expires at t0 + 1 day; c-2 too, but is withdrawn before; c-3 lasts longer.
+            try await store.insertConsent(StoreSuiteTests.consent("c-1"))
+            try await store.insertConsent(StoreSuiteTests.consent("c-2"))
+            var lasting = StoreSuiteTests.consent("c-3")
+            lasting.expiresAt = Self.t0.addingTimeInterval(86_400 * 30)
+            try await store.insertConsent(lasting)
+            var withdrawal = StoreSuiteTests.consent("c-2")
+            withdrawal.withdrawnAt = Self.t0.addingTimeInterval(60)
+            _ = try await store.withdraw(withdrawal) { _, _ in [] }
+
+            let expiry = Self.t0.addingTimeInterval(86_400)
+            #expect(try await store.expiredConsentsNotEnded(now: expiry.addingTimeInterval(-0.5), limit: 10).isEmpty)
+            #expect(try await store.expiredConsentsNotEnded(now: expiry, limit: 10).map(\.id) == ["c-1"])
+            let c1 = try #require(try await store.expiredConsentsNotEnded(now: expiry, limit: 10).first)
+            let opened = try await store.endExpiredConsent(c1, at: expiry) { _, _ in [Self.recall("rcl-x", indexes: [0])] }
+            #expect(opened?.map(\.id) == ["rcl-x"])
+            // Ended once: not found again, not ended again, and its withdrawal recalls nothing more.
+            #expect(
+                try await store.expiredConsentsNotEnded(now: expiry.addingTimeInterval(86_400 * 60), limit: 10).map(\.id) == [
+                    "c-3"
+                ])
+            #expect(
+                try await store.endExpiredConsent(c1, at: expiry) { _, _ in
+                    Issue.record("an ended consent planned recalls again")
+                    return []
+                } == nil)
+            var late = StoreSuiteTests.consent("c-1")
+            late.withdrawnAt = expiry.addingTimeInterval(10)
+            let withdrawn = try #require(
+                try await store.withdraw(late) { _, _ in
+                    Issue.record("a withdrawal after the expiry's recalls planned recalls again")
+                    return []
+                })
+            #expect(withdrawn.consent.withdrawnAt == late.withdrawnAt)
+            #expect(withdrawn.recalls.isEmpty)
+            #expect(try await store.recalls(subjectID: "s-1").map(\.id) == ["rcl-x"])
+        }
+    }
+
+    @Test(arguments: Backend.all) func anErasuresPlanSeesTheSubjectsEarlierRecalls(_ backend: Backend) async throws {
+        try await StoreSuiteTests().with(backend) { store in
+            _ = try await store.append([StoreSuiteTests.entry(0), StoreSuiteTests.entry(1)])
+            let seen = Mutex<[[String]]>([])
+            for id in ["rcl-1", "rcl-2"] {
+                let opened = try await store.openRecalls(subjectID: "s-1") { entries, earlier in
+                    seen.withLock { $0.append(earlier.map(\.id)) }
+                    return [Self.recall(id, indexes: entries.map(\.index))]
+                }
+                #expect(opened.map(\.id) == [id])
+            }
+            #expect(seen.withLock { $0 } == [[], ["rcl-1"]])
+            // A failing plan writes nothing.
+            struct PlanFailed: Error {}
+            await #expect(throws: PlanFailed.self) {
+                _ = try await store.openRecalls(subjectID: "s-1") { _, _ in throw PlanFailed() }
+            }
+            #expect(try await store.recalls(subjectID: "s-1").map(\.id) == ["rcl-1", "rcl-2"])
         }
     }
 }

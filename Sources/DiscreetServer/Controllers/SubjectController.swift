@@ -14,6 +14,7 @@ struct SubjectController {
         group.post("subjects/{id}/consents", use: grant)
         group.get("subjects/{id}/consents", use: list)
         group.post("subjects/{id}/consents/{cid}/withdraw", use: withdraw)
+        group.post("subjects/{id}/erasure", use: erase)
     }
 
     @Sendable func putSubject(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -98,13 +99,11 @@ struct SubjectController {
         }
         let withdrawn = try await services.receipts.withdrawing(found, at: now)
         let (stored, opened) = try await services.found(what) {
-            try await services.store.withdraw(
-                withdrawn,
-                openingRecalls: { entries in
-                    RecallPlan.recalls(
-                        withdrawing: withdrawn.id, subjectID: subjectID, entries: entries, at: now,
-                        makeID: { RecordID.make("rcl-", at: now) })
-                })
+            try await services.store.withdraw(withdrawn) { entries, _ in
+                RecallPlan.recalls(
+                    ending: withdrawn.id, subjectID: subjectID, entries: entries, at: now,
+                    makeID: { RecordID.make("rcl-", at: now) })
+            }
         }
         var recalls = opened
         do {
@@ -112,13 +111,47 @@ struct SubjectController {
         } catch {
             services.metrics.recordLedgerFailure()
         }
+        if opened.isEmpty {
+            // Its expiry may have opened them already.
+            recalls = try await services.storeCall { try await services.store.recalls(subjectID: subjectID) }
+                .filter { $0.consentID == stored.id }
+        }
         return Self.withdrawal(stored, recalls: recalls, at: now)
+    }
+
+    /// The subject's data must be erased (GDPR art. 17): every provider that received anything
+    /// about it is told, by a recall naming what it received (art. 19), except what an earlier
+    /// erasure's recalls named already. The service's own records stay: the ledger is evidence,
+    /// and names no value. Consents are not withdrawn by it; an erasure usually follows their
+    /// withdrawal.
+    @Sendable func erase(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.require(.consentManager)
+        let subjectID = try context.parameters.id("id")
+        let now = services.clock()
+        let opened = try await services.storeCall {
+            try await services.store.openRecalls(subjectID: subjectID) { entries, earlier in
+                RecallPlan.recalls(
+                    erasing: subjectID, entries: entries, earlier: earlier, at: now, makeID: { RecordID.make("rcl-", at: now) })
+            }
+        }
+        var recalls = opened
+        do {
+            recalls = try await services.record(.opened, of: opened)
+        } catch {
+            services.metrics.recordLedgerFailure()
+        }
+        return .json(.object(JSONObject([("subject", .string(subjectID)), ("recalls", Self.summaries(recalls))])))
     }
 
     /// The consent as stored, with the recalls its withdrawal opened.
     static func withdrawal(_ consent: Consent, recalls: [Recall], at now: Date) -> Response {
         var o = consent.json(at: now).objectValue!
-        o["recalls"] = .array(
+        o["recalls"] = summaries(recalls)
+        return .json(.object(o))
+    }
+
+    static func summaries(_ recalls: [Recall]) -> JSONValue {
+        .array(
             recalls.map { r in
                 .object(
                     JSONObject([
@@ -127,6 +160,5 @@ struct SubjectController {
                         ("opened_index", r.openedIndex.map { .number(String($0)) } ?? .null),
                     ]))
             })
-        return .json(.object(o))
     }
 }

@@ -29,12 +29,15 @@ public struct RecallDispatcher: Service {
         /// A recall whose opened entry is still missing this long after opening (the service
         /// stopped between the withdrawal and its entries) gets it from here.
         public var openedGrace: TimeInterval
+        /// How often expired consents are looked for.
+        public var expirySweep: Duration
 
         public init(
             pollInterval: Duration = .milliseconds(500), baseBackoff: TimeInterval = 1, maxBackoff: TimeInterval = 300,
             manualRecheck: TimeInterval = 60, timeout: TimeAmount = .seconds(5), lease: TimeInterval = 30,
-            openedGrace: TimeInterval = 30
+            openedGrace: TimeInterval = 30, expirySweep: Duration = .seconds(60)
         ) {
+            self.expirySweep = expirySweep
             self.pollInterval = pollInterval
             self.baseBackoff = baseBackoff
             self.maxBackoff = maxBackoff
@@ -73,10 +76,37 @@ public struct RecallDispatcher: Service {
     }
 
     public func run() async throws {
+        var nextSweep = ContinuousClock.now
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if ContinuousClock.now >= nextSweep {
+                _ = await sweepExpired()
+                nextSweep = ContinuousClock.now + configuration.expirySweep
+            }
             _ = await deliverDue()
             try? await Task.sleep(for: configuration.pollInterval)
         }
+    }
+
+    /// Opens the recalls of consents that expired (by the service's clock) since the last sweep:
+    /// each consent's end is recorded once, with its recalls, in one transaction; their opening
+    /// entries follow (or come from the next pass's late-opened step). Returns how many recalls.
+    @discardableResult
+    public func sweepExpired() async -> Int {
+        let now = services.clock()
+        guard let expired = try? await services.store.expiredConsentsNotEnded(now: now, limit: 64) else { return 0 }
+        var opened = 0
+        for consent in expired {
+            let recalls = try? await services.store.endExpiredConsent(consent, at: consent.expiresAt) { entries, _ in
+                RecallPlan.recalls(
+                    ending: consent.id, cause: .consentExpired, subjectID: consent.subject, entries: entries, at: now,
+                    makeID: { RecordID.make("rcl-", at: now) })
+            }
+            guard let recalls, !recalls.isEmpty else { continue }
+            opened += recalls.count
+            if (try? await services.record(.opened, of: recalls)) == nil { services.metrics.recordLedgerFailure() }
+            logger.info("consent expired: recalls opened", metadata: ["recalls": "\(recalls.count)"])
+        }
+        return opened
     }
 
     /// One pass: late opened entries first, then every recall due now.

@@ -3,24 +3,47 @@ import DiscreetPolicy
 import DiscreetStore
 import Foundation
 
-/// Which providers a withdrawn consent's recalls go to, and what each names: read from the
-/// subject's ledger entries alone, with no clock and no store (the withdrawal's transaction hands
-/// them in).
+/// Which providers a recall goes to, and what each names: read from the subject's ledger entries
+/// and earlier recalls alone, with no clock and no store (the opening's transaction hands them in).
 ///
 /// Each names the disclosures by ledger index and id, the categories that left under the
 /// consent, and every token the disclosure gave the provider (how it can find what it holds),
 /// never the subject's id.
 ///
-/// A disclosure is recalled from its provider when a field of it left (released or transformed)
-/// on the basis `consent:<id>`. Fields that left under an agreement needing no consent, or under
-/// an exception, are not; nor are disclosures refused whole, nor those a delivery record says
-/// never left (recorded but not released, or the upstream unreachable).
+/// When a consent ends (withdrawn or expired), a disclosure is recalled from its provider when a
+/// field of it left (released or transformed) on the basis `consent:<id>`; fields that left under
+/// an agreement needing no consent, or under an exception, are not. For an erasure, every
+/// disclosure from which anything left is, unless an earlier erasure's recall named it already.
+/// Never disclosures refused whole, nor those a delivery record says never left (recorded but not
+/// released, or the upstream unreachable).
 enum RecallPlan {
+    /// The recalls a consent's end opens.
     static func recalls(
-        withdrawing consentID: String, subjectID: String, entries: [LedgerEntry], at now: Date,
-        makeID: () -> String
+        ending consentID: String, cause: Recall.Cause = .consentWithdrawn, subjectID: String, entries: [LedgerEntry],
+        at now: Date, makeID: () -> String
     ) -> [Recall] {
         let basis = "consent:" + consentID
+        return recalls(
+            cause: cause, consentID: consentID, subjectID: subjectID, entries: entries, skipping: [], at: now,
+            makeID: makeID, covers: { $0 == basis })
+    }
+
+    /// The recalls an erasure opens: everything that left, less what earlier erasures named.
+    static func recalls(erasing subjectID: String, entries: [LedgerEntry], earlier: [Recall], at now: Date, makeID: () -> String)
+        -> [Recall]
+    {
+        let named = Set(earlier.filter { $0.cause == .erasure }.flatMap { $0.disclosures.map(\.ledgerIndex) })
+        return recalls(
+            cause: .erasure, consentID: nil, subjectID: subjectID, entries: entries, skipping: named, at: now,
+            makeID: makeID, covers: { _ in true })
+    }
+
+    /// One recall per provider, in the order of their first disclosure: the disclosures (not in
+    /// `skipping`) of which a field that left has a basis `covers` takes.
+    static func recalls(
+        cause: Recall.Cause, consentID: String?, subjectID: String, entries: [LedgerEntry], skipping: Set<Int64>,
+        at now: Date, makeID: () -> String, covers: (String?) -> Bool
+    ) -> [Recall] {
         var neverLeft = Set<String>()
         var objects: [(index: Int64, object: JSONObject)] = []
         for e in entries {
@@ -36,7 +59,8 @@ enum RecallPlan {
         var byProvider: [String: (disclosures: [RecalledDisclosure], subjectToken: String?)] = [:]
         var order: [String] = []
         for (index, o) in objects {
-            guard o["kind"] == nil, o["refused"] == nil, let id = o["id"]?.stringValue, !neverLeft.contains(id),
+            guard !skipping.contains(index), o["kind"] == nil, o["refused"] == nil, let id = o["id"]?.stringValue,
+                !neverLeft.contains(id),
                 let provider = o["provider"]?.stringValue, let purpose = o["purpose"]?.stringValue,
                 let time = o["time"]?.stringValue.flatMap(RFC3339.parse)
             else { continue }
@@ -46,7 +70,7 @@ enum RecallPlan {
                 guard let d = f.objectValue, d["outcome"]?.stringValue != Outcome.withheld.rawValue else { continue }
                 // Every token the disclosure gave is a reference the provider can find it by.
                 if let token = d["token"]?.stringValue, let field = d["field"]?.stringValue { tokens[field] = token }
-                if d["basis"]?.stringValue == basis { categories.insert(d["category"]?.stringValue ?? "(unmapped)") }
+                if covers(d["basis"]?.stringValue) { categories.insert(d["category"]?.stringValue ?? "(unmapped)") }
             }
             guard !categories.isEmpty else { continue }
             if byProvider[provider] == nil { order.append(provider) }
@@ -59,7 +83,7 @@ enum RecallPlan {
         return order.map { provider in
             let found = byProvider[provider]!
             return Recall(
-                id: makeID(), subjectID: subjectID, providerID: provider, cause: .consentWithdrawn, consentID: consentID,
+                id: makeID(), subjectID: subjectID, providerID: provider, cause: cause, consentID: consentID,
                 openedAt: now, disclosures: found.disclosures, subjectToken: found.subjectToken)
         }
     }

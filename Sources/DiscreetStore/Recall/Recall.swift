@@ -20,14 +20,19 @@ public struct Recall: Sendable, Equatable {
 
     /// Why the recall was opened.
     public enum Cause: String, Sendable {
+        /// The consent the disclosures rested on was withdrawn.
         case consentWithdrawn = "consent-withdrawn"
+        /// It expired.
+        case consentExpired = "consent-expired"
+        /// The subject's data must be erased (GDPR art. 17): every recipient is told (art. 19).
+        case erasure
     }
 
     public var id: String
     public var subjectID: String
     public var providerID: String
     public var cause: Cause
-    /// The consent whose end opened it.
+    /// The consent whose end opened it; nil for an erasure.
     public var consentID: String?
     public var openedAt: Date
     public var disclosures: [RecalledDisclosure]
@@ -114,18 +119,28 @@ public struct RecallStep: Sendable, Equatable {
     }
 }
 
-/// Decides the recalls a withdrawal opens from the subject's ledger entries, as committed in the
-/// withdrawal's own transaction (so no disclosure committed before it is missed).
-public typealias RecallPlanner = @Sendable (_ subjectEntries: [LedgerEntry]) throws -> [Recall]
+/// Decides the recalls to open from the subject's ledger entries and the subject's recalls so
+/// far, both as committed in the opening's own transaction (so no disclosure committed before it
+/// is missed, and none is recalled twice for one cause).
+public typealias RecallPlanner = @Sendable (_ subjectEntries: [LedgerEntry], _ earlier: [Recall]) throws -> [Recall]
 
 /// Recalls, opened with the withdrawal that causes them and moved on by ledger entries.
 public protocol RecallStore: Sendable {
-    /// Withdraws like `ConsentStore.withdraw`; when this call is the one that withdraws it, the
-    /// recalls `plan` returns for the subject's entries are inserted in the same transaction.
-    /// Nil when there is no such consent for this subject; no recall when it was withdrawn already.
+    /// Withdraws like `ConsentStore.withdraw`; when this call is the one that withdraws it, and
+    /// the consent's end has not opened recalls already (it expired first), the recalls `plan`
+    /// returns are inserted and the end recorded, in the same transaction. Nil when there is no
+    /// such consent for this subject.
     func withdraw(_ consent: Consent, openingRecalls plan: @escaping RecallPlanner) async throws -> (
         consent: Consent, recalls: [Recall]
     )?
+    /// Consents expired at `now`, not withdrawn, whose end opened no recalls yet: at most `limit`.
+    func expiredConsentsNotEnded(now: Date, limit: Int) async throws -> [Consent]
+    /// Records that `consent` ended by expiry and inserts the recalls `plan` returns, in one
+    /// transaction; nil (and nothing written) when its end was recorded already.
+    func endExpiredConsent(_ consent: Consent, at time: Date, openingRecalls plan: @escaping RecallPlanner) async throws
+        -> [Recall]?
+    /// Inserts the recalls `plan` returns for the subject, in one transaction (an erasure).
+    func openRecalls(subjectID: String, plan: @escaping RecallPlanner) async throws -> [Recall]
     func recall(id: String) async throws -> Recall?
     /// Ordered by id, from the first after `after`; filtered by status and provider when given.
     func recalls(status: Recall.Status?, providerID: String?, after: String?, limit: Int) async throws -> [Recall]

@@ -25,7 +25,7 @@ import Testing
         #expect(
             spec.operations.subtracting(routes).isEmpty,
             "in the spec, not the router: \(spec.operations.subtracting(routes).sorted())")
-        #expect(routes.count == 43)
+        #expect(routes.count == 44)
         // The metrics listener, in a document of its own so that generated API clients never call it.
         let metrics = try OpenAPISpec.load("openapi-metrics.yaml")
         #expect(Set(buildMetricsRouter(h.services).routes.map { "\($0.method.rawValue) \($0.path)" }) == metrics.operations)
@@ -268,6 +268,12 @@ import Testing
         Call(
             method: .post, uri: "/v1/subjects/p-1/consents/cns-tour/withdraw",
             template: "/v1/subjects/{id}/consents/{cid}/withdraw", role: "consent-manager", expect: 200),
+        Call(
+            method: .post, uri: "/v1/subjects/p-1/erasure", template: "/v1/subjects/{id}/erasure", role: "consent-manager",
+            expect: 200),
+        Call(
+            method: .post, uri: "/v1/subjects/p-1/erasure", template: "/v1/subjects/{id}/erasure", role: "auditor",
+            expect: 403),
         Call(method: .get, uri: "/v1/recalls?status=open", template: "/v1/recalls", role: "admin", expect: 200),
         Call(method: .get, uri: "/v1/recalls", template: "/v1/recalls", role: "provider:facturo", expect: 200),
         Call(method: .get, uri: "/v1/recalls?status=closed", template: "/v1/recalls", role: "auditor", expect: 400),
@@ -421,7 +427,7 @@ import Testing
         try await h.store.insertConsent(consent("cns-tour-2", subject: "p-2"))
         var withdrawal = consent("cns-tour-2", subject: "p-2")
         withdrawal.withdrawnAt = now
-        _ = try await h.store.withdraw(withdrawal) { _ in
+        _ = try await h.store.withdraw(withdrawal) { _, _ in
             [
                 Recall(
                     id: "rcl-tour", subjectID: "p-2", providerID: "facturo", cause: .consentWithdrawn, consentID: "cns-tour-2",

@@ -158,9 +158,9 @@ import Testing
         let withdrawn = consent
         let now = h.clock.now
         let result = try #require(
-            try await h.store.withdraw(withdrawn) { entries in
+            try await h.store.withdraw(withdrawn) { entries, _ in
                 RecallPlan.recalls(
-                    withdrawing: withdrawn.id, subjectID: "p-9", entries: entries, at: now, makeID: { "rcl-late" })
+                    ending: withdrawn.id, subjectID: "p-9", entries: entries, at: now, makeID: { "rcl-late" })
             })
         #expect(result.recalls.count == 1)
         let id = result.recalls[0].id

@@ -1,4 +1,5 @@
 import DiscreetJSON
+import DiscreetPolicy
 import DiscreetServer
 import DiscreetStore
 import Foundation
@@ -210,6 +211,83 @@ import Testing
             #expect(anonymous.status == .unauthorized)
             let discloser = try await client.call(.get, "/v1/recalls", as: "discloser", h)
             #expect(discloser.status == .forbidden)
+        }
+    }
+}
+
+/// A consent's expiry recalls like its withdrawal; an erasure recalls everything that left.
+@Suite struct RecallEndingTests {
+    @Test func anExpiredConsentIsRecalledOnceAndItsLaterWithdrawalAddsNothing() async throws {
+        let h = try await Harness()
+        let made = try await h.app.test(.router) { client in try await RecallTests.disclose(client, h) }
+        let dispatcher = RecallDispatcher(services: h.services, logger: Logger(label: "test"))
+        // Before the expiry (2027-05-01): nothing.
+        #expect(await dispatcher.sweepExpired() == 0)
+        h.clock.value.withLock { $0 = RFC3339.parse("2027-05-01T00:00:00Z")! }
+        #expect(await dispatcher.sweepExpired() == 1)
+        #expect(await dispatcher.sweepExpired() == 0)
+        try await h.test { client in
+            let listed = try await client.call(.get, "/v1/recalls", as: "auditor", h)
+            let recall = try #require(listed.body["recalls"]?.arrayValue?.first)
+            #expect(listed.body["recalls"]?.arrayValue?.count == 1)
+            #expect(recall["cause"] == "consent-expired")
+            #expect(recall["consent"] == .string(made.consent))
+            #expect(recall["provider"] == "facturo")
+            #expect(recall["disclosures"]?.arrayValue?.map { $0["ledger_index"] } == [.number(String(made.underConsent))])
+            let index = try #require(recall["opened_index"].flatMap { Int64(JSONWriter.string($0)) })
+            let entry = try await client.call(.get, "/v1/ledger/entries/\(index)", as: "auditor", h)
+            #expect(entry.body["entry"]?["recall"]?["cause"] == "consent-expired")
+            // Withdrawn after it expired: the same recall, no second one.
+            let withdrawn = try await client.call(
+                .post, "/v1/subjects/p-9/consents/\(made.consent)/withdraw", as: "consent-manager", h)
+            #expect(withdrawn.status == .ok)
+            #expect(withdrawn.body["recalls"]?.arrayValue?.map { $0["id"] } == [recall["id"]])
+            let again = try await client.call(.get, "/v1/recalls", as: "auditor", h)
+            #expect(again.body["recalls"]?.arrayValue?.count == 1)
+        }
+    }
+
+    @Test func anErasureRecallsWhatLeftToEveryProviderAndThenOnlyWhatIsNew() async throws {
+        let h = try await Harness()
+        try await h.test { client in
+            let made = try await RecallTests.disclose(client, h)
+            let refused = try await client.call(.post, "/v1/subjects/p-9/erasure", as: "discloser", h)
+            #expect(refused.status == .forbidden)
+            let erased = try await client.call(.post, "/v1/subjects/p-9/erasure", as: "consent-manager", h)
+            #expect(erased.status == .ok)
+            #expect(erased.body["subject"] == "p-9")
+            let opened = try #require(erased.body["recalls"]?.arrayValue)
+            #expect(opened.map { $0["provider"] } == ["facturo", "recouvra"])
+            #expect(opened.map { $0["disclosures"] } == [2, 1])
+            let facturo = try await client.call(.get, "/v1/recalls/\(opened[0]["id"]!.stringValue!)", as: "auditor", h)
+            #expect(facturo.body["cause"] == "erasure")
+            #expect(facturo.body["consent"] == .null)
+            #expect(
+                facturo.body["disclosures"]?.arrayValue?.map { $0["ledger_index"] }
+                    == [.number(String(made.underConsent)), .number(String(made.agreementOnly))])
+            // Everything that left, under any basis: the consented program and the rest.
+            #expect(
+                facturo.body["disclosures"]?[0]?["categories"] == [
+                    "financial.account_number", "health.procedure", "health.substance_use", "identity.name",
+                ])
+
+            // Again: nothing new left, nothing opened.
+            let again = try await client.call(.post, "/v1/subjects/p-9/erasure", as: "consent-manager", h)
+            #expect(again.body["recalls"] == [])
+            // A disclosure after it: the next erasure recalls that one alone.
+            let later = try await client.call(
+                .post, "/v1/disclosures", as: "discloser", h,
+                json: Sample.disclosure(provider: "recouvra", purpose: "debt-collection", subject: "p-9"))
+            let laterIndex = try #require(later.body["receipt"]?["ledger_index"])
+            let next = try await client.call(.post, "/v1/subjects/p-9/erasure", as: "consent-manager", h)
+            let one = try #require(next.body["recalls"]?.arrayValue)
+            #expect(one.map { $0["provider"] } == ["recouvra"])
+            let recall = try await client.call(.get, "/v1/recalls/\(one[0]["id"]!.stringValue!)", as: "auditor", h)
+            #expect(recall.body["disclosures"]?.arrayValue?.map { $0["ledger_index"] } == [laterIndex])
+            // A subject nothing left about: no recall.
+            let nobody = try await client.call(.post, "/v1/subjects/p-nobody/erasure", as: "consent-manager", h)
+            #expect(nobody.status == .ok)
+            #expect(nobody.body["recalls"] == [])
         }
     }
 }
