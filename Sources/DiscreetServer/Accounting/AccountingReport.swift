@@ -15,7 +15,7 @@ enum AccountingReport {
             let fields = [
                 String(r.index), RFC3339.format(r.time), r.recipient, r.purpose, r.released.joined(separator: ";"),
                 r.withheld.joined(separator: ";"), r.bases.joined(separator: ";"), r.leafHash, r.refused ?? "",
-                r.notDelivered ?? "", r.recall?.text ?? "",
+                r.notDelivered ?? "", r.recalls.map(\.text).joined(separator: "; "),
             ]
             out += fields.map(csvField).joined(separator: ",") + "\r\n"
         }
@@ -75,14 +75,20 @@ enum AccountingReport {
                         : "<p><strong>Attempted, not delivered:</strong> \(escape(PersonWords.undelivered($0))) What is listed "
                             + "below was sent toward it and recorded first.</p>"
                 } ?? ""
-            let recalled =
-                r.recall.map { m in
-                    "<p><strong>Recalled</strong> on \(escape(PersonWords.date(m.openedAt))): the recipient was asked to "
-                        + "return or delete it, since the consent it was given on ended. "
-                        + (m.acknowledgedAt.map { "The recipient confirmed on \(escape(PersonWords.date($0)))." }
-                            ?? "The recipient has not confirmed yet.")
-                        + " <span class=\"id\">\(escape(m.id))</span></p>"
-                } ?? ""
+            let recalled = r.recalls.map { m in
+                let what = m.categories.map { labels.category($0) }.joined(separator: ", ")
+                let why =
+                    switch m.cause {
+                    case Recall.Cause.erasure.rawValue: "since your data is to be erased"
+                    case Recall.Cause.consentExpired.rawValue: "since the consent it was given on expired"
+                    default: "since the consent it was given on was withdrawn"
+                    }
+                return "<p><strong>Recalled</strong> on \(escape(PersonWords.date(m.openedAt))): the recipient was asked to "
+                    + "return or delete \(escape(what)), \(why). "
+                    + (m.acknowledgedAt.map { "The recipient confirmed on \(escape(PersonWords.date($0)))." }
+                        ?? "The recipient has not confirmed yet.")
+                    + " <span class=\"id\">\(escape(m.id))</span></p>"
+            }.joined()
             let withheld =
                 r.withheld.isEmpty
                 ? "<p>Nothing.</p>"

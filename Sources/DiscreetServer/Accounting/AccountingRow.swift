@@ -25,8 +25,9 @@ struct AccountingRow: Sendable, Equatable {
     /// Set when a delivery record says the gateway's attempt did not arrive (`unreachable`,
     /// `timed-out`): the disclosure was attempted, not delivered.
     var notDelivered: String?
-    /// Set when a recall named this disclosure: the recipient was asked to return or delete it.
-    var recall: RecallMark?
+    /// The recalls that named this disclosure: the recipient was asked to return or delete what
+    /// each says, oldest first.
+    var recalls: [RecallMark] = []
 
     init(
         index: Int64, leafHash: String, time: Date, recipient: String, purpose: String, released: [String], withheld: [String],
@@ -79,9 +80,12 @@ struct AccountingRow: Sendable, Equatable {
     }
 }
 
-/// What the accounting says of a disclosure a recall named: which recall, how far it went.
+/// What the accounting says of a disclosure a recall named: which recall, why, which categories
+/// it asked back, how far it went.
 struct RecallMark: Sendable, Equatable {
     var id: String
+    var cause: String
+    var categories: [String]
     var status: String
     var openedAt: Date
     var acknowledgedAt: Date?
@@ -89,13 +93,14 @@ struct RecallMark: Sendable, Equatable {
     var json: JSONValue {
         .object(
             JSONObject([
-                ("id", .string(id)), ("status", .string(status)), ("opened_at", .string(RFC3339.format(openedAt))),
+                ("id", .string(id)), ("cause", .string(cause)), ("categories", .array(categories.map(JSONValue.string))),
+                ("status", .string(status)), ("opened_at", .string(RFC3339.format(openedAt))),
                 ("acknowledged_at", acknowledgedAt.map { .string(RFC3339.format($0)) } ?? .null),
             ]))
     }
 
-    /// `acknowledged rcl-…` for a spreadsheet cell.
-    var text: String { "\(status) \(id)" }
+    /// `acknowledged rcl-… (health.substance_use)` for a spreadsheet cell.
+    var text: String { "\(status) \(id) (\(categories.joined(separator: " ")))" }
 }
 
 extension JSONValue {

@@ -265,11 +265,13 @@ struct DisclosureController {
             deliveries.append((e, .object(object), id))
         }
         // Recalls mark the disclosures they name.
-        var recalled: [Int64: RecallMark] = [:]
+        var recalled: [Int64: [RecallMark]] = [:]
         for r in try await services.storeCall({ try await services.store.recalls(subjectID: subjectID) }) {
             for d in r.disclosures {
-                recalled[d.ledgerIndex] = RecallMark(
-                    id: r.id, status: r.status.rawValue, openedAt: r.openedAt, acknowledgedAt: r.acknowledgedAt)
+                recalled[d.ledgerIndex, default: []].append(
+                    RecallMark(
+                        id: r.id, cause: r.cause.rawValue, categories: d.categories, status: r.status.rawValue,
+                        openedAt: r.openedAt, acknowledgedAt: r.acknowledgedAt))
             }
         }
         let marks = Marks(undelivered: undelivered, recalled: recalled)
@@ -340,7 +342,7 @@ struct DisclosureController {
                     rows.map { line in
                         var o = item(line.entry, line.json)
                         if let outcome = line.row.notDelivered { o["not_delivered"] = .string(outcome) }
-                        if let recall = line.row.recall { o["recall"] = recall.json }
+                        if !line.row.recalls.isEmpty { o["recalls"] = .array(line.row.recalls.map(\.json)) }
                         return .object(o)
                     })
             ),
@@ -365,7 +367,7 @@ struct DisclosureController {
     /// What marks an accounting's lines: delivery records by disclosure id, recalls by index.
     struct Marks {
         var undelivered: [String: String]
-        var recalled: [Int64: RecallMark]
+        var recalled: [Int64: [RecallMark]]
     }
 
     /// The accounting line of an entry; nil for a delivery record or a recall's step (they mark a
@@ -381,7 +383,7 @@ struct DisclosureController {
         guard var row = AccountingRow(index: e.index, leafHash: Data(e.leafHash).base64EncodedString(), entry: json)
         else { throw Problem.ledgerDamaged(index: e.index) }
         row.notDelivered = object["id"]?.stringValue.flatMap { marks.undelivered[$0] }
-        row.recall = marks.recalled[e.index]
+        row.recalls = marks.recalled[e.index] ?? []
         guard query.inPeriod(row) else { return nil }
         if query.leftOutByScope(row, bundle: bundle) {
             leftOut[row.purpose, default: 0] += 1

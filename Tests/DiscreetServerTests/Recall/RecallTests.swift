@@ -180,21 +180,26 @@ import Testing
             for row in rows {
                 let at = row["ledger_index"].flatMap { Int64(JSONWriter.string($0)) }
                 if at == made.underConsent {
-                    #expect(row["recall"]?["id"] == .string(id))
-                    #expect(row["recall"]?["status"] == "acknowledged")
-                    #expect(row["recall"]?["acknowledged_at"] == "2026-06-01T10:00:00Z")
+                    #expect(row["recalls"]?.arrayValue?.count == 1)
+                    #expect(row["recalls"]?[0]?["id"] == .string(id))
+                    #expect(row["recalls"]?[0]?["cause"] == "consent-withdrawn")
+                    // What was asked back: the consented category, not the whole disclosure.
+                    #expect(row["recalls"]?[0]?["categories"] == ["health.substance_use"])
+                    #expect(row["recalls"]?[0]?["status"] == "acknowledged")
+                    #expect(row["recalls"]?[0]?["acknowledged_at"] == "2026-06-01T10:00:00Z")
                 } else {
-                    #expect(row["recall"] == nil)
+                    #expect(row["recalls"] == nil)
                 }
             }
             let csv = try await client.call(.get, "/v1/subjects/p-9/disclosures?format=csv", as: "auditor", h)
             let lines = try #require(csv.body.stringValue).split(separator: "\r\n")
             #expect(lines.count == 4)
-            #expect(lines.filter { $0.hasSuffix(",acknowledged \(id)") }.count == 1)
+            #expect(lines.filter { $0.hasSuffix(",acknowledged \(id) (health.substance_use)") }.count == 1)
             let html = try await client.call(.get, "/v1/subjects/p-9/disclosures?format=html", as: "auditor", h)
             let page = try #require(html.body.stringValue)
             #expect(page.components(separatedBy: "<strong>Recalled</strong>").count == 2)
             #expect(page.contains("The recipient confirmed on"))
+            #expect(page.contains("since the consent it was given on was withdrawn"))
         }
     }
 
@@ -284,6 +289,10 @@ import Testing
             #expect(one.map { $0["provider"] } == ["recouvra"])
             let recall = try await client.call(.get, "/v1/recalls/\(one[0]["id"]!.stringValue!)", as: "auditor", h)
             #expect(recall.body["disclosures"]?.arrayValue?.map { $0["ledger_index"] } == [laterIndex])
+            // The accounting: the consented disclosure names the erasure's recall, the rest too.
+            let accounting = try await client.call(.get, "/v1/subjects/p-9/disclosures", as: "auditor", h)
+            let marks = accounting.body["disclosures"]?.arrayValue?.map { $0["recalls"]?.arrayValue?.map { $0["cause"] } }
+            #expect(marks == [["erasure"], ["erasure"], ["erasure"], ["erasure"]])
             // A subject nothing left about: no recall.
             let nobody = try await client.call(.post, "/v1/subjects/p-nobody/erasure", as: "consent-manager", h)
             #expect(nobody.status == .ok)
