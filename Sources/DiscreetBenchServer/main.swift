@@ -52,10 +52,9 @@ struct NoopLedgerStore: DiscreetStore {
     func consent(subjectID: String, idOrReceiptID: String) async throws -> Consent? {
         try await base.consent(subjectID: subjectID, idOrReceiptID: idOrReceiptID)
     }
-    func withdraw(_ consent: Consent) async throws -> Consent? { try await base.withdraw(consent) }
     func withdraw(_ consent: Consent, openingRecalls plan: @escaping RecallPlanner) async throws -> (
         consent: Consent, recalls: [Recall]
-    )? { try await base.withdraw(consent).map { ($0, []) } }
+    )? { try await base.withdraw(consent, openingRecalls: plan) }
     func expiredConsentsNotEnded(now: Date, limit: Int) async throws -> [Consent] { [] }
     func endExpiredConsent(_ consent: Consent, at time: Date, openingRecalls plan: @escaping RecallPlanner) async throws
         -> [Recall]?

@@ -185,13 +185,13 @@ extension PostgresStore {
                     ended_at DOUBLE PRECISION NOT NULL
                 )
                 """,
-                "CREATE INDEX consents_by_expiry ON consents ((doc::json->>'expires_at'))",
+                "CREATE INDEX consents_by_expiry ON consents (((doc::json->>'expires_at') COLLATE \"C\"))",
                 // Consents already expired when recalls began are not recalled now: recorded as ended before.
                 """
                 INSERT INTO consent_endings (consent_id, subject_id, cause, ended_at)
                 SELECT id, subject_id, 'expired-before-recalls', extract(epoch from now()) FROM consents
                 WHERE (doc::json->>'withdrawn_at') IS NULL
-                  AND (doc::json->>'expires_at') <= to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                  AND (doc::json->>'expires_at') COLLATE "C" <= to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
                 """,
             ]
         ),

@@ -35,16 +35,17 @@ extension PostgresStore {
     }
 
     public func expiredConsentsNotEnded(now: Date, limit: Int) async throws -> [Consent] {
-        // The index orders RFC 3339 text; a second's margin, then the exact instant in Swift.
+        // The index orders RFC 3339 text byte by byte (COLLATE "C": a locale's collation may skip
+        // punctuation); a second's margin, then the exact instant in Swift.
         let bound = RFC3339.format(now.addingTimeInterval(1))
         return try await bounded { [self] () async throws -> [Consent] in
             var out: [Consent] = []
             for try await doc in try await client.query(
                 """
                 SELECT doc FROM consents
-                WHERE (doc::json->>'expires_at') <= \(bound) AND (doc::json->>'withdrawn_at') IS NULL
+                WHERE (doc::json->>'expires_at') COLLATE "C" <= \(bound) AND (doc::json->>'withdrawn_at') IS NULL
                   AND id NOT IN (SELECT consent_id FROM consent_endings)
-                ORDER BY (doc::json->>'expires_at') LIMIT \(limit)
+                ORDER BY (doc::json->>'expires_at') COLLATE "C" LIMIT \(limit)
                 """, logger: logger
             ).decode(String.self) {
                 out.append(try Consent(stored: Self.decode(doc)))

@@ -191,25 +191,6 @@ extension PostgresStore {
         }
     }
 
-    public func withdraw(_ consent: Consent) async throws -> Consent? {
-        try await bounded { [self] () async throws -> Consent? in
-            try await transaction { tx in
-                var found: String?
-                let rows = try await tx.query(
-                    "SELECT doc FROM consents WHERE id = \(consent.id) AND subject_id = \(consent.subject) FOR UPDATE",
-                    logger: logger
-                )
-                for try await doc in rows.decode(String.self) { found = doc }
-                guard let found else { return nil }
-                let stored = try Consent(stored: Self.decode(found))
-                guard let updated = stored.withdrawn(as: consent) else { return stored }
-                let doc = Self.encode(updated.storedJSON)
-                try await tx.query("UPDATE consents SET doc = \(doc) WHERE id = \(consent.id)", logger: logger)
-                return updated
-            }
-        }
-    }
-
     /// The provider, the subject and the subject's consents as committed now, in one round trip:
     /// the freshness rule for replicas (docs/decisions/0012).
     public func decisionState(providerID: String, subjectID: String) async throws -> DecisionState {

@@ -161,20 +161,6 @@ extension SQLiteStore {
         }
     }
 
-    public func withdraw(_ consent: Consent) async throws -> Consent? {
-        try await pool.write { db in
-            guard
-                let doc = try String.fetchOne(
-                    db, sql: "SELECT doc FROM consents WHERE id = ? AND subject_id = ?", arguments: [consent.id, consent.subject])
-            else { return nil }
-            let stored = try Consent(stored: Self.decode(doc))
-            guard let updated = stored.withdrawn(as: consent) else { return stored }
-            try db.execute(
-                sql: "UPDATE consents SET doc = ? WHERE id = ?", arguments: [Self.encode(updated.storedJSON), consent.id])
-            return updated
-        }
-    }
-
     public func decisionState(providerID: String, subjectID: String) async throws -> DecisionState {
         let (hit, generation) = decisionCache.lookup(providerID: providerID, subjectID: subjectID)
         if let hit { return hit }

@@ -88,11 +88,9 @@ public protocol SubjectStore: Sendable {
 public protocol ConsentStore: Sendable {
     func insertConsent(_ consent: Consent) async throws
     func consents(subjectID: String) async throws -> [Consent]
-    /// A subject's consent by its id or by its grant receipt's id.
+    /// A subject's consent by its id or by its grant receipt's id. (Withdrawing is
+    /// `RecallStore.withdraw(_:openingRecalls:)`: a withdrawal never commits without its recalls.)
     func consent(subjectID: String, idOrReceiptID: String) async throws -> Consent?
-    /// Marks the consent withdrawn (its `withdrawnAt` and withdrawal receipt) unless it already is,
-    /// and returns it as stored; nil when there is no such consent for this subject.
-    func withdraw(_ consent: Consent) async throws -> Consent?
 }
 
 /// Bulk import of consents, staged so that an all-or-nothing import never holds the write lock

@@ -31,7 +31,7 @@ import Testing
         #expect(try await state(store).consents.map(\.id) == ["c-1"])
         var w = consent("c-1")
         w.withdrawnAt = t0.addingTimeInterval(5)
-        _ = try await store.withdraw(w)
+        _ = try await store.withdraw(w) { _, _ in [] }
         #expect(try await state(store).consents.map(\.withdrawnAt) == [t0.addingTimeInterval(5)])
     }
 

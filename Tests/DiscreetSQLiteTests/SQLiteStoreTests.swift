@@ -64,19 +64,19 @@ import Testing
         var withdrawing = c1
         withdrawing.withdrawnAt = t0.addingTimeInterval(10)
         withdrawing.withdrawalReceiptID = "rcpt-w1"
-        let first = try #require(try await store.withdraw(withdrawing))
+        let first = try #require(try await store.withdraw(withdrawing) { _, _ in [] }?.consent)
         #expect(first.withdrawnAt == t0.addingTimeInterval(10))
         #expect(first.withdrawalReceiptID == "rcpt-w1")
         #expect(first.receipt == "jws-1")
         var later = c1
         later.withdrawnAt = t0.addingTimeInterval(99)
         later.withdrawalReceiptID = "rcpt-w2"
-        let again = try await store.withdraw(later)
+        let again = try await store.withdraw(later) { _, _ in [] }?.consent
         #expect(again?.withdrawnAt == t0.addingTimeInterval(10))
         #expect(again?.withdrawalReceiptID == "rcpt-w1")
         var stranger = consent("c-9")
         stranger.withdrawnAt = t0
-        #expect(try await store.withdraw(stranger) == nil)
+        #expect(try await store.withdraw(stranger) { _, _ in [] } == nil)
         let all = try await store.consents(subjectID: "s-1")
         #expect(all.map(\.id) == ["c-1", "c-2"])
         #expect(all[0].status(at: t0.addingTimeInterval(11)) == .withdrawn)

@@ -11,11 +11,6 @@ import Testing
 
 /// The alert outbox against a real HTTP listener that is down, then back.
 @Suite struct AlertWebhookTests {
-    final class Received: Sendable {
-        let requests = Mutex<[(timestamp: String, signature: String, body: [UInt8])]>([])
-        let running = Mutex(false)
-    }
-
     @Test func anAlertWaitsForADownWebhookAndArrivesSignedWhenItIsBack() async throws {
         let h = try await Harness()
         try await h.test { client in
@@ -35,31 +30,13 @@ import Testing
         #expect(await dispatcher.deliverDue() == (0, 0))
 
         // Back: a real listener on the same address.
-        let received = Received()
-        let router = Router()
-        router.post("alerts") { request, _ -> HTTPResponse.Status in
-            let body = try await request.body.collect(upTo: 1 << 16)
-            received.requests.withLock {
-                $0.append(
-                    (
-                        request.headers[.init("X-Discreet-Timestamp")!] ?? "",
-                        request.headers[.init("X-Discreet-Signature")!] ?? "", Array(body.readableBytesView)
-                    ))
-            }
-            return .noContent
-        }
-        let receiver = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-            onServerRunning: { _ in received.running.withLock { $0 = true } }, logger: Logger(label: "receiver"))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await receiver.run() }
-            for _ in 0..<100 where !received.running.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(20)) }
+        let receiver = WebhookReceiver(port: port, path: "alerts")
+        try await receiver.serving {
             h.advance(seconds: 11)
             #expect(await dispatcher.deliverDue() == (1, 0))
-            group.cancelAll()
         }
         #expect(try await h.store.undeliveredAlertCount() == 0)
-        let got = try #require(received.requests.withLock { $0 }.first)
+        let got = try #require(receiver.requests.withLock { $0 }.first)
         #expect(got.signature == "sha256=" + AlertDispatcher.signature(got.body, timestamp: got.timestamp, secret: secret))
         #expect(
             got.signature != "sha256="

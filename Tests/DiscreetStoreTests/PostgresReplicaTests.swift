@@ -82,7 +82,7 @@ struct PostgresReplicaTests {
             #expect(try await b.decisionState(providerID: "acme", subjectID: "s-1").consents.first?.withdrawnAt == nil)
             var withdrawal = StoreSuiteTests.consent("c-1")
             withdrawal.withdrawnAt = StoreSuiteTests.t0.addingTimeInterval(60)
-            _ = try await a.withdraw(withdrawal)
+            _ = try await a.withdraw(withdrawal) { _, _ in [] }
             #expect(try await b.decisionState(providerID: "acme", subjectID: "s-1").consents.first?.withdrawnAt != nil)
             _ = try await b.putProvider(.init(id: "acme", kind: "service-provider"))
             _ = try await a.setSuspended(providerID: "acme", true)

@@ -74,10 +74,12 @@ import Testing
             #expect(try await store.consent(subjectID: "s-2", idOrReceiptID: "r-1") == nil)
             var withdrawal = Self.consent("c-1")
             withdrawal.withdrawnAt = Self.t0.addingTimeInterval(60)
-            #expect(try await store.withdraw(withdrawal)?.withdrawnAt == withdrawal.withdrawnAt)
+            #expect(try await store.withdraw(withdrawal) { _, _ in [] }?.consent.withdrawnAt == withdrawal.withdrawnAt)
             var later = withdrawal
             later.withdrawnAt = Self.t0.addingTimeInterval(120)
-            #expect(try await store.withdraw(later)?.withdrawnAt == withdrawal.withdrawnAt, "a withdrawal is final")
+            #expect(
+                try await store.withdraw(later) { _, _ in [] }?.consent.withdrawnAt == withdrawal.withdrawnAt,
+                "a withdrawal is final")
             let state = try await store.decisionState(providerID: "acme", subjectID: "s-1")
             #expect(state.provider == nil)
             #expect(state.subject?.id == "s-1")

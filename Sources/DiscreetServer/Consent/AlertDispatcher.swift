@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Crypto
 import DiscreetJSON
 import DiscreetStore
@@ -82,26 +81,12 @@ public struct AlertDispatcher: Service {
 
     /// Nil when the webhook acknowledged the alert; otherwise why not.
     func post(_ body: [UInt8], at now: Date) async -> String? {
-        let timestamp = String(Int(now.timeIntervalSince1970))
-        var request = HTTPClientRequest(url: configuration.url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "X-Discreet-Timestamp", value: timestamp)
-        request.headers.add(
-            name: "X-Discreet-Signature",
-            value: "sha256=" + Self.signature(body, timestamp: timestamp, secret: configuration.secret))
-        request.body = .bytes(ByteBuffer(bytes: body))
-        do {
-            let response = try await HTTPClient.shared.execute(request, timeout: configuration.timeout)
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-            return (200..<300).contains(response.status.code) ? nil : "HTTP \(response.status.code)"
-        } catch {
-            return "\(type(of: error))"
-        }
+        await SignedPost.send(
+            body, to: configuration.url, secret: configuration.secret, at: now, timeout: configuration.timeout)
     }
 
     /// The hex HMAC-SHA-256 of `<timestamp>.<body>`: what a receiver recomputes to trust an alert.
     public static func signature(_ body: [UInt8], timestamp: String, secret: SymmetricKey) -> String {
-        ByteText.hex(HMAC<SHA256>.authenticationCode(for: Array(timestamp.utf8) + [UInt8(ascii: ".")] + body, using: secret))
+        SignedPost.signature(body, timestamp: timestamp, secret: secret)
     }
 }

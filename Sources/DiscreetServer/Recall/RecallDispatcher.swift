@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Crypto
 import DiscreetJSON
 import DiscreetPolicy
@@ -120,7 +119,11 @@ public struct RecallDispatcher: Service {
         {
             if (try? await services.record(.opened, of: late)) != nil { pass.openedLate = late.count }
         }
-        guard let due = try? await store.claimDueRecalls(now: now, lease: configuration.lease, limit: 32) else { return pass }
+        // A few at a time, posted one after another: all of them end (each within `timeout`)
+        // before their claim lapses, so no other replica posts them meanwhile.
+        let claimable = max(1, Int(configuration.lease / max(Self.seconds(configuration.timeout), 1)) - 1)
+        guard let due = try? await store.claimDueRecalls(now: now, lease: configuration.lease, limit: min(claimable, 8))
+        else { return pass }
         for recall in due {
             let webhook: RecallWebhook?
             do {
@@ -162,6 +165,8 @@ public struct RecallDispatcher: Service {
             ])
     }
 
+    static func seconds(_ t: TimeAmount) -> TimeInterval { Double(t.nanoseconds) / 1e9 }
+
     /// Nil when the webhook took the recall; otherwise why not (never a secret, never a value).
     func post(_ recall: Recall, to webhook: RecallWebhook, at now: Date) async -> String? {
         let secret: String
@@ -170,23 +175,8 @@ public struct RecallDispatcher: Service {
         } catch {
             return "the recall webhook's secret '\(webhook.secret)' cannot be had"
         }
-        let body = JSONWriter.encode(recall.json(showingSubject: false))
-        let timestamp = String(Int(now.timeIntervalSince1970))
-        var request = HTTPClientRequest(url: webhook.url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "X-Discreet-Timestamp", value: timestamp)
-        request.headers.add(
-            name: "X-Discreet-Signature",
-            value: "sha256="
-                + AlertDispatcher.signature(body, timestamp: timestamp, secret: SymmetricKey(data: Array(secret.utf8))))
-        request.body = .bytes(ByteBuffer(bytes: body))
-        do {
-            let response = try await HTTPClient.shared.execute(request, timeout: configuration.timeout)
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-            return (200..<300).contains(response.status.code) ? nil : "HTTP \(response.status.code)"
-        } catch {
-            return "\(type(of: error))"
-        }
+        return await SignedPost.send(
+            JSONWriter.encode(recall.json(showingSubject: false)), to: webhook.url,
+            secret: SymmetricKey(data: Array(secret.utf8)), at: now, timeout: configuration.timeout)
     }
 }

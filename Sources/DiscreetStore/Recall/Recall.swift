@@ -126,7 +126,9 @@ public typealias RecallPlanner = @Sendable (_ subjectEntries: [LedgerEntry], _ e
 
 /// Recalls, opened with the withdrawal that causes them and moved on by ledger entries.
 public protocol RecallStore: Sendable {
-    /// Withdraws like `ConsentStore.withdraw`; when this call is the one that withdraws it, and
+    /// Marks the consent withdrawn (its `withdrawnAt` and withdrawal receipt) unless it already
+    /// is, and returns it as stored with the recalls opened; when this call is the one that
+    /// withdraws it, and
     /// the consent's end has not opened recalls already (it expired first), the recalls `plan`
     /// returns are inserted and the end recorded, in the same transaction. Nil when there is no
     /// such consent for this subject.

@@ -38,11 +38,6 @@ import Testing
         ]
     }
 
-    final class Received: Sendable {
-        let requests = Mutex<[(timestamp: String, signature: String, body: [UInt8])]>([])
-        let running = Mutex(false)
-    }
-
     @Test func aRecallWaitsForADownWebhookAndArrivesSignedWhenItIsBack() async throws {
         let h = try await Self.harness()
         let port = TestPort.unused()
@@ -73,30 +68,12 @@ import Testing
         #expect(recall.attempts == 2)
 
         // Back: a real listener on the same address; the second backoff is 20 s.
-        let received = Received()
-        let router = Router()
-        router.post("recalls") { request, _ -> HTTPResponse.Status in
-            let body = try await request.body.collect(upTo: 1 << 16)
-            received.requests.withLock {
-                $0.append(
-                    (
-                        request.headers[.init("X-Discreet-Timestamp")!] ?? "",
-                        request.headers[.init("X-Discreet-Signature")!] ?? "", Array(body.readableBytesView)
-                    ))
-            }
-            return .noContent
-        }
-        let receiver = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-            onServerRunning: { _ in received.running.withLock { $0 = true } }, logger: Logger(label: "receiver"))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await receiver.run() }
-            for _ in 0..<100 where !received.running.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(20)) }
+        let receiver = WebhookReceiver(port: port, path: "recalls")
+        try await receiver.serving {
             h.advance(seconds: 11)
             #expect(await dispatcher.deliverDue() == .init())
             h.advance(seconds: 10)
             #expect(await dispatcher.deliverDue() == .init(delivered: 1))
-            group.cancelAll()
         }
         recall = try #require(try await h.store.recall(id: recallID))
         #expect(recall.status == .delivered)
@@ -105,7 +82,7 @@ import Testing
         let object = try JSONParser.parse(entry.entry)
         #expect(object["recall"]?["step"] == "delivered")
 
-        let got = try #require(received.requests.withLock { $0 }.first)
+        let got = try #require(receiver.requests.withLock { $0 }.first)
         let key = SymmetricKey(data: Array(Self.secretText.utf8))
         #expect(got.signature == "sha256=" + AlertDispatcher.signature(got.body, timestamp: got.timestamp, secret: key))
         let body = try JSONParser.parse(got.body)
@@ -119,7 +96,7 @@ import Testing
         // Delivered once: nothing more to send.
         h.advance(seconds: 600)
         #expect(await dispatcher.deliverDue() == .init())
-        #expect(received.requests.withLock { $0.count } == 1)
+        #expect(receiver.requests.withLock { $0.count } == 1)
     }
 
     @Test func withoutAWebhookARecallWaitsInTheManualQueue() async throws {
