@@ -49,9 +49,9 @@ public struct JSONObjectReader {
     public static let vocabulary: Set<String> = [
         "acknowledges_conflict", "agreements", "authority", "basis", "categories", "category", "comment", "consents", "digest",
         "document_digest", "evidence", "exception", "expires_at", "facts", "fields", "granted_at", "id", "justification",
-        "kind", "method", "notice_version", "provider", "purpose", "purposes", "recall_webhook", "record", "record_type",
-        "reference", "restrictions", "reviewer", "secret", "serves_competitors_of", "subject", "tags", "type", "url",
-        "valid_from", "valid_until", "verdict",
+        "kind", "method", "notice_version", "path", "provider", "purpose", "purposes", "recall_webhook", "record",
+        "record_type", "reference", "restrictions", "reviewer", "route", "secret", "serves_competitors_of", "subject", "tags",
+        "type", "url", "valid_from", "valid_until", "verdict",
     ]
 
     public func required(_ key: String) throws(JSONFieldError) -> JSONValue {

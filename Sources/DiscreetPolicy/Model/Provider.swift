@@ -26,15 +26,19 @@ public struct Provider: Sendable, Equatable {
     }
 }
 
-/// A provider's endpoint for recalls: each is POSTed there signed with HMAC-SHA-256 under the
-/// secret `secret` names (the same named credentials as gateway routes), never held in the document.
-public struct RecallWebhook: Sendable, Equatable {
-    public var url: String
-    public var secret: String
+/// Where a provider's recalls are POSTed: its own endpoint, signed with HMAC-SHA-256 under the
+/// secret `secret` names (the same named credentials as gateway routes, never held in the
+/// document); or one of its egress gateway routes, at `path` under the route's upstream, with the
+/// credential the route holds.
+public enum RecallWebhook: Sendable, Equatable {
+    case url(String, secret: String)
+    case route(String, path: String)
 
-    public init(url: String, secret: String) {
-        self.url = url
-        self.secret = secret
+    /// `/` then printable ASCII without `#`, at most 1,024 bytes: openapi.yaml's pattern.
+    public static func isRoutePath(_ text: String) -> Bool {
+        let b = Array(text.utf8)
+        return (1...1024).contains(b.count) && b[0] == UInt8(ascii: "/")
+            && b.allSatisfy { (0x21...0x7E).contains($0) && $0 != UInt8(ascii: "#") }
     }
 
     /// Lowercase letters, digits, `-` and `_`, at most 64: a name, never a secret.

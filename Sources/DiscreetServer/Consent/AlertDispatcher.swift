@@ -81,8 +81,7 @@ public struct AlertDispatcher: Service {
 
     /// Nil when the webhook acknowledged the alert; otherwise why not.
     func post(_ body: [UInt8], at now: Date) async -> String? {
-        await SignedPost.send(
-            body, to: configuration.url, secret: configuration.secret, at: now, timeout: configuration.timeout)
+        await SignedPost.send(body, to: configuration.url, secret: configuration.secret, at: now, timeout: configuration.timeout)
     }
 
     /// The hex HMAC-SHA-256 of `<timestamp>.<body>`: what a receiver recomputes to trust an alert.

@@ -37,6 +37,13 @@ struct ProviderController {
                         "purpose", field: "/agreements/\(i)/purposes", known: Array(bundle.purposes.keys))
                 }
             }
+            // Recalls through a gateway route: one of this provider's own egress routes.
+            if case .route(let route, _)? = provider.recallWebhook {
+                let own = bundle.gateway.values.filter { $0.provider == id && $0.direction == .egress }.map(\.id)
+                guard own.contains(route) else {
+                    throw Problem.unknownName("gateway route", field: "/recall_webhook/route", known: own)
+                }
+            }
         }
         let (stored, created) = try await services.storeCall {
             try await services.store.replaceProviderKeepingSuspension(provider, at: services.clock())

@@ -208,18 +208,10 @@ struct GatewayController {
 
     /// The header that carries the route's credential, or nil for a route without one.
     func credential(_ route: GatewayRoute) throws -> (String, String)? {
-        guard let name = route.auth.secret else { return nil }
-        let secret: String
         do {
-            secret = try services.upstreamSecrets.secret(name)
+            return try services.upstreamSecrets.header(for: route.auth)
         } catch {
             throw Problem.upstreamCredentialUnavailable(error)
-        }
-        switch route.auth {
-        case .none: return nil
-        case .bearer: return ("Authorization", "Bearer " + secret)
-        case .basic: return ("Authorization", "Basic " + Data(secret.utf8).base64EncodedString())
-        case .header(let header, _): return (header, secret)
         }
     }
 

@@ -51,6 +51,18 @@ public final class UpstreamSecrets: Sendable {
         return value
     }
 
+    /// The header that carries a route's credential, or nil for a route without one.
+    public func header(for auth: GatewayRoute.UpstreamAuth) throws(Failure) -> (name: String, value: String)? {
+        guard let name = auth.secret else { return nil }
+        let secret = try secret(name)
+        switch auth {
+        case .none: return nil
+        case .bearer: return ("Authorization", "Bearer " + secret)
+        case .basic: return ("Authorization", "Basic " + Data(secret.utf8).base64EncodedString())
+        case .header(let header, _): return (header, secret)
+        }
+    }
+
     /// A problem for each route whose credential cannot be had now: a bundle is refused with them
     /// (at start and on upload), rather than answering 503 once traffic arrives.
     public func issues(for bundle: PolicyBundle) -> [BundleIssue] {

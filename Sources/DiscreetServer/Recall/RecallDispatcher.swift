@@ -169,14 +169,28 @@ public struct RecallDispatcher: Service {
 
     /// Nil when the webhook took the recall; otherwise why not (never a secret, never a value).
     func post(_ recall: Recall, to webhook: RecallWebhook, at now: Date) async -> String? {
-        let secret: String
-        do {
-            secret = try services.upstreamSecrets.secret(webhook.secret)
-        } catch {
-            return "the recall webhook's secret '\(webhook.secret)' cannot be had"
+        let body = JSONWriter.encode(recall.json(showingSubject: false))
+        switch webhook {
+        case .url(let url, let name):
+            guard let secret = try? services.upstreamSecrets.secret(name) else {
+                return "the recall webhook's secret '\(name)' cannot be had"
+            }
+            return await SignedPost.send(
+                body, to: url, secret: SymmetricKey(data: Array(secret.utf8)), at: now, timeout: configuration.timeout)
+        case .route(let id, let path):
+            // The route as the bundle in force has it now: its upstream, its credential.
+            guard let route = services.policy.active?.engine.bundle.gateway[id], route.provider == recall.providerID,
+                route.direction == .egress
+            else { return "the gateway route '\(id)' is not one of this provider's egress routes in the bundle in force" }
+            let header: (name: String, value: String)?
+            do {
+                header = try services.upstreamSecrets.header(for: route.auth)
+            } catch {
+                return "the gateway route '\(id)' has no credential to present"
+            }
+            return await SignedPost.send(
+                body, to: route.upstream + path, secret: nil, headers: header.map { [$0] } ?? [], at: now,
+                timeout: configuration.timeout)
         }
-        return await SignedPost.send(
-            JSONWriter.encode(recall.json(showingSubject: false)), to: webhook.url,
-            secret: SymmetricKey(data: Array(secret.utf8)), at: now, timeout: configuration.timeout)
     }
 }

@@ -18,19 +18,35 @@ extension Provider {
         }
         var webhook: RecallWebhook?
         if let w = try r.optionalObject("recall_webhook") {
-            try w.rejectUnknown(["url", "secret"])
-            let url = try w.string("url")
-            guard RecallWebhook.isWebhookURL(url) else {
-                throw JSONFieldError(
-                    path: w.member("url"), message: "expected an http or https URL with a host, no fragment or credentials")
+            try w.rejectUnknown(["url", "secret", "route", "path"])
+            if w.object["route"] != nil {
+                let route = try w.string("route")
+                let path = try w.string("path")
+                guard RecallWebhook.isRoutePath(path) else {
+                    throw JSONFieldError(
+                        path: w.member("path"), message: "expected a path from '/': printable characters without '#'")
+                }
+                for other in ["url", "secret"] where w.object[other] != nil {
+                    throw JSONFieldError(path: w.member(other), message: "give either url and secret, or route and path")
+                }
+                webhook = .route(route, path: path)
+            } else {
+                let url = try w.string("url")
+                guard RecallWebhook.isWebhookURL(url) else {
+                    throw JSONFieldError(
+                        path: w.member("url"), message: "expected an http or https URL with a host, no fragment or credentials")
+                }
+                let secret = try w.string("secret")
+                guard RecallWebhook.isSecretName(secret) else {
+                    throw JSONFieldError(
+                        path: w.member("secret"),
+                        message: "a secret's name: at most 64 lowercase letters, digits, '-' and '_' (never the secret)")
+                }
+                if w.object["path"] != nil {
+                    throw JSONFieldError(path: w.member("path"), message: "give either url and secret, or route and path")
+                }
+                webhook = .url(url, secret: secret)
             }
-            let secret = try w.string("secret")
-            guard RecallWebhook.isSecretName(secret) else {
-                throw JSONFieldError(
-                    path: w.member("secret"),
-                    message: "a secret's name: at most 64 lowercase letters, digits, '-' and '_' (never the secret)")
-            }
-            webhook = RecallWebhook(url: url, secret: secret)
         }
         self.init(
             id: id, kind: try r.string("kind"), agreements: agreements,
@@ -49,7 +65,12 @@ extension Provider {
 }
 
 extension RecallWebhook {
-    public var json: JSONValue { .object(JSONObject([("url", .string(url)), ("secret", .string(secret))])) }
+    public var json: JSONValue {
+        switch self {
+        case .url(let url, let secret): .object(JSONObject([("url", .string(url)), ("secret", .string(secret))]))
+        case .route(let route, let path): .object(JSONObject([("route", .string(route)), ("path", .string(path))]))
+        }
+    }
 }
 
 extension Agreement {

@@ -159,6 +159,10 @@ import Testing
             json: ["kind": "service-provider", "recall_webhook": ["url": "ftp://lab.example", "secret": "lab-recalls"]],
             expect: 422),
         Call(
+            // The demo has no gateway route: a recall webhook through one names an unknown route.
+            method: .put, uri: "/v1/providers/lab", template: "/v1/providers/{id}", role: "admin",
+            json: ["kind": "service-provider", "recall_webhook": ["route": "lab-api", "path": "/recalls"]], expect: 422),
+        Call(
             method: .put, uri: "/v1/providers/lab", template: "/v1/providers/{id}", role: "admin", json: ["kind": 1], expect: 422),
         Call(method: .put, uri: "/v1/providers/lab", template: "/v1/providers/{id}", role: "admin", raw: "{", expect: 400),
         Call(method: .get, uri: "/v1/providers/lab", template: "/v1/providers/{id}", role: "admin", expect: 200),

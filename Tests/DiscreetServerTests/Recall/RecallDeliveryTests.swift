@@ -4,6 +4,7 @@ import DiscreetPolicy
 import DiscreetStore
 import DiscreetTestSupport
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -152,5 +153,52 @@ import Testing
         let entry = try JSONParser.parse(try #require(try await h.store.entry(index: index)).entry)
         #expect(entry["recall"]?["step"] == "opened")
         #expect(await dispatcher.deliverDue().openedLate == 0)
+    }
+}
+
+/// A recall through the provider's gateway route: POSTed under the route's upstream with the
+/// credential the route holds; a route that is not the provider's own egress route is refused.
+@Suite struct RecallThroughRouteTests {
+    @Test func aRecallGoesThroughTheProvidersRouteWithItsCredential() async throws {
+        let fixture = try await GatewayFixture()
+        let h = fixture.harness
+        try await fixture.prepared {
+            let recallID = Mutex("")
+            try await h.test { client in
+                var facturo = RecallDeliveryTests.facturo(port: 1).objectValue!
+                // Not its own route, a pull route, no such route: each refused, naming the field.
+                for route in ["collect", "fetch-batch", "nowhere"] {
+                    facturo["recall_webhook"] = ["route": .string(route), "path": "/recalls"]
+                    let refused = try await client.call(.put, "/v1/providers/facturo", as: "admin", h, json: .object(facturo))
+                    #expect(refused.status == .unprocessableContent, "\(route)")
+                    #expect(refused.body["type"] == "urn:discreet:problem:unknown-gateway-route")
+                    #expect(refused.body["field"] == "/recall_webhook/route")
+                }
+                facturo["recall_webhook"] = ["route": "bill", "path": "/recalls", "secret": "x"]
+                let mixed = try await client.call(.put, "/v1/providers/facturo", as: "admin", h, json: .object(facturo))
+                #expect(mixed.status == .unprocessableContent)
+                #expect(mixed.body["field"] == "/recall_webhook/secret")
+                facturo["recall_webhook"] = ["route": "bill", "path": "/recalls"]
+                let put = try await client.call(.put, "/v1/providers/facturo", as: "admin", h, json: .object(facturo))
+                #expect(put.status == .ok)
+                #expect(put.body["recall_webhook"] == ["route": "bill", "path": "/recalls"])
+                let made = try await RecallTests.disclose(client, h)
+                let w = try await client.call(
+                    .post, "/v1/subjects/p-9/consents/\(made.consent)/withdraw", as: "consent-manager", h)
+                let id = try #require(w.body["recalls"]?[0]?["id"]?.stringValue)
+                recallID.withLock { $0 = id }
+            }
+            let dispatcher = RecallDispatcher(services: h.services, logger: Logger(label: "test"))
+            #expect(await dispatcher.deliverDue() == .init(delivered: 1))
+            let id = recallID.withLock { $0 }
+            #expect(try await h.store.recall(id: id)?.status == .delivered)
+            let got = try #require(fixture.facturo.requests.last)
+            #expect(got.method == "POST")
+            #expect(got.path == "/recalls")
+            #expect(got.headers[HTTPField.Name("X-Api-Key")!] == GatewayFixture.facturoKey)
+            #expect(got.headers[HTTPField.Name("X-Discreet-Signature")!] == nil)
+            #expect(got.json?["id"] == .string(id))
+            #expect(!got.text.contains("p-9"))
+        }
     }
 }

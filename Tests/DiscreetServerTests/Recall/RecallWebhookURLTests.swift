@@ -6,10 +6,30 @@ import Testing
 /// The server's check of a recall webhook's URL is exactly openapi.yaml's pattern: a generated
 /// client that follows the spec is never refused, and nothing the spec refuses is stored.
 @Suite struct RecallWebhookURLTests {
-    static func specPattern() throws -> String {
+    static func specPattern(_ schema: String = "RecallWebhookURL", _ member: String = "url") throws -> String {
         let spec = try OpenAPISpec.load()
-        let schema = spec.resolve(["$ref": "#/components/schemas/RecallWebhook"])
-        return try #require(schema["properties"]?["url"]?["pattern"]?.stringValue)
+        let schema = spec.resolve(["$ref": .string("#/components/schemas/\(schema)")])
+        return try #require(schema["properties"]?[member]?["pattern"]?.stringValue)
+    }
+
+    @Test func theRoutePathCheckAgreesWithTheSpecsPattern() throws {
+        let pattern = try Regex(try Self.specPattern("RecallWebhookRoute", "path"))
+        var cases = [
+            "/", "/recalls", "/a?b=c", "", "recalls", "/a#b", "/a b", "/é", "/\u{7F}", "//",
+            "/" + String(repeating: "a", count: 1023),
+            "/" + String(repeating: "a", count: 1024),
+        ]
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("a/?#% é~!\"\t")
+        for _ in 0..<5_000 {
+            var s = ""
+            for _ in 0..<Int.random(in: 0...8, using: &rng) { s.append(alphabet.randomElement(using: &rng)!) }
+            cases.append(s)
+        }
+        for s in cases {
+            let spec = s.utf8.count <= 1024 && (try? pattern.wholeMatch(in: s)) != nil
+            #expect(RecallWebhook.isRoutePath(s) == spec, "\(s.prefix(40))")
+        }
     }
 
     @Test func theCheckAgreesWithTheSpecsPatternOnEdgesAndRandomStrings() throws {
