@@ -14,12 +14,16 @@ extension SQLiteStore {
     }
 
     public func entries(subjectID: String) async throws -> [LedgerEntry] {
-        try await pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT ledger_index, entry, leaf_hash FROM disclosures WHERE subject_id = ? ORDER BY ledger_index",
-                arguments: [subjectID]
-            ).map(Self.entry)
-        }
+        try await pool.read { db in try Self.subjectEntries(subjectID, db) }
+    }
+
+    /// The subject's entries in index order, in a read or in a write's transaction (a recall's
+    /// opening reads them there).
+    static func subjectEntries(_ subjectID: String, _ db: Database) throws -> [LedgerEntry] {
+        try Row.fetchAll(
+            db, sql: "SELECT ledger_index, entry, leaf_hash FROM disclosures WHERE subject_id = ? ORDER BY ledger_index",
+            arguments: [subjectID]
+        ).map(entry)
     }
 
     public func entries(subjectID: String, after: Int64?, limit: Int) async throws -> [LedgerEntry] {

@@ -106,13 +106,6 @@ extension SQLiteStore {
         return recalls
     }
 
-    static func subjectEntries(_ subjectID: String, _ db: Database) throws -> [LedgerEntry] {
-        try Row.fetchAll(
-            db, sql: "SELECT ledger_index, entry, leaf_hash FROM disclosures WHERE subject_id = ? ORDER BY ledger_index",
-            arguments: [subjectID]
-        ).map(entry)
-    }
-
     static func subjectRecalls(_ subjectID: String, _ db: Database) throws -> [Recall] {
         try Row.fetchAll(db, sql: "SELECT * FROM recalls WHERE subject_id = ? ORDER BY id", arguments: [subjectID]).map(recall)
     }

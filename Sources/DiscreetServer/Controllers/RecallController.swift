@@ -36,18 +36,15 @@ struct RecallController {
         }
         let page = try PageRequest(request)
         let own = Self.ownProvider(principal)
-        var found = try await services.storeCall {
+        // One more than the page, read after the cursor: `page` cuts it and says whether there is a next.
+        let found = try await services.storeCall {
             try await services.store.recalls(status: status, providerID: own, after: page.after, limit: page.limit + 1)
         }
-        var next: String?
-        if found.count > page.limit {
-            found.removeLast(found.count - page.limit)
-            next = found.last.map { PageRequest.encode($0.id) }
-        }
+        let (shown, next) = page.page(found, key: \.id)
         return .json(
             .object(
                 JSONObject([
-                    ("recalls", .array(found.map { Self.json($0, own: own) })),
+                    ("recalls", .array(shown.map { Self.json($0, own: own) })),
                     ("next", next.map(JSONValue.string) ?? .null),
                 ])))
     }

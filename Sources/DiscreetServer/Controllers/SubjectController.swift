@@ -94,8 +94,7 @@ struct SubjectController {
             try await services.store.consent(subjectID: subjectID, idOrReceiptID: consentID)
         }
         guard found.withdrawnAt == nil else {
-            let recalls = try await services.storeCall { try await services.store.recalls(subjectID: subjectID) }
-            return Self.withdrawal(found, recalls: recalls.filter { $0.consentID == found.id }, at: now)
+            return Self.withdrawal(found, recalls: try await recalls(of: found), at: now)
         }
         let withdrawn = try await services.receipts.withdrawing(found, at: now)
         let (stored, opened) = try await services.found(what) {
@@ -105,18 +104,15 @@ struct SubjectController {
                     makeID: { RecordID.make("rcl-", at: now) })
             }
         }
-        var recalls = opened
-        do {
-            recalls = try await services.record(.opened, of: opened)
-        } catch {
-            services.metrics.recordLedgerFailure()
-        }
-        if opened.isEmpty {
-            // Its expiry may have opened them already.
-            recalls = try await services.storeCall { try await services.store.recalls(subjectID: subjectID) }
-                .filter { $0.consentID == stored.id }
-        }
+        // None opened: its expiry may have opened them already.
+        let recalls = opened.isEmpty ? try await recalls(of: stored) : await services.recordOpening(opened)
         return Self.withdrawal(stored, recalls: recalls, at: now)
+    }
+
+    /// The recalls a consent's end opened, whether by its withdrawal or its expiry.
+    func recalls(of consent: Consent) async throws -> [Recall] {
+        try await services.storeCall { try await services.store.recalls(subjectID: consent.subject) }
+            .filter { $0.consentID == consent.id }
     }
 
     /// The subject's data must be erased (GDPR art. 17): every provider that received anything
@@ -134,12 +130,7 @@ struct SubjectController {
                     erasing: subjectID, entries: entries, earlier: earlier, at: now, makeID: { RecordID.make("rcl-", at: now) })
             }
         }
-        var recalls = opened
-        do {
-            recalls = try await services.record(.opened, of: opened)
-        } catch {
-            services.metrics.recordLedgerFailure()
-        }
+        let recalls = await services.recordOpening(opened)
         return .json(.object(JSONObject([("subject", .string(subjectID)), ("recalls", Self.summaries(recalls))])))
     }
 

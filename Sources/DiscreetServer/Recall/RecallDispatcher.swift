@@ -102,7 +102,7 @@ public struct RecallDispatcher: Service {
             }
             guard let recalls, !recalls.isEmpty else { continue }
             opened += recalls.count
-            if (try? await services.record(.opened, of: recalls)) == nil { services.metrics.recordLedgerFailure() }
+            _ = await services.recordOpening(recalls)
             logger.info("consent expired: recalls opened", metadata: ["recalls": "\(recalls.count)"])
         }
         return opened

@@ -25,4 +25,16 @@ extension DiscreetServices {
             return r
         }
     }
+
+    /// Records the opening of recalls just opened. Should the append fail, the failure is counted
+    /// and the recalls are returned as they are: the dispatcher appends their opened entries later
+    /// (`recallsWithoutOpenedEntry`), so the withdrawal, expiry or erasure that opened them stands.
+    func recordOpening(_ recalls: [Recall]) async -> [Recall] {
+        do {
+            return try await record(.opened, of: recalls)
+        } catch {
+            metrics.recordLedgerFailure()
+            return recalls
+        }
+    }
 }
