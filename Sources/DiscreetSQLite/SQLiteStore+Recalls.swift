@@ -181,16 +181,12 @@ extension SQLiteStore {
         try await pool.read { db in try Self.subjectRecalls(subjectID, db) }
     }
 
+    /// The dispatcher asks twice a second, nearly always for nothing: a read answers that without
+    /// taking the writer's turn from the ledger; the write runs only when something is due.
     public func claimDueRecalls(now: Date, lease: TimeInterval, limit: Int) async throws -> [Recall] {
-        try await pool.write { db in
-            let due = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM recalls WHERE status = 'open' AND next_attempt_at <= ? AND opened_index IS NOT NULL
-                    ORDER BY next_attempt_at LIMIT ?
-                    """,
-                arguments: [now.timeIntervalSince1970, limit]
-            ).map(Self.recall)
+        guard try await pool.read({ db in try !Self.dueRecalls(now: now, limit: 1, db).isEmpty }) else { return [] }
+        return try await pool.write { db in
+            let due = try Self.dueRecalls(now: now, limit: limit, db)
             for r in due {
                 try db.execute(
                     sql: "UPDATE recalls SET next_attempt_at = ? WHERE id = ?",
@@ -198,6 +194,17 @@ extension SQLiteStore {
             }
             return due
         }
+    }
+
+    static func dueRecalls(now: Date, limit: Int, _ db: Database) throws -> [Recall] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM recalls WHERE status = 'open' AND next_attempt_at <= ? AND opened_index IS NOT NULL
+                ORDER BY next_attempt_at LIMIT ?
+                """,
+            arguments: [now.timeIntervalSince1970, limit]
+        ).map(recall)
     }
 
     public func recallsWithoutOpenedEntry(openedBefore before: Date, limit: Int) async throws -> [Recall] {
