@@ -27,8 +27,11 @@ import Testing
         var err: String
     }
 
-    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Run {
-        try runProgram(binary, arguments, environment: environment)
+    /// The CLI run to its end, waited for off Swift's cooperative pool (`offPool`): a process
+    /// blocking one of a two-core machine's two pool threads for a second starves every other
+    /// test's timers and store deadlines.
+    static func run(_ arguments: [String], environment: [String: String]? = nil) async throws -> Run {
+        try await offPool { try runProgram(binary, arguments, environment: environment) }
     }
 
     static func runProgram(_ program: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Run {
@@ -45,12 +48,6 @@ import Testing
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
-    }
-
-    /// `run`, waited for off Swift's cooperative pool: a process blocking one of a two-core
-    /// machine's two pool threads for seconds starves every other test's timers.
-    static func runOffPool(_ arguments: [String]) async throws -> Run {
-        try await offPool { try run(arguments) }
     }
 
     /// Runs blocking work on a Dispatch thread, not on the cooperative pool.
@@ -73,22 +70,22 @@ import Testing
 
     static func temporary() -> String { NSTemporaryDirectory() + "discreet-cli-" + UUID().uuidString }
 
-    @Test func policyTestPassesTheDemoBundle() throws {
+    @Test func policyTestPassesTheDemoBundle() async throws {
         let file = Self.temporary() + ".yaml"
-        let demo = try Self.run(["policy", "demo"])
+        let demo = try await Self.run(["policy", "demo"])
         try demo.out.write(toFile: file, atomically: true, encoding: .utf8)
-        let r = try Self.run(["policy", "test", file])
+        let r = try await Self.run(["policy", "test", file])
         #expect(r.status == 0)
         #expect(r.out.contains("PASS a debt collector never sees a diagnosis"))
         #expect(r.out.hasSuffix("11 passed, 0 failed\n"))
     }
 
-    @Test func policyTestNamesTheFieldOutcomeAndReasonOfAFailure() throws {
+    @Test func policyTestNamesTheFieldOutcomeAndReasonOfAFailure() async throws {
         let file = Self.temporary() + ".yaml"
-        let demo = try Self.run(["policy", "demo"]).out.replacingOccurrences(
+        let demo = try await Self.run(["policy", "demo"]).out.replacingOccurrences(
             of: "expect: { name: restricted }", with: "expect: { name: released }")
         try demo.write(toFile: file, atomically: true, encoding: .utf8)
-        let r = try Self.run(["policy", "test", file])
+        let r = try await Self.run(["policy", "test", file])
         #expect(r.status == 1)
         #expect(
             r.out.contains(
@@ -97,18 +94,18 @@ import Testing
         #expect(r.out.hasSuffix("10 passed, 1 failed\n"))
     }
 
-    @Test func policyTestOfAnInvalidBundleExitsTwoWithPathsAndLines() throws {
+    @Test func policyTestOfAnInvalidBundleExitsTwoWithPathsAndLines() async throws {
         let file = Self.temporary() + ".yaml"
         try "version: 1\nregimes: {}\ncategories:\n  a.b: nowhere\nrecords: {}\npurposes: {}\n".write(
             toFile: file, atomically: true, encoding: .utf8)
-        let r = try Self.run(["policy", "test", file])
+        let r = try await Self.run(["policy", "test", file])
         #expect(r.status == 2)
         #expect(r.out.contains("/categories/a.b (line 4): unknown regime 'nowhere'"))
     }
 
-    @Test func keysCreateStoresADigestAndPrintsTheKeyOnce() throws {
+    @Test func keysCreateStoresADigestAndPrintsTheKeyOnce() async throws {
         let dir = Self.temporary()
-        let r = try Self.run([
+        let r = try await Self.run([
             "keys", "create", "--init", "--role", "discloser", "--role", "auditor", "--label", "billing app", "--data-dir", dir,
         ])
         #expect(r.status == 0)
@@ -117,29 +114,29 @@ import Testing
         #expect(key.count == 60)
         let db = try Data(contentsOf: URL(fileURLWithPath: dir + "/discreet.sqlite"))
         #expect(db.range(of: Data(key.utf8)) == nil)
-        let bad = try Self.run(["keys", "create", "--role", "superuser", "--data-dir", dir])
+        let bad = try await Self.run(["keys", "create", "--role", "superuser", "--data-dir", dir])
         #expect(bad.status != 0)
         #expect(bad.err.contains("unknown role 'superuser'"))
     }
 
     /// Commands in the wrong place create nothing: `keys create` refuses a directory with no store
     /// unless told `--init`; `verify` and `keys show` never write.
-    @Test func commandsInTheWrongDirectoryCreateNothing() throws {
+    @Test func commandsInTheWrongDirectoryCreateNothing() async throws {
         let dir = Self.temporary()
-        let create = try Self.run(["keys", "create", "--role", "admin", "--data-dir", dir])
+        let create = try await Self.run(["keys", "create", "--role", "admin", "--data-dir", dir])
         #expect(create.status != 0)
         #expect(create.err.contains("no store in \(dir)"), "\(create.err)")
         #expect(create.out.isEmpty)
-        let verify = try Self.run(["verify", "--data-dir", dir])
+        let verify = try await Self.run(["verify", "--data-dir", dir])
         #expect(verify.status != 0)
         #expect(verify.err.contains("no ledger in \(dir)"), "\(verify.err)")
-        let show = try Self.run(["keys", "show", "--data-dir", dir])
+        let show = try await Self.run(["keys", "show", "--data-dir", dir])
         #expect(show.status != 0)
         #expect(show.err.contains("no key at \(dir)/secrets/ledger.key"), "\(show.err)")
         #expect(!FileManager.default.fileExists(atPath: dir))
         // Errors say which thing, without the usage text meant for a command line that does not parse.
         for r in [create, verify, show] { #expect(!r.err.contains("Usage:"), "\(r.err)") }
-        let missing = try Self.run(["policy", "test", dir + ".yaml"])
+        let missing = try await Self.run(["policy", "test", dir + ".yaml"])
         #expect(missing.status == 2)
         #expect(missing.err == "Error: no such file, or not readable: \(dir).yaml\n")
     }
@@ -150,7 +147,7 @@ import Testing
     @Test func servePrintsABootstrapKeyAndABusyPortIsNamedBeforeAnythingIsWritten() async throws {
         let dir = Self.temporary()
         let policy = Self.temporary() + ".yaml"
-        try Self.run(["policy", "demo"]).out.write(toFile: policy, atomically: true, encoding: .utf8)
+        try await Self.run(["policy", "demo"]).out.write(toFile: policy, atomically: true, encoding: .utf8)
         let port = TestPort.unused()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
@@ -160,7 +157,7 @@ import Testing
         p.standardError = Pipe()
         try p.run()
         defer { if p.isRunning { p.terminate() } }
-        let printed = Self.read(out, until: "Keys for apps and people")
+        let printed = try await Self.offPool { Self.read(out, until: "Keys for apps and people") }
         #expect(printed.contains("one-time admin key (roles admin)"), "\(printed)")
         #expect(printed.contains("discreet keys create --data-dir \(dir) --role ROLE"))
         let key = try #require(printed.split(separator: "\n").first { $0.contains("export DISCREET_KEY=") })
@@ -182,7 +179,9 @@ import Testing
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_keys")
         }
         let other = Self.temporary()
-        let second = try Self.run(["serve", "--policy", policy, "--data-dir", other, "--port", String(port), "--no-metrics"])
+        let second = try await Self.run([
+            "serve", "--policy", policy, "--data-dir", other, "--port", String(port), "--no-metrics",
+        ])
         #expect(second.status != 0)
         #expect(second.err.contains("cannot listen on 127.0.0.1:\(port): it is already in use; choose another with --port"))
         #expect(!second.out.contains("DISCREET_KEY"))
@@ -192,10 +191,10 @@ import Testing
 
     /// A configuration file is checked as serve reads it: known keys, values of the right kind,
     /// each problem named with where it came from.
-    @Test func configCheckNamesUnknownKeysAndWrongKinds() throws {
+    @Test func configCheckNamesUnknownKeysAndWrongKinds() async throws {
         let good = Self.temporary() + ".yaml"
         try "port: 18123\nno-metrics: true\nlog-format: json\n".write(toFile: good, atomically: true, encoding: .utf8)
-        let ok = try Self.run(["config", "check", good])
+        let ok = try await Self.run(["config", "check", good])
         #expect(ok.status == 0)
         #expect(ok.out.contains("OK: \(good) sets 3 setting(s)"))
         #expect(ok.out.contains("  port: 18123\n"))
@@ -208,11 +207,11 @@ import Testing
         ] {
             let file = Self.temporary() + ".yaml"
             try text.write(toFile: file, atomically: true, encoding: .utf8)
-            let r = try Self.run(["config", "check", file])
+            let r = try await Self.run(["config", "check", file])
             #expect(r.status == 2, "\(text)")
             #expect(r.out.contains(message), "\(r.out)")
         }
-        #expect(try Self.run(["config", "check", "/nonexistent.yaml"]).out == "no such file: /nonexistent.yaml\n")
+        #expect(try await Self.run(["config", "check", "/nonexistent.yaml"]).out == "no such file: /nonexistent.yaml\n")
     }
 
     /// Flags over DISCREET_* variables over the file: the port the service listens on shows which won.
@@ -269,7 +268,7 @@ import Testing
         p.standardError = err
         try p.run()
         defer { if p.isRunning { p.terminate() } }
-        let printed = Self.read(out, until: "-d '{")
+        let printed = try await Self.offPool { Self.read(out, until: "-d '{") }
         let keyLine = try #require(printed.split(separator: "\n").first { $0.contains("export DISCREET_KEY=") })
         let key = String(keyLine.split(separator: "=").last!)
         let body = try #require(printed.components(separatedBy: "-d '").last?.components(separatedBy: "'").first)
@@ -303,13 +302,13 @@ import Testing
         }
         #expect(lines.contains { $0.contains(#""route":"/v1/disclosures""#) && $0.contains(#""status":"200""#) })
         #expect(!log.contains("Ana Souza"))
-        let again = try Self.run(["keys", "create", "--role", "auditor", "--data-dir", dir])
+        let again = try await Self.run(["keys", "create", "--role", "auditor", "--data-dir", dir])
         #expect(again.status == 0)
 
         // The ledger it wrote verifies, with the key it publishes.
-        let shown = try Self.run(["keys", "show", "--data-dir", dir])
+        let shown = try await Self.run(["keys", "show", "--data-dir", dir])
         #expect(shown.out.hasPrefix("discreet.local/ledger+"))
-        let ok = try Self.run([
+        let ok = try await Self.run([
             "verify", "--data-dir", dir, "--verifier-key", shown.out.trimmingCharacters(in: .whitespacesAndNewlines),
         ])
         #expect(ok.status == 0, "\(ok.out)")
@@ -321,14 +320,14 @@ import Testing
             try db.execute(sql: "DROP TRIGGER disclosures_append_only_update")
             try db.execute(sql: "UPDATE disclosures SET entry = CAST('{}' AS BLOB) WHERE ledger_index = 0")
         }
-        let bad = try Self.run(["verify", "--data-dir", dir])
+        let bad = try await Self.run(["verify", "--data-dir", dir])
         #expect(bad.status == 1)
         #expect(bad.out.contains("FAILED: entry 0 was edited"))
     }
 
-    @Test func aCorruptedStoreIsNeverServedFrom() throws {
+    @Test func aCorruptedStoreIsNeverServedFrom() async throws {
         let dir = Self.temporary()
-        #expect(try Self.run(["keys", "create", "--init", "--role", "admin", "--data-dir", dir]).status == 0)
+        #expect(try await Self.run(["keys", "create", "--init", "--role", "admin", "--data-dir", dir]).status == 0)
         // Overwrite one page in the middle of the database file with garbage.
         let path = dir + "/discreet.sqlite"
         let handle = try #require(FileHandle(forUpdatingAtPath: path))
@@ -337,17 +336,17 @@ import Testing
         try handle.seek(toOffset: 2 * 4096)
         try handle.write(contentsOf: Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }))
         try handle.close()
-        let r = try Self.run(["serve", "--demo", "--data-dir", dir, "--port", "18999", "--no-metrics"])
+        let r = try await Self.run(["serve", "--demo", "--data-dir", dir, "--port", "18999", "--no-metrics"])
         #expect(r.status != 0)
         #expect(r.err.contains("is damaged"), "\(r.err)")
         #expect(r.err.contains("Restore the data directory from a backup"))
     }
 
-    @Test func serveRefusesAGatewayRouteWhoseCredentialIsMissingAndHalfATLSPair() throws {
+    @Test func serveRefusesAGatewayRouteWhoseCredentialIsMissingAndHalfATLSPair() async throws {
         let dir = Self.temporary()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let demo = try Self.run(["policy", "demo"]).out
+        let demo = try await Self.run(["policy", "demo"]).out
         let policy = dir + "/policy.yaml"
         try
             (demo + """
@@ -364,7 +363,7 @@ import Testing
                       upstream: { url: "http://127.0.0.1:9", auth: { bearer: recouvra-token } }
 
                 """).write(toFile: policy, atomically: true, encoding: .utf8)
-        let missing = try Self.run([
+        let missing = try await Self.run([
             "serve", "--demo", "--policy", policy, "--data-dir", dir + "/data", "--port", "18998", "--no-metrics",
         ])
         #expect(missing.status != 0)
@@ -377,14 +376,14 @@ import Testing
         try FileManager.default.createDirectory(atPath: secrets, withIntermediateDirectories: true)
         try "token-value".write(toFile: secrets + "/recouvra-token", atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: secrets + "/recouvra-token")
-        let open = try Self.run([
+        let open = try await Self.run([
             "serve", "--demo", "--policy", policy, "--data-dir", dir + "/data", "--port", "18998", "--no-metrics",
         ])
         #expect(open.status != 0)
         #expect(open.err.contains("chmod 600"), "\(open.err)")
         #expect(!open.err.contains("token-value"))
 
-        let half = try Self.run([
+        let half = try await Self.run([
             "serve", "--demo", "--data-dir", dir + "/data2", "--tls-certificate", dir + "/c.pem", "--port", "18998",
         ])
         #expect(half.status != 0)

@@ -152,7 +152,8 @@ import Testing
         try await second.waitUntilReady(key: key)
         let (status, note) = try await second.request("GET", "/v1/ledger/checkpoint", key: key)
         #expect(status == 200)
-        let shown = try CLITests.run(["keys", "show", "--data-dir", dir]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let shown = try await CLITests.run(["keys", "show", "--data-dir", dir]).out.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let verifier = try #require(NoteVerifierKey(encoded: shown))
         let checkpoint = try Checkpoint.open(String(decoding: note, as: UTF8.self), verifier: verifier)
         #expect(checkpoint.size >= UInt64(received.count))
@@ -167,7 +168,7 @@ import Testing
                     leafHash: r.leafHash, index: r.index, size: checkpoint.size, proof: proof, root: checkpoint.root)
             }
         }
-        let verify = try CLITests.run(["verify", "--data-dir", dir, "--verifier-key", shown])
+        let verify = try await CLITests.run(["verify", "--data-dir", dir, "--verifier-key", shown])
         #expect(verify.status == 0, "\(verify.out)")
     }
 }

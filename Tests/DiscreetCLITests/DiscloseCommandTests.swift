@@ -27,7 +27,7 @@ import Testing
         var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"]
         if let key { env["DISCREET_KEY"] = key }
         let environment = env
-        return try await CLITests.offPool { try CLITests.run(["disclose"] + arguments, environment: environment) }
+        return try await CLITests.run(["disclose"] + arguments, environment: environment)
     }
 
     @Test func anNDJSONFileAndACSVFileGoThroughWithASummary() async throws {

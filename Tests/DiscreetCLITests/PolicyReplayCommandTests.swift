@@ -21,20 +21,20 @@ import Testing
         try await CLITests.offPool { p.waitUntilExit() }
 
         // The candidate: debt collection no longer needs the name.
-        let demo = try CLITests.run(["policy", "demo"]).out
+        let demo = try await CLITests.run(["policy", "demo"]).out
         let purposes = try #require(demo.range(of: "purposes:"))
         let name = try #require(demo.range(of: "      identity.name: release\n", range: purposes.upperBound..<demo.endIndex))
         let candidate = CLITests.temporary() + ".yaml"
         try demo.replacingCharacters(in: name, with: "").write(toFile: candidate, atomically: true, encoding: .utf8)
 
-        let r = try await CLITests.runOffPool(["policy", "replay", candidate, "--data-dir", dir])
+        let r = try await CLITests.run(["policy", "replay", candidate, "--data-dir", dir])
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out.hasPrefix("1 of 1 entries (0 to 0) replayed under demo-2026.1: 1 of "), "\(r.out)")
         #expect(
             r.out.contains(
                 "  recouvra, debt-collection: 1 fields released → withheld (then permitted, now not-needed); entries 0\n"),
             "\(r.out)")
-        let full = try await CLITests.runOffPool(["policy", "replay", candidate, "--data-dir", dir, "--json", "--last", "1"])
+        let full = try await CLITests.run(["policy", "replay", candidate, "--data-dir", dir, "--json", "--last", "1"])
         let report = try #require(try JSONSerialization.jsonObject(with: Data(full.out.utf8)) as? [String: Any])
         #expect((report["fields"] as? [String: Any])?["changed"] as? Int == 1)
         #expect((report["window"] as? [String: Any])?["last"] as? Int == 1)
@@ -42,10 +42,10 @@ import Testing
         // Unchanged, the bundle in force replays to no change; an invalid candidate exits 2.
         let same = CLITests.temporary() + ".yaml"
         try demo.write(toFile: same, atomically: true, encoding: .utf8)
-        #expect(try await CLITests.runOffPool(["policy", "replay", same, "--data-dir", dir]).out.contains(": 0 of "))
+        #expect(try await CLITests.run(["policy", "replay", same, "--data-dir", dir]).out.contains(": 0 of "))
         try "version: 1\n".write(toFile: same, atomically: true, encoding: .utf8)
-        #expect(try await CLITests.runOffPool(["policy", "replay", same, "--data-dir", dir]).status == 2)
-        let both = try await CLITests.runOffPool(["policy", "replay", candidate, "--last", "2", "--from", "2026-01-01T00:00:00Z"])
+        #expect(try await CLITests.run(["policy", "replay", same, "--data-dir", dir]).status == 2)
+        let both = try await CLITests.run(["policy", "replay", candidate, "--last", "2", "--from", "2026-01-01T00:00:00Z"])
         #expect(both.status == 64)
         #expect(both.err.contains("either --last or --from and --to, not both"))
     }

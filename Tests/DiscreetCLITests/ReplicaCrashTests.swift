@@ -68,7 +68,8 @@ extension ReplicaTests {
         // Every receipt from either is in the ledger at its index, once.
         let receipts = fromA.receipts.withLock { $0 } + fromB.receipts.withLock { $0 }
         #expect(Set(receipts.map(\.index)).count == receipts.count, "an index given twice")
-        let shown = try CLITests.run(["keys", "show", "--data-dir", secrets]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let shown = try await CLITests.run(["keys", "show", "--data-dir", secrets]).out.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let verifier = try #require(NoteVerifierKey(encoded: shown))
         let (status, note) = try await b.request("GET", "/v1/ledger/checkpoint", key: key)
         #expect(status == 200)
@@ -93,7 +94,7 @@ extension ReplicaTests {
         #expect(Self.receipt(next)?.index == checkpoint.size)
         again.stop()
         b.stop()
-        try Self.verify(store: store, secrets: secrets)
+        try await Self.verify(store: store, secrets: secrets)
         await drop()
     }
 }

@@ -227,16 +227,16 @@ struct ReplicaOutageTests {
                 "outage \(fault.rawValue), run \(run): \(counts[200] ?? 0) × 200, \(counts[503] ?? 0) × 503 "
                     + "(\(marked) recorded, marked not released), slowest \(answers.map(\.took).max()!)")
         }
-        ReplicaTests.verifyCluster(url: url, secrets: secrets, passwordFile: passwordFile)
+        await ReplicaTests.verifyCluster(url: url, secrets: secrets, passwordFile: passwordFile)
     }
 }
 
 extension ReplicaTests {
     /// `discreet verify --store` on a cluster of a test's own.
-    static func verifyCluster(url: String, secrets: String, passwordFile: String?) {
+    static func verifyCluster(url: String, secrets: String, passwordFile: String?) async {
         var env = ProcessInfo.processInfo.environment
         env["DISCREET_STORE_PASSWORD_FILE"] = passwordFile
-        let verify = try? CLITests.run(["verify", "--store", url, "--data-dir", secrets], environment: env)
+        let verify = try? await CLITests.run(["verify", "--store", url, "--data-dir", secrets], environment: env)
         #expect(verify?.status == 0, "\(verify?.out ?? "")\(verify?.err ?? "")")
     }
 }

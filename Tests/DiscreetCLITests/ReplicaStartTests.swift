@@ -32,7 +32,7 @@ extension ReplicaTests {
         #expect(keysA == keysB)
         a.stop()
         b.stop()
-        try Self.verify(store: store, secrets: secrets)
+        try await Self.verify(store: store, secrets: secrets)
         await drop()
     }
 }

@@ -70,8 +70,8 @@ struct ReplicaTests {
 
     /// `discreet verify --store` on a replicas' store, its result checked to be a pass.
     @discardableResult
-    static func verify(store: String, secrets: String) throws -> CLITests.Run {
-        let verify = try CLITests.run(["verify", "--store", store, "--data-dir", secrets], environment: storeEnvironment)
+    static func verify(store: String, secrets: String) async throws -> CLITests.Run {
+        let verify = try await CLITests.run(["verify", "--store", store, "--data-dir", secrets], environment: storeEnvironment)
         #expect(verify.status == 0, "\(verify.out)\(verify.err)")
         return verify
     }
@@ -174,7 +174,8 @@ struct ReplicaTests {
         #expect(receipts.map(\.index).sorted() == Array(0..<UInt64(receipts.count)), "a gap or a duplicate")
 
         // Every receipt's inclusion proof verifies against a checkpoint fetched from either replica.
-        let shown = try CLITests.run(["keys", "show", "--data-dir", secrets]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let shown = try await CLITests.run(["keys", "show", "--data-dir", secrets]).out.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let verifier = try #require(NoteVerifierKey(encoded: shown))
         for (i, replica) in [a, b].enumerated() {
             let (status, note) = try await replica.request("GET", "/v1/ledger/checkpoint", key: key)
@@ -194,7 +195,7 @@ struct ReplicaTests {
         }
         a.stop()
         b.stop()
-        let verify = try Self.verify(store: store, secrets: secrets)
+        let verify = try await Self.verify(store: store, secrets: secrets)
         #expect(verify.out.contains("entries:      \(receipts.count)\n"))
         await drop()
     }
@@ -215,11 +216,11 @@ struct ReplicaTests {
 
         let (store, drop, _) = try await Self.database()
         let env = Self.storeEnvironment
-        let copied = try CLITests.run(["migrate", "--from", dir, "--to", store], environment: env)
+        let copied = try await CLITests.run(["migrate", "--from", dir, "--to", store], environment: env)
         #expect(copied.status == 0, "\(copied.out)\(copied.err)")
         #expect(copied.out.contains("copied:       3 entries"))
         #expect(copied.out.contains("OK: the copy's ledger verifies"))
-        let again = try CLITests.run(["migrate", "--from", dir, "--to", store], environment: env)
+        let again = try await CLITests.run(["migrate", "--from", dir, "--to", store], environment: env)
         #expect(again.status == 1)
         #expect(again.err.contains("already holds data"), "\(again.err)")
 

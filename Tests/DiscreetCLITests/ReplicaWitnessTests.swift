@@ -16,7 +16,7 @@ struct ReplicaWitnessTests {
         let (store, drop, _) = try await ReplicaTests.database()
         let secrets = CLITests.temporary()
         // The replicas share one ledger key, given here so the policy can name it before they start.
-        let (env, logKey) = try WitnessProcess.ledgerKey(dataDir: secrets, environment: ReplicaTests.storeEnvironment)
+        let (env, logKey) = try await WitnessProcess.ledgerKey(dataDir: secrets, environment: ReplicaTests.storeEnvironment)
         let witness = try await WitnessProcess(following: logKey)
         defer { witness.stop() }
         let vkey = witness.vkey
@@ -69,7 +69,7 @@ struct ReplicaWitnessTests {
         #expect(cosignedSizes.contains("12"), "\(lines)")
         a.stop()
         b.stop()
-        let verify = try CLITests.run(
+        let verify = try await CLITests.run(
             ["verify", "--store", store, "--data-dir", secrets, "--witness-policy", policyFile], environment: env)
         #expect(verify.status == 0, "\(verify.out)\(verify.err)")
         #expect(verify.out.contains("size 12: w1 cosigned; quorum w1 met"), "\(verify.out)")

@@ -3,7 +3,12 @@ import Testing
 
 /// `discreet policy scrub`: plain text in and out, or JSON lines with spans for scoring.
 @Suite struct ScrubCommandTests {
-    static func scrub(_ arguments: [String], input: String) throws -> CLITests.Run {
+    /// Run off the cooperative pool (`CLITests.offPool`), like every CLI run of the tests.
+    static func scrub(_ arguments: [String], input: String) async throws -> CLITests.Run {
+        try await CLITests.offPool { try scrubBlocking(arguments, input: input) }
+    }
+
+    private static func scrubBlocking(_ arguments: [String], input: String) throws -> CLITests.Run {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CLITests.binary)
         p.arguments = ["policy", "scrub"] + arguments
@@ -23,15 +28,16 @@ import Testing
             status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
     }
 
-    @Test func plainTextIsScrubbedAndTheCountsGoToStandardError() throws {
-        let r = try Self.scrub(["--kinds", "PHONE,EMAIL"], input: "Call 06 12 34 56 78 or ana@x.fr, card 4970 1012 3456 7893")
+    @Test func plainTextIsScrubbedAndTheCountsGoToStandardError() async throws {
+        let r = try await Self.scrub(
+            ["--kinds", "PHONE,EMAIL"], input: "Call 06 12 34 56 78 or ana@x.fr, card 4970 1012 3456 7893")
         #expect(r.status == 0)
         #expect(r.out == "Call [PHONE] or [EMAIL], card 4970 1012 3456 7893")
         #expect(r.err == "removed: EMAIL: 1, PHONE: 1\n")
     }
 
-    @Test func jsonLinesGiveSpansInScalarsOfTheInput() throws {
-        let r = try Self.scrub(
+    @Test func jsonLinesGiveSpansInScalarsOfTheInput() async throws {
+        let r = try await Self.scrub(
             ["--jsonl"], input: #"{"text":"é Souza 06 12 34 56 78","record":{"identity.name":"Ana Souza"}}"# + "\n")
         #expect(r.status == 0)
         #expect(
@@ -40,11 +46,11 @@ import Testing
                 + "\n")
     }
 
-    @Test func anUnknownKindOrABadLineIsRefusedByName() throws {
-        let kind = try Self.scrub(["--kinds", "PASSPORT"], input: "x")
+    @Test func anUnknownKindOrABadLineIsRefusedByName() async throws {
+        let kind = try await Self.scrub(["--kinds", "PASSPORT"], input: "x")
         #expect(kind.status == 64)
         #expect(kind.err.contains("--kinds: unknown kind; expected EMAIL, PHONE, IBAN, CARD, US-SSN, FR-NIR, URL, IP, DATE"))
-        let line = try Self.scrub(["--jsonl"], input: "{\"text\": 1}\n")
+        let line = try await Self.scrub(["--jsonl"], input: "{\"text\": 1}\n")
         #expect(line.status == 64)
         #expect(line.err.contains("line 1: expected"))
     }
@@ -52,10 +58,10 @@ import Testing
 
 /// The Safe Harbor example bundle: a test per rule of 164.514(b)(2), all passing.
 @Suite struct SafeHarborExampleTests {
-    @Test func everyRuleOfTheExampleBundlePasses() throws {
+    @Test func everyRuleOfTheExampleBundlePasses() async throws {
         var root = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { root.deleteLastPathComponent() }
-        let r = try CLITests.run(["policy", "test", root.appendingPathComponent("examples/safe-harbor.yaml").path])
+        let r = try await CLITests.run(["policy", "test", root.appendingPathComponent("examples/safe-harbor.yaml").path])
         #expect(r.status == 0, "\(r.out)")
         #expect(r.out.hasSuffix("9 passed, 0 failed\n"))
     }
@@ -63,13 +69,13 @@ import Testing
 
 /// A text scrub would withhold whole is said so, plainly or as its JSON line, never half-scrubbed.
 @Suite struct ScrubCommandWithheldTests {
-    @Test func aTextThatDoesNotSettleIsWithheld() throws {
+    @Test func aTextThatDoesNotSettleIsWithheld() async throws {
         let chain = "call " + String(repeating: "+(415) 5(415) 5 ", count: 40)
-        let plain = try ScrubCommandTests.scrub([], input: chain)
+        let plain = try await ScrubCommandTests.scrub([], input: chain)
         #expect(plain.status == 64)
         #expect(plain.err.contains("the text would be withheld: it does not settle"))
         #expect(plain.out.isEmpty)
-        let lines = try ScrubCommandTests.scrub(
+        let lines = try await ScrubCommandTests.scrub(
             ["--jsonl"], input: "{\"text\": \"\(chain)\"}\n{\"text\": \"ok 06 12 34 56 78\"}\n")
         #expect(lines.status == 0)
         #expect(lines.out.hasPrefix("{\"withheld\":true}\n{\"text\":\"ok [PHONE]\""))

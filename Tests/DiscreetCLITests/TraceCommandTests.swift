@@ -27,23 +27,23 @@ import Testing
         let leaked = CLITests.temporary() + ".csv"
         try "name,account\nAna,\(token)\nBob,tok_aaaaaaaaaaaaaaaaaaaaaaaaaa\n".write(
             toFile: leaked, atomically: true, encoding: .utf8)
-        let r = try await CLITests.runOffPool(["trace", leaked, "--data-dir", dir])
+        let r = try await CLITests.run(["trace", leaked, "--data-dir", dir])
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out.contains("1 of the file's values were released by discreet"), "\(r.out)")
         #expect(
             r.out.contains("recouvra: 1 values (1 tokens, 0 pseudonyms) about 1 person, first given in 1 ledger entry"),
             "\(r.out)")
-        let full = try await CLITests.runOffPool(["trace", leaked, "--data-dir", dir, "--json"])
+        let full = try await CLITests.run(["trace", leaked, "--data-dir", dir, "--json"])
         let report = try #require(try JSONSerialization.jsonObject(with: Data(full.out.utf8)) as? [String: Any])
         #expect(report["traced"] as? Int == 1)
         #expect(report["checkpoint"] is String)
 
         let clean = CLITests.temporary() + ".csv"
         try "name,phone\nAna,+33612345678\n".write(toFile: clean, atomically: true, encoding: .utf8)
-        let none = try await CLITests.runOffPool(["trace", clean, "--data-dir", dir])
+        let none = try await CLITests.run(["trace", clean, "--data-dir", dir])
         #expect(none.status == 0)
         #expect(none.out.hasPrefix("Nothing in this file was traced"))
-        let nowhere = try await CLITests.runOffPool(["trace", clean, "--data-dir", CLITests.temporary()])
+        let nowhere = try await CLITests.run(["trace", clean, "--data-dir", CLITests.temporary()])
         #expect(nowhere.status != 0)
         #expect(nowhere.err.contains("no store in"))
     }

@@ -29,7 +29,7 @@ import Testing
         defer { service.stop() }
         let key = try #require(service.key)
         try await service.waitUntilReady(key: key)
-        let logKey = try await CLITests.runOffPool(["keys", "show", "--data-dir", dir]).out.trimmingCharacters(
+        let logKey = try await CLITests.run(["keys", "show", "--data-dir", dir]).out.trimmingCharacters(
             in: .whitespacesAndNewlines)
         #expect(NoteVerifierKey(encoded: logKey) != nil, "\(logKey)")
 
@@ -54,7 +54,7 @@ import Testing
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        let vkey = try await CLITests.runOffPool([
+        let vkey = try await CLITests.run([
             "witness", "key", "--data-dir", witnessDir, "--name", "witness.example/w1",
         ]).out.trimmingCharacters(in: .whitespacesAndNewlines)
         let witnessKey = try #require(CosignerKey(vkey: vkey))

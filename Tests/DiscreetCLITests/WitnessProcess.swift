@@ -33,7 +33,7 @@ final class WitnessProcess: Sendable {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        vkey = try await CLITests.runOffPool(["witness", "key", "--data-dir", directory, "--name", name]).out
+        vkey = try await CLITests.run(["witness", "key", "--data-dir", directory, "--name", name]).out
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -49,12 +49,12 @@ final class WitnessProcess: Sendable {
     }
 
     /// A ledger key for a service, given by environment, and its verifier key as `keys show` prints it.
-    static func ledgerKey(dataDir: String, environment base: [String: String] = ProcessInfo.processInfo.environment) throws
+    static func ledgerKey(dataDir: String, environment base: [String: String] = ProcessInfo.processInfo.environment) async throws
         -> (environment: [String: String], vkey: String)
     {
         var env = base
         env["DISCREET_LEDGER_KEY"] = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
-        let vkey = try CLITests.run(["keys", "show", "--data-dir", dataDir], environment: env).out
+        let vkey = try await CLITests.run(["keys", "show", "--data-dir", dataDir], environment: env).out
             .trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(NoteVerifierKey(encoded: vkey) != nil, "\(vkey)")
         return (env, vkey)

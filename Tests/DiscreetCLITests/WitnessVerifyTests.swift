@@ -17,17 +17,16 @@ import Testing
 
     @Test func verifyHoldsTheNewestCheckpointToTheWitnessPolicy() async throws {
         let dir = CLITests.temporary()
-        let (env, logKey) = try WitnessProcess.ledgerKey(dataDir: dir)
+        let (env, logKey) = try await WitnessProcess.ledgerKey(dataDir: dir)
         let witness = try await WitnessProcess(following: logKey)
         defer { witness.stop() }
         let policy = try Self.write("log \(logKey)\nwitness w1 \(witness.vkey) \(witness.url)\nquorum w1\n")
 
         // A policy for another log is refused at start, with the line to add.
-        let (_, otherLog) = try WitnessProcess.ledgerKey(dataDir: CLITests.temporary())
+        let (_, otherLog) = try await WitnessProcess.ledgerKey(dataDir: CLITests.temporary())
         let foreign = try Self.write("log \(otherLog)\nwitness w1 \(witness.vkey) \(witness.url)\nquorum w1\n")
-        let refused = try await CLITests.offPool {
-            try CLITests.run(["serve", "--demo", "--data-dir", dir, "--witness-policy", foreign], environment: env)
-        }
+        let refused = try await CLITests.run(
+            ["serve", "--demo", "--data-dir", dir, "--witness-policy", foreign], environment: env)
         #expect(refused.status != 0)
         #expect(refused.err.contains("names no log with this service's key: add the line\n  log \(logKey)"), "\(refused.err)")
 
@@ -50,7 +49,7 @@ import Testing
             _ = try await service.json("POST", "/v1/disclosures", key: key, body: DiscloseCommandTests.line(s))
         }
         #expect(try await witnessed(size: 3))
-        let pass = try CLITests.run(["verify", "--data-dir", dir, "--witness-policy", policy], environment: env)
+        let pass = try await CLITests.run(["verify", "--data-dir", dir, "--witness-policy", policy], environment: env)
         #expect(pass.status == 0, "\(pass.out)\(pass.err)")
         #expect(pass.out.contains("witnesses:    size 3: w1 cosigned; quorum w1 met"), "\(pass.out)")
 
@@ -59,7 +58,7 @@ import Testing
         #expect(status == 200)
         let receipts = CLITests.temporary() + ".json"
         try data.write(to: URL(fileURLWithPath: receipts))
-        let checked = try CLITests.run(["verify-receipt", receipts, "--witness-policy", policy])
+        let checked = try await CLITests.run(["verify-receipt", receipts, "--witness-policy", policy])
         #expect(checked.status == 0, "\(checked.out)\(checked.err)")
         #expect(
             checked.out.contains("checkpoint:   discreet.local/ledger, size 3, signed by discreet.local/ledger"), "\(checked.out)"
@@ -72,15 +71,15 @@ import Testing
             "\(checked.out)")
         print(checked.out)
         // The key in the file is not trusted: without one of the person's own, nothing is checked.
-        let keyless = try CLITests.run(["verify-receipt", receipts])
+        let keyless = try await CLITests.run(["verify-receipt", receipts])
         #expect(keyless.status != 0)
         #expect(keyless.err.contains("The bundle names \(logKey)"), "\(keyless.err)")
-        #expect(try CLITests.run(["verify-receipt", receipts, "--log-key", logKey]).status == 0)
+        #expect(try await CLITests.run(["verify-receipt", receipts, "--log-key", logKey]).status == 0)
         // One byte of the entry changed: that entry fails, and the whole.
         var bundle = try ReceiptBundle(json: Array(data))
         bundle.entries[0].bytes[10] ^= 0x01
         try Data(JSONWriter.encode(bundle.json)).write(to: URL(fileURLWithPath: receipts))
-        let tampered = try CLITests.run(["verify-receipt", receipts, "--witness-policy", policy])
+        let tampered = try await CLITests.run(["verify-receipt", receipts, "--witness-policy", policy])
         #expect(tampered.status == 1)
         #expect(
             tampered.out.contains("entry 0:      FAILED: its inclusion proof does not lead to the checkpoint's root"),
@@ -90,7 +89,7 @@ import Testing
         witness.stop()
         _ = try await service.json("POST", "/v1/disclosures", key: key, body: DiscloseCommandTests.line("p-4"))
         #expect(try await service.request("GET", "/v1/ledger/checkpoint", key: key).0 == 200)
-        let lagging = try CLITests.run(["verify", "--data-dir", dir, "--witness-policy", policy], environment: env)
+        let lagging = try await CLITests.run(["verify", "--data-dir", dir, "--witness-policy", policy], environment: env)
         #expect(lagging.status == 1)
         #expect(
             lagging.out.contains("FAILED: the newest checkpoint (size 4) lacks the quorum w1; the newest that has it is size 3"),
@@ -104,7 +103,7 @@ import Testing
             try db.execute(
                 sql: "INSERT INTO cosignatures (size, witness, line) SELECT 4, witness, line FROM cosignatures WHERE size = 3")
         }
-        let forged = try CLITests.run(["verify", "--data-dir", dir, "--witness-policy", policy], environment: env)
+        let forged = try await CLITests.run(["verify", "--data-dir", dir, "--witness-policy", policy], environment: env)
         #expect(forged.status == 1)
         #expect(forged.out.contains("w1 FAILS"), "\(forged.out)")
         #expect(forged.out.contains("FAILED: a cosignature that does not verify, claimed for w1"), "\(forged.out)")

@@ -32,7 +32,8 @@ enum Backend: String, CustomTestStringConvertible, Sendable {
         switch self {
         case .sqlite:
             let directory = NSTemporaryDirectory() + "discreet-store-suite-" + UUID().uuidString
-            let store = try SQLiteStore(directory: directory, checkpointSigner: signer)
+            // As on PostgreSQL below: behaviour, not speed.
+            let store = try SQLiteStore(directory: directory, checkpointSigner: signer, ledgerDeadline: .seconds(30))
             return OpenStore(store: store) { try? FileManager.default.removeItem(atPath: directory) }
         case .postgres:
             let database = try await Self.createDatabase()

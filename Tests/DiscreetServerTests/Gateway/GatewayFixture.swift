@@ -149,7 +149,7 @@ struct GatewayFixture {
 
     init(
         port: Int = 0, tls: ServiceConfiguration.TLSFiles? = nil, cut: String = "http://127.0.0.1:1",
-        ledgerDeadline: Duration = .seconds(5), extraRoutes: String = ""
+        ledgerDeadline: Duration = Harness.ledgerDeadline, extraRoutes: String = ""
     ) async throws {
         self.cut = cut
         self.extraRoutes = extraRoutes
