@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func aWithdrawalIsSeenByTheNextRead() async throws {
-        let store = try SQLiteStore(directory: directory)
+        let store = try SQLiteStore(directory: directory, ledgerDeadline: TestDeadline.ledger)
         try await store.insertConsent(consent("c-1"))
         #expect(try await state(store).consents.map(\.withdrawnAt) == [nil])
         // Read twice: the second answer comes from memory and is the same.
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func everyRegistryWriteInvalidates() async throws {
-        let store = try SQLiteStore(directory: directory)
+        let store = try SQLiteStore(directory: directory, ledgerDeadline: TestDeadline.ledger)
         #expect(try await state(store).provider == nil)
         #expect(try await state(store).subject == nil)
 
@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func aWriteOutsideTheStoreAPIInvalidatesToo() async throws {
-        let store = try SQLiteStore(directory: directory)
+        let store = try SQLiteStore(directory: directory, ledgerDeadline: TestDeadline.ledger)
         try await store.insertConsent(consent("c-1"))
         #expect(try await state(store).consents.count == 1)
         // Any SQL on the store's own writer connection is observed, not only the calls above.
@@ -93,7 +93,7 @@ import Testing
     }
 
     @Test func ledgerAppendsKeepTheCache() async throws {
-        let store = try SQLiteStore(directory: directory)
+        let store = try SQLiteStore(directory: directory, ledgerDeadline: TestDeadline.ledger)
         try await store.insertConsent(consent("c-1"))
         _ = try await state(store)
         _ = try await store.append(

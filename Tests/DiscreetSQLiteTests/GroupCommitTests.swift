@@ -13,7 +13,7 @@ import Testing
     }
 
     @Test func concurrentAppendsGetDistinctIndicesAndOneConsistentTree() async throws {
-        let store = try SQLiteStore(directory: directory, checkpointSigner: Self.signer)
+        let store = try SQLiteStore(directory: directory, checkpointSigner: Self.signer, ledgerDeadline: TestDeadline.ledger)
         let t0 = Date(timeIntervalSince1970: 1_780_000_000)
         let receipts = try await withThrowingTaskGroup(of: LedgerReceipt.self) { group in
             for i in 0..<300 {
@@ -46,7 +46,7 @@ import Testing
         #expect(head.size == 300)
         #expect(head.root == range.root)
         // And it survives a restart: the right edge is rebuilt from stored subtrees.
-        let reopened = try SQLiteStore(directory: directory, checkpointSigner: Self.signer)
+        let reopened = try SQLiteStore(directory: directory, checkpointSigner: Self.signer, ledgerDeadline: TestDeadline.ledger)
         #expect(try await reopened.treeHead().root == range.root)
         let next = try await reopened.append(
             LedgerAppend(
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func aCheckpointIsStoredAtLeastEverySecondWhileEntriesArrive() async throws {
-        let store = try SQLiteStore(directory: directory, checkpointSigner: Self.signer)
+        let store = try SQLiteStore(directory: directory, checkpointSigner: Self.signer, ledgerDeadline: TestDeadline.ledger)
         let t0 = Date(timeIntervalSince1970: 1_780_000_000)
         // Ten entries 300 ms apart: stored at 0 s, 1.2 s, 2.4 s (the first batch after each second).
         for i in 0..<10 {

@@ -32,7 +32,7 @@ import Testing
         let doc = SQLiteStore.encode(Self.acme("old").json)
         try await old.write { db in try db.execute(sql: "INSERT INTO providers (id, doc) VALUES ('acme', ?)", arguments: [doc]) }
         try old.close()
-        let store = try SQLiteStore(directory: directory)
+        let store = try SQLiteStore(directory: directory, ledgerDeadline: TestDeadline.ledger)
         let asOf = try await store.provider(id: "acme", at: Date(timeIntervalSince1970: 1))
         #expect(asOf == ProviderAsOf(provider: Self.acme("old"), predatesHistory: true))
         _ = try await store.putProvider(Self.acme("new"), at: Self.t0)
@@ -64,7 +64,7 @@ import Testing
             }
         }
         try old.close()
-        let store = try SQLiteStore(directory: directory)
+        let store = try SQLiteStore(directory: directory, ledgerDeadline: TestDeadline.ledger)
         #expect(try await store.expiredConsentsNotEnded(now: long.addingTimeInterval(1), limit: 10).map(\.id) == ["later"])
     }
 }

@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func theLedgerIsAppendOnlyAndIndexedFromZero() async throws {
-        let store = try SQLiteStore(directory: directory)
+        let store = try SQLiteStore(directory: directory, ledgerDeadline: TestDeadline.ledger)
         #expect(try await append(store, 0).index == 0)
         #expect(try await append(store, 1, subject: "s-2").index == 1)
         let third = try await append(store, 2)
@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func consentsKeepTheirHistoryAndWithdrawalIsIdempotent() async throws {
-        let store = try SQLiteStore(directory: directory)
+        let store = try SQLiteStore(directory: directory, ledgerDeadline: TestDeadline.ledger)
         var c1 = consent("c-1")
         c1.receiptID = "rcpt-1"
         c1.receipt = "jws-1"
@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test func providersSubjectsKeysAndPoliciesRoundTrip() async throws {
-        let store = try SQLiteStore(directory: directory)
+        let store = try SQLiteStore(directory: directory, ledgerDeadline: TestDeadline.ledger)
         let agreement = Agreement(
             id: "a", type: "BAA", purposes: ["billing"], categories: [CategoryPattern("*")], validFrom: t0,
             validUntil: t0.addingTimeInterval(1), documentDigest: "sha256:1")
@@ -120,7 +120,7 @@ import Testing
     /// A replacement keeps the suspension the store holds at the moment it writes: a suspend
     /// that landed after the administrator read the provider is not undone.
     @Test func replacingAProviderKeepsTheStoredSuspension() async throws {
-        let store = try SQLiteStore(directory: directory)
+        let store = try SQLiteStore(directory: directory, ledgerDeadline: TestDeadline.ledger)
         var provider = Provider(id: "acme", kind: "service-provider", agreements: [])
         let (created, isNew) = try await store.replaceProviderKeepingSuspension(provider)
         #expect(isNew)
@@ -142,11 +142,11 @@ import Testing
 
     @Test func reopeningKeepsEverythingAndMigratesOnce() async throws {
         do {
-            let store = try SQLiteStore(directory: directory)
+            let store = try SQLiteStore(directory: directory, ledgerDeadline: TestDeadline.ledger)
             _ = try await append(store, 0)
             _ = try await store.savePolicy(label: "v1", digest: "d", source: "s", at: t0)
         }
-        let reopened = try SQLiteStore(directory: directory)
+        let reopened = try SQLiteStore(directory: directory, ledgerDeadline: TestDeadline.ledger)
         #expect(try await reopened.entryCount() == 1)
         #expect(try await reopened.currentPolicy()?.revision == 1)
         #expect(await reopened.isWritable())

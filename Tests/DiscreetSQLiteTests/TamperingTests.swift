@@ -26,7 +26,7 @@ import Testing
     /// A ledger of 20 entries with checkpoints at sizes 1 and 20.
     static func ledger() async throws -> String {
         let dir = NSTemporaryDirectory() + "discreet-tamper-" + UUID().uuidString
-        let store = try SQLiteStore(directory: dir, checkpointSigner: signer)
+        let store = try SQLiteStore(directory: dir, checkpointSigner: signer, ledgerDeadline: TestDeadline.ledger)
         for i in 0..<20 {
             _ = try await store.append(
                 LedgerAppend(
