@@ -44,25 +44,28 @@ public protocol LedgerBatchWriter: Sendable {
 /// although its caller was answered with an error, gets a `DeliveryRecord` saying nothing was
 /// released. Entries that did not commit leave no trace.
 public final class GroupCommit<Writer: LedgerBatchWriter>: Sendable {
-    /// One caller's appends, answered once: by its batch, or by its own deadline.
+    /// One caller's appends, answered once: by its batch, or by the watch at its deadline.
     final class Waiting: Sendable {
         let appends: [PendingAppend]
+        let expiresAt: ContinuousClock.Instant
         let answer = OnceAnswer<[LedgerReceipt]>()
-        let timer = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
-        init(_ appends: [PendingAppend]) { self.appends = appends }
+        init(_ appends: [PendingAppend], expiresAt: ContinuousClock.Instant) {
+            self.appends = appends
+            self.expiresAt = expiresAt
+        }
 
         /// True when this call gave the answer.
         @discardableResult
-        func resume(_ result: Result<[LedgerReceipt], any Error>) -> Bool {
-            timer.withLockedValue { $0?.cancel() }
-            return answer.give(result)
-        }
+        func resume(_ result: Result<[LedgerReceipt], any Error>) -> Bool { answer.give(result) }
     }
 
     struct State {
         var queue: [Waiting] = []
         var writing = false
+        /// Every caller not yet known to be answered, for the watch.
+        var watched: [Waiting] = []
+        var watching = false
         /// Appends handed to the writer whose callers were answered with an error: committed or
         /// not, to be found out before the next batch is written.
         var unknown: [PendingAppend] = []
@@ -71,6 +74,11 @@ public final class GroupCommit<Writer: LedgerBatchWriter>: Sendable {
     public let writer: Writer
     /// How long a caller, a batch and a reconciliation may each take.
     public let deadline: Duration
+    /// How often the watch looks for callers past their deadline: how late, at most, one is answered.
+    let watchTick: Duration
+    /// How many ticks the watch goes on with nobody waiting before it ends: a client that sends
+    /// one request at a time keeps one watch, instead of starting one per request.
+    let idleTicks: Int
     /// The time a not-released record is written at.
     let clock: @Sendable () -> Date
     /// A pthread mutex (NIO's), not `Synchronization.Mutex`: every append and the writer contend
@@ -79,10 +87,15 @@ public final class GroupCommit<Writer: LedgerBatchWriter>: Sendable {
     /// instrumented; pthread mutexes are intercepted, so TSan sees what orders the accesses.
     let state = NIOLockedValueBox(State())
 
-    public init(_ writer: Writer, deadline: Duration = .seconds(5), clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        _ writer: Writer, deadline: Duration = .seconds(5), clock: @escaping @Sendable () -> Date = { Date() },
+        watchTick: Duration = .milliseconds(50), idleTicks: Int = 40
+    ) {
         self.writer = writer
         self.deadline = deadline
         self.clock = clock
+        self.watchTick = watchTick
+        self.idleTicks = max(1, idleTicks)
     }
 
     public func append(_ entry: LedgerAppend) async throws -> LedgerReceipt {
@@ -109,24 +122,43 @@ public final class GroupCommit<Writer: LedgerBatchWriter>: Sendable {
     }
 
     private func enqueue(_ appends: [PendingAppend]) async throws -> [LedgerReceipt] {
-        let waiting = Waiting(appends)
+        // The caller's own deadline: what is left of its request's budget, at most the ledger's.
+        let waiting = Waiting(appends, expiresAt: .now + StoreBudget.remaining(within: deadline))
         return try await withCheckedThrowingContinuation { continuation in
             waiting.answer.set(continuation)
-            // The caller's own deadline: what is left of its request's budget, at most the ledger's.
-            let deadline = StoreBudget.remaining(within: self.deadline)
-            waiting.timer.withLockedValue { timer in
-                timer = Task { [weak self] in
-                    try? await Task.sleep(for: deadline)
-                    if !Task.isCancelled { self?.expire(waiting) }
-                }
-            }
-            let start = state.withLockedValue { s -> Bool in
+            let (start, watch) = state.withLockedValue { s -> (Bool, Bool) in
                 s.queue.append(waiting)
-                if s.writing { return false }
+                s.watched.append(waiting)
+                let watch = !s.watching
+                s.watching = true
+                if s.writing { return (false, watch) }
                 s.writing = true
-                return true
+                return (true, watch)
             }
+            if watch { Task { await self.watch() } }
             if start { Task { await self.drain() } }
+        }
+    }
+
+    /// One timer for every caller, not a task per append (each one created, scheduled and
+    /// cancelled per request, decision 0018): wakes every `watchTick` and answers the callers past their
+    /// deadline; ends once nobody has waited for `idleTicks`.
+    private func watch() async {
+        var idle = 0
+        while true {
+            try? await Task.sleep(for: watchTick)
+            let now = ContinuousClock.now
+            let (due, ended) = state.withLockedValue { s -> ([Waiting], Bool) in
+                s.watched.removeAll { $0.answer.isAnswered }
+                let due = s.watched.filter { $0.expiresAt <= now }
+                if !due.isEmpty { s.watched.removeAll { $0.expiresAt <= now } }
+                idle = s.watched.isEmpty ? idle + 1 : 0
+                guard idle >= idleTicks else { return (due, false) }
+                s.watching = false
+                return (due, true)
+            }
+            for waiting in due { expire(waiting) }
+            if ended { return }
         }
     }
 
