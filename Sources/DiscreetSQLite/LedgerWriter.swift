@@ -16,6 +16,9 @@ final class LedgerWriter: LedgerBatchWriter {
         var lastCheckpointAt: Date?
     }
 
+    /// SQLite has one writing connection: a batch waits for the one before it whatever happens.
+    let batchesWaitInTurn = true
+
     /// How often, at least, a checkpoint is stored while entries arrive.
     static let checkpointInterval: TimeInterval = 1
 

@@ -30,6 +30,18 @@ public protocol LedgerBatchWriter: Sendable {
     /// with the ledger's head row locked, so a batch still committing has ended; SQLite: in the
     /// writer's turn), after bringing the writer's own view of the ledger head up to date.
     func committed(_ ids: [String]) async throws -> Set<String>
+
+    /// True when a batch cannot overtake one still being written, whatever its caller does
+    /// (SQLite: one connection writes, in turn). Giving up on a batch at its deadline would then
+    /// only queue the next behind it, so `GroupCommit` waits for it without racing a timer (two
+    /// tasks and a timer per batch); its callers are answered at their deadlines by the watch all
+    /// the same. False (the default) where a later batch can go through while an earlier one hangs
+    /// (PostgreSQL: another connection, once the database has let go of the hung one's lock).
+    var batchesWaitInTurn: Bool { get }
+}
+
+extension LedgerBatchWriter {
+    public var batchesWaitInTurn: Bool { false }
 }
 
 /// Group commit, for every store: appends that arrive while a batch is being written wait and go
@@ -191,14 +203,18 @@ public final class GroupCommit<Writer: LedgerBatchWriter>: Sendable {
             }
             // Callers answered by their deadline while the batch waited are not written at all.
             let live = batch.filter { !$0.answer.isAnswered }
-            let appends = live.flatMap(\.appends)
+            // Closures, not key paths: in this generic type a key path is instantiated at run time, on every batch.
+            let appends = live.flatMap { $0.appends }
             guard !appends.isEmpty else {
                 for w in live { w.resume(.success([])) }
                 continue
             }
             let fence = ContinuousClock.now + deadline
             do {
-                let receipts = try await withDeadline(deadline) { [writer] in try await writer.write(appends, fence: fence) }
+                let receipts =
+                    try await writer.batchesWaitInTurn
+                    ? writer.write(appends, fence: fence)
+                    : withDeadline(deadline) { [writer] in try await writer.write(appends, fence: fence) }
                 guard receipts.count == appends.count else { throw GroupCommitMismatch() }
                 var rest = receipts[...]
                 for w in live {
@@ -218,7 +234,7 @@ public final class GroupCommit<Writer: LedgerBatchWriter>: Sendable {
     /// not yet marked that nothing was released. Idempotent: the records' ids are derived from the
     /// disclosures', and the ledger refuses an id twice.
     func reconcile(_ unknown: [PendingAppend]) async throws {
-        let ids = unknown.map(\.entry.disclosureID)
+        let ids = unknown.map { $0.entry.disclosureID }
         let held = try await writer.committed(ids + ids.map(DeliveryRecord.notReleasedID))
         let now = clock()
         let records = unknown.filter {

@@ -25,7 +25,8 @@ final class Harness: Sendable {
     static let origin = "discreet.test/ledger"
 
     /// What the suites hold is behaviour, not speed: on two cores with every suite running, an
-    /// append can wait longer than the service's 5 s. The tests of the deadline pass their own.
+    /// append can wait longer than the service's 5 s. The tests of the deadline pass their own
+    /// (and each request's store budget is set to it).
     static let ledgerDeadline: Duration = .seconds(30)
     static let ledgerKey = NoteSigningKey(name: origin, privateKey: try! .init(rawRepresentation: Data(repeating: 5, count: 32)))
 
@@ -60,9 +61,22 @@ final class Harness: Sendable {
             receipts: await ConsentReceipts(
                 privateKey: try .init(rawRepresentation: Data(repeating: 6, count: 32)), controller: "clinic.test"),
             clock: { clock.now },
-            configuration: ServiceConfiguration(
-                port: port, maxBodyBytes: maxBodyBytes, headerTimeoutSeconds: headerTimeoutSeconds, tls: tls),
+            configuration: Self.configuration(
+                port: port, maxBodyBytes: maxBodyBytes, headerTimeoutSeconds: headerTimeoutSeconds, tls: tls,
+                storeDeadline: ledgerDeadline),
             ledgerKey: Self.ledgerKey.verifier, upstreamSecrets: upstreamSecrets)
+    }
+
+    /// The service's settings, with each request's store budget equal to the ledger's deadline: a
+    /// suite's request under the whole run's load is given the time its append is.
+    static func configuration(
+        port: Int, maxBodyBytes: Int, headerTimeoutSeconds: Int, tls: ServiceConfiguration.TLSFiles?,
+        storeDeadline: Duration
+    ) -> ServiceConfiguration {
+        var configuration = ServiceConfiguration(
+            port: port, maxBodyBytes: maxBodyBytes, headerTimeoutSeconds: headerTimeoutSeconds, tls: tls)
+        configuration.storeDeadline = storeDeadline
+        return configuration
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
