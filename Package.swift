@@ -147,7 +147,7 @@ let package = Package(
             dependencies: ["DiscreetJSON", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strict
         ),
-        // What several test targets share: ports for their own listeners.
+        // What several test targets share: ports for their own listeners, blocking work off the pool.
         .target(name: "DiscreetTestSupport", path: "Tests/DiscreetTestSupport", swiftSettings: strict),
         .testTarget(
             name: "DiscreetCLITests",
@@ -160,7 +160,9 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "DiscreetJSONTests", dependencies: ["DiscreetJSON"], swiftSettings: strict),
-        .testTarget(name: "DiscreetPolicyTests", dependencies: ["DiscreetPolicy", "DiscreetJSON"], swiftSettings: strict),
+        .testTarget(
+            name: "DiscreetPolicyTests", dependencies: ["DiscreetPolicy", "DiscreetJSON", "DiscreetTestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "DiscreetLedgerTests", dependencies: ["DiscreetLedger", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Fixtures"], swiftSettings: strict

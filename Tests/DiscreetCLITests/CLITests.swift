@@ -27,9 +27,7 @@ import Testing
         var err: String
     }
 
-    /// The CLI run to its end, waited for off Swift's cooperative pool (`offPool`): a process
-    /// blocking one of a two-core machine's two pool threads for a second starves every other
-    /// test's timers and store deadlines.
+    /// The CLI run to its end, waited for off Swift's cooperative pool (`offPool`).
     static func run(_ arguments: [String], environment: [String: String]? = nil) async throws -> Run {
         try await offPool { try runProgram(binary, arguments, environment: environment) }
     }
@@ -48,13 +46,6 @@ import Testing
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
-    }
-
-    /// Runs blocking work on a Dispatch thread, not on the cooperative pool.
-    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
-        }
     }
 
     /// What a process printed, up to the first time `marker` appears (or its end).
@@ -157,7 +148,7 @@ import Testing
         p.standardError = Pipe()
         try p.run()
         defer { if p.isRunning { p.terminate() } }
-        let printed = try await Self.offPool { Self.read(out, until: "Keys for apps and people") }
+        let printed = try await offPool { Self.read(out, until: "Keys for apps and people") }
         #expect(printed.contains("one-time admin key (roles admin)"), "\(printed)")
         #expect(printed.contains("discreet keys create --data-dir \(dir) --role ROLE"))
         let key = try #require(printed.split(separator: "\n").first { $0.contains("export DISCREET_KEY=") })
@@ -268,7 +259,7 @@ import Testing
         p.standardError = err
         try p.run()
         defer { if p.isRunning { p.terminate() } }
-        let printed = try await Self.offPool { Self.read(out, until: "-d '{") }
+        let printed = try await offPool { Self.read(out, until: "-d '{") }
         let keyLine = try #require(printed.split(separator: "\n").first { $0.contains("export DISCREET_KEY=") })
         let key = String(keyLine.split(separator: "=").last!)
         let body = try #require(printed.components(separatedBy: "-d '").last?.components(separatedBy: "'").first)

@@ -24,11 +24,11 @@ import Testing
         /// Started, and waited for until it prints its key, on a Dispatch thread: the wait can take
         /// seconds on a loaded machine, and must not hold one of the cooperative pool's threads.
         static func start(dir: String, port: Int) async throws -> Server {
-            try await CLITests.offPool { try Server(dir: dir, port: port) }
+            try await offPool { try Server(dir: dir, port: port) }
         }
 
         static func start(arguments: [String], environment: [String: String]? = nil, port: Int) async throws -> Server {
-            try await CLITests.offPool { try Server(arguments: arguments, environment: environment, port: port) }
+            try await offPool { try Server(arguments: arguments, environment: environment, port: port) }
         }
 
         /// `serve --demo` on `port` with `arguments`; the key it printed, if it printed one.

@@ -46,7 +46,7 @@ import Testing
         // Waited for on a Dispatch thread: forty uploads take seconds, which must not hold one of
         // the cooperative pool's threads.
         let waiting = clients.map { UncheckedClient(process: $0.0, out: $0.1) }
-        let codes: [String] = try await CLITests.offPool {
+        let codes: [String] = try await offPool {
             waiting.map { c in
                 let text = String(decoding: c.out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                 c.process.waitUntilExit()

@@ -18,7 +18,7 @@ import Testing
         let decisions = try #require(json["decisions"] as? [[String: Any]])
         #expect(decisions.contains { $0["field"] as? String == "name" && $0["outcome"] as? String == "released" })
         p.terminate()
-        try await CLITests.offPool { p.waitUntilExit() }
+        try await offPool { p.waitUntilExit() }
 
         // The candidate: debt collection no longer needs the name.
         let demo = try await CLITests.run(["policy", "demo"]).out

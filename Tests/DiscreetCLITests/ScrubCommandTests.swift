@@ -1,11 +1,12 @@
+import DiscreetTestSupport
 import Foundation
 import Testing
 
 /// `discreet policy scrub`: plain text in and out, or JSON lines with spans for scoring.
 @Suite struct ScrubCommandTests {
-    /// Run off the cooperative pool (`CLITests.offPool`), like every CLI run of the tests.
+    /// Run off the cooperative pool (`offPool`), like every CLI run of the tests.
     static func scrub(_ arguments: [String], input: String) async throws -> CLITests.Run {
-        try await CLITests.offPool { try scrubBlocking(arguments, input: input) }
+        try await offPool { try scrubBlocking(arguments, input: input) }
     }
 
     private static func scrubBlocking(_ arguments: [String], input: String) throws -> CLITests.Run {

@@ -22,7 +22,7 @@ import Testing
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let token = try #require((json["released"] as? [String: Any])?["account_number"] as? String)
         p.terminate()
-        try await CLITests.offPool { p.waitUntilExit() }
+        try await offPool { p.waitUntilExit() }
 
         let leaked = CLITests.temporary() + ".csv"
         try "name,account\nAna,\(token)\nBob,tok_aaaaaaaaaaaaaaaaaaaaaaaaaa\n".write(

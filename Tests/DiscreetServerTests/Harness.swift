@@ -56,27 +56,17 @@ final class Harness: Sendable {
             keys[role] = key
         }
         self.keys = keys
+        var configuration = ServiceConfiguration(
+            port: port, maxBodyBytes: maxBodyBytes, headerTimeoutSeconds: headerTimeoutSeconds, tls: tls)
+        // A request under the whole run's load is given the time its append is.
+        configuration.storeDeadline = ledgerDeadline
         services = DiscreetServices(
             store: store, policy: holder, secrets: ServiceSecrets(master: SymmetricKey(data: Data(repeating: 9, count: 32))),
             receipts: await ConsentReceipts(
                 privateKey: try .init(rawRepresentation: Data(repeating: 6, count: 32)), controller: "clinic.test"),
             clock: { clock.now },
-            configuration: Self.configuration(
-                port: port, maxBodyBytes: maxBodyBytes, headerTimeoutSeconds: headerTimeoutSeconds, tls: tls,
-                storeDeadline: ledgerDeadline),
+            configuration: configuration,
             ledgerKey: Self.ledgerKey.verifier, upstreamSecrets: upstreamSecrets)
-    }
-
-    /// The service's settings, with each request's store budget equal to the ledger's deadline: a
-    /// suite's request under the whole run's load is given the time its append is.
-    static func configuration(
-        port: Int, maxBodyBytes: Int, headerTimeoutSeconds: Int, tls: ServiceConfiguration.TLSFiles?,
-        storeDeadline: Duration
-    ) -> ServiceConfiguration {
-        var configuration = ServiceConfiguration(
-            port: port, maxBodyBytes: maxBodyBytes, headerTimeoutSeconds: headerTimeoutSeconds, tls: tls)
-        configuration.storeDeadline = storeDeadline
-        return configuration
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }

@@ -1,4 +1,4 @@
-import Dispatch
+import DiscreetTestSupport
 import Testing
 
 @testable import DiscreetPolicy
@@ -10,12 +10,6 @@ import Testing
 /// Each also runs on a Dispatch thread (`offPool`): even one at a time, seconds without a
 /// suspension held one of the pool's two threads while other CPU-bound tests held the other.
 @Suite(.serialized) struct ScrubEvasionTests {
-    static func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: body()) }
-        }
-    }
-
     func scrubbed(_ text: String, _ kinds: ScrubKinds = .all) -> String { Scrubber.scrub(text, kinds: kinds)!.text }
 
     @Test(arguments: [
@@ -60,8 +54,8 @@ import Testing
         String(repeating: "fr76", count: 1 << 18), String(repeating: ":1", count: 1 << 19),
         String(repeating: "http://", count: 1 << 17),
     ])
-    func oneMebibyteOfRepeatsLeavesNothingToFind(text: String) async {
-        let result = await Self.offPool { Scrubber.scrub(text, kinds: .all)! }
+    func oneMebibyteOfRepeatsLeavesNothingToFind(text: String) async throws {
+        let result = try await offPool { Scrubber.scrub(text, kinds: .all)! }
         #expect(result.counts.allSatisfy { $0.label == "URL" })
     }
 }
