@@ -44,4 +44,18 @@ public enum ByteText {
             }
         }
     }
+
+    /// Whether `text` starts with `prefix`, ASCII letters compared without case (`prefix` is
+    /// lowercase ASCII): a media type's check without lowercasing the header into a new string.
+    public static func hasPrefixIgnoringASCIICase(_ text: String, _ prefix: StaticString) -> Bool {
+        let p = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+        var i = 0
+        for b in text.utf8 {
+            guard i < p.count else { return true }
+            let lower = (0x41...0x5A).contains(b) ? b | 0x20 : b
+            guard lower == p[i] else { return false }
+            i += 1
+        }
+        return i == p.count
+    }
 }

@@ -249,8 +249,13 @@ private struct Scanner {
         return v
     }
 
+    /// The bytes as a string, or `invalidUTF8`. `String(validating:as:)` is generic and not
+    /// specialized here: it looked up type metadata at run time for every string parsed (issue 26,
+    /// decision 0019). Decoding repairs an ill-formed sequence with U+FFFD, so a string whose bytes
+    /// are not the input's was not UTF-8; ASCII, most of what is parsed, needs no comparison.
     func validatedString(_ p: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) -> String {
-        guard let s = String(validating: p, as: UTF8.self) else {
+        let s = String(decoding: p, as: UTF8.self)
+        guard p.allSatisfy({ $0 < 0x80 }) || s.utf8.elementsEqual(p) else {
             throw JSONParseError(kind: .invalidUTF8, offset: offset)
         }
         return s

@@ -11,4 +11,14 @@ import Testing
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         #expect(ByteText.base64url(bytes) == expected)
     }
+
+    @Test(arguments: [
+        ("application/json", true), ("Application/JSON; charset=utf-8", true), ("APPLICATION/JSON", true),
+        ("application/jso", false), ("", false), ("text/json", false), ("application/json-seq", true),
+        ("application/jsoN", true), ("application/jsön", false), ("application/\u{0}json", false),
+    ])
+    func comparesAPrefixAsLowercasingWould(_ text: String, _ expected: Bool) {
+        #expect(ByteText.hasPrefixIgnoringASCIICase(text, "application/json") == expected)
+        #expect(text.lowercased().hasPrefix("application/json") == expected)
+    }
 }

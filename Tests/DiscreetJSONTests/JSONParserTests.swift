@@ -41,6 +41,43 @@ import Testing
         #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
     }
 
+    /// Four-byte sequences cut after three: their repair (one U+FFFD, three bytes) is as long as
+    /// they are, so only a comparison of the bytes tells them from text; then an overlong form, an
+    /// encoded surrogate, code points past U+10FFFF and lone continuation bytes.
+    @Test(arguments: [
+        [0xF1, 0x80, 0x80], [0xF0, 0x90, 0x80], [0xF4, 0x8F, 0xBF], [0xF3, 0xBF, 0xBF], [0xE0, 0x80, 0xAF], [0xC0, 0x80],
+        [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x61, 0x80, 0x80, 0x80],
+    ])
+    func refusesIllFormedUTF8(_ inner: [UInt8]) {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse([0x22] + inner + [0x41, 0x22]) }
+        #expect(throws: JSONParseError.self) { try JSONParser.parse([0x22, 0x5C, 0x6E] + inner + [0x22]) }
+    }
+
+    /// Over random bytes, a string parses exactly when the standard library finds it UTF-8, to the
+    /// same text, with and without an escape (the two paths of the parser).
+    @Test func acceptsExactlyWellFormedUTF8() throws {
+        var rng = SplitMix64(seed: 0x5EED_0019)
+        let pieces: [[UInt8]] = [
+            [0x61], [0xC3, 0xA9], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x98, 0x80], [0x80], [0xC0], [0xED], [0xF4], [0xBF], [0xFF],
+        ]
+        for _ in 0..<20_000 {
+            var inner: [UInt8] = []
+            for _ in 0..<Int(rng.next() % 6) {
+                if rng.next() % 3 == 0 {
+                    inner.append(UInt8(truncatingIfNeeded: rng.next() | 0x80))
+                } else {
+                    inner += pieces[Int(rng.next() % UInt64(pieces.count))]
+                }
+            }
+            let expected = String(validating: inner, as: UTF8.self)
+            for escaped in [false, true] {
+                let document = [0x22] + (escaped ? [0x5C, 0x74] : []) + inner + [0x22]
+                let parsed = try? JSONParser.parse(document)
+                #expect(parsed == expected.map { .string((escaped ? "\t" : "") + $0) }, "\(inner)")
+            }
+        }
+    }
+
     @Test func decodesEscapesAndSurrogatePairs() throws {
         let v = try JSONParser.parse(#""a\"b\\c\/\n\u00e9\ud83d\ude00""#)
         #expect(v == .string("a\"b\\c/\né😀"))
@@ -95,5 +132,18 @@ import Testing
             #expect(!error.description.contains("Ana"))
             #expect(error.offset == 24)
         }
+    }
+}
+
+/// Seeded draws (SplitMix64): every run sees the same cases.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

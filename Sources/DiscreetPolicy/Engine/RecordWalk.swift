@@ -14,7 +14,9 @@ import DiscreetJSON
 ///
 /// A purpose that scrubs reads each record twice (`decide(_:prefix:scrubs:)`): first to gather
 /// the values of the fields this decision withholds or transforms (`collected`), then to decide,
-/// with those values removed from every scrubbed field's text.
+/// with those values removed from every scrubbed field's text. The first reading only lists the
+/// values; they are indexed for `scrub` (`RecordValues`, a trie of each value's forms) only when the
+/// record holds a scrubbed field, which most records of such a purpose do not.
 struct RecordWalk {
     let record: CompiledRecord
     var verdicts: VerdictCache
@@ -22,7 +24,10 @@ struct RecordWalk {
     var decisions: [FieldDecision] = []
     /// In the first reading: gather values, build nothing that is kept.
     var collecting = false
-    var collected = RecordValues()
+    /// What the first reading gathered: each value with its label, in record order.
+    var collected: [(text: String, label: String)] = []
+    /// Whether the first reading met a field this decision scrubs.
+    var metScrubbedField = false
     /// In the second: the values `scrub` removes.
     var recordValues = RecordValues()
     /// The subject's tokens with this provider, by concrete path (`tokenize`).
@@ -50,10 +55,14 @@ struct RecordWalk {
         var first = self
         first.decisions = []
         first.collecting = true
-        first.collected = RecordValues()
+        first.collected = []
         _ = first.object(object, node: 0, prefix: prefix)
         verdicts = first.verdicts
-        recordValues = first.collected
+        // A walk decides each record of a body in turn: each is scrubbed against its own values.
+        recordValues = RecordValues()
+        if first.metScrubbedField {
+            for (text, label) in first.collected { recordValues.add(text, label: label) }
+        }
         return self.object(object, node: 0, prefix: prefix)
     }
 
@@ -70,7 +79,8 @@ struct RecordWalk {
                 unmapped(prefix.isEmpty ? digest : prefix + "." + digest)
                 continue
             }
-            let concrete = prefix.isEmpty ? key : prefix + "." + key
+            // The first reading names no field: no path is built for it.
+            let concrete = collecting ? "" : prefix.isEmpty ? key : prefix + "." + key
             // Keys of a parsed object are unique, so the kept ones are too.
             if let kept = visit(value, node: child, concrete: concrete) { out.appendUnchecked(key, kept) }
         }
@@ -118,8 +128,8 @@ struct RecordWalk {
     /// Gathers a value's scalars (all of them, for an object or array) for `scrub` to remove.
     mutating func collect(_ value: JSONValue, label: String) {
         switch value {
-        case .string(let s): collected.add(s, label: label)
-        case .number(let n): collected.add(n, label: label)
+        case .string(let s): collected.append((s, label))
+        case .number(let n): collected.append((n, label))
         case .object(let o): for (_, v) in o.members { collect(v, label: label) }
         case .array(let a): for v in a { collect(v, label: label) }
         default: break
@@ -134,7 +144,11 @@ struct RecordWalk {
         let transform = verdicts.permittedTransform(category)
         if collecting {
             // Released as is, it may leave anyway; scrubbed, it is free text, not a value.
-            if transform != .release, transform?.isScrub != true { collect(value, label: verdicts.categoryName(category)) }
+            if transform?.isScrub == true {
+                metScrubbedField = true
+            } else if transform != .release {
+                collect(value, label: verdicts.categoryName(category))
+            }
             return nil
         }
         guard let transform else {

@@ -6,7 +6,11 @@ import NIOCore
 extension Request {
     /// The body parsed as strict JSON, bounded by `limit` bytes. Refuses a non-JSON content type.
     func jsonBody(limit: Int) async throws -> JSONValue {
-        if let type = headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+        // The first Content-Type, as the joined value would start; read without joining or
+        // lowercasing, which the standard library does generically on every request (decision 0019).
+        if let type = headers.first(where: { $0.name == .contentType })?.value,
+            !ByteText.hasPrefixIgnoringASCIICase(type, "application/json")
+        {
             throw Problem.unsupportedMediaType("application/json")
         }
         let buffer = try await collectBody(limit: limit)

@@ -17,6 +17,14 @@ public final class ServiceMetrics: Sendable {
     private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
     private let timers = Mutex<[String: CoreMetrics.Timer]>([:])
     private let gauges = Mutex<[String: CoreMetrics.Gauge]>([:])
+    /// Every request's pair, by its labels as they are: no key string is built per request.
+    private let requests = Mutex<[RequestLabels: (count: CoreMetrics.Counter, duration: CoreMetrics.Timer)]>([:])
+
+    private struct RequestLabels: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
 
     public init() {
         factory = PrometheusMetricsFactory(registry: registry)
@@ -43,9 +51,19 @@ public final class ServiceMetrics: Sendable {
     func recordLedgerFailure() { ledgerFailures.increment() }
 
     func recordRequest(route: String, method: String, status: Int, nanoseconds: Int64) {
-        let dims = [("route", route), ("method", method), ("status", String(status))]
-        counter("discreet_http_requests_total", dims).increment()
-        timer("discreet_http_request_duration_seconds", dims).recordNanoseconds(nanoseconds)
+        let labels = RequestLabels(route: route, method: method, status: status)
+        let (count, duration) = requests.withLock { cache in
+            if let pair = cache[labels] { return pair }
+            let dims = [("route", route), ("method", method), ("status", String(status))]
+            let pair = (
+                count: CoreMetrics.Counter(label: "discreet_http_requests_total", dimensions: dims, factory: factory),
+                duration: CoreMetrics.Timer(label: "discreet_http_request_duration_seconds", dimensions: dims, factory: factory)
+            )
+            cache[labels] = pair
+            return pair
+        }
+        count.increment()
+        duration.recordNanoseconds(nanoseconds)
     }
 
     /// What became of a request on a gateway route: `forwarded` (the upstream answered),
