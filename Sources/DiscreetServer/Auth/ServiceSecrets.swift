@@ -10,12 +10,16 @@ import Synchronization
 public struct ServiceSecrets: Sendable {
     public let master: SymmetricKey
     let payloadKey: SymmetricKey
+    /// The payload HMAC with its key already absorbed: each digest copies it (the hash states are
+    /// copied on write) instead of hashing the key's two pads again for every disclosure.
+    private let payloadMAC: HMAC<SHA256>
     private let pseudonymizers = PseudonymizerCache()
 
     public init(master: SymmetricKey) {
         self.master = master
         self.payloadKey = SymmetricKey(
             data: Data(HMAC<SHA256>.authenticationCode(for: Data("discreet/payload-digest/v1".utf8), using: master)))
+        self.payloadMAC = HMAC<SHA256>(key: payloadKey)
     }
 
     /// The pseudonymizer for a provider; its key is derived once, not on every disclosure.
@@ -26,7 +30,9 @@ public struct ServiceSecrets: Sendable {
     /// HMAC-SHA-256 of a released payload, hex: lets the professional later prove what was sent
     /// without the service keeping it.
     public func payloadDigest(_ canonicalPayload: [UInt8]) -> String {
-        ByteText.hex(HMAC<SHA256>.authenticationCode(for: canonicalPayload, using: payloadKey))
+        var mac = payloadMAC
+        mac.update(data: canonicalPayload)
+        return ByteText.hex(mac.finalize())
     }
 
     /// Reads the secret from `path`, creating it (32 random bytes, mode 0600) when absent.
