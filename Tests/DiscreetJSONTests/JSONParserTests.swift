@@ -1,4 +1,5 @@
 import DiscreetJSON
+import DiscreetTestSupport
 import Testing
 
 @Suite struct JSONParserTests {
@@ -56,7 +57,7 @@ import Testing
     /// Over random bytes, a string parses exactly when the standard library finds it UTF-8, to the
     /// same text, with and without an escape (the two paths of the parser).
     @Test func acceptsExactlyWellFormedUTF8() throws {
-        var rng = SplitMix64(seed: 0x5EED_0019)
+        var rng = SplitMix64(state: 0x5EED_0019)
         let pieces: [[UInt8]] = [
             [0x61], [0xC3, 0xA9], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x98, 0x80], [0x80], [0xC0], [0xED], [0xF4], [0xBF], [0xFF],
         ]
@@ -132,18 +133,5 @@ import Testing
             #expect(!error.description.contains("Ana"))
             #expect(error.offset == 24)
         }
-    }
-}
-
-/// Seeded draws (SplitMix64): every run sees the same cases.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
