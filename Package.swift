@@ -159,8 +159,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(
-            name: "DiscreetJSONTests", dependencies: ["DiscreetJSON", "DiscreetTestSupport"], swiftSettings: strict),
+        .testTarget(name: "DiscreetJSONTests", dependencies: ["DiscreetJSON"], swiftSettings: strict),
         .testTarget(
             name: "DiscreetPolicyTests", dependencies: ["DiscreetPolicy", "DiscreetJSON", "DiscreetTestSupport"],
             swiftSettings: strict),

@@ -1,5 +1,4 @@
 import DiscreetJSON
-import DiscreetTestSupport
 import Foundation
 
 @testable import DiscreetPolicy
@@ -8,11 +7,17 @@ import Foundation
 struct Generator {
     static let now = Date(timeIntervalSince1970: 1_780_000_000)
 
-    var rng: SplitMix64
+    var state: UInt64
 
-    init(seed: UInt64) { rng = SplitMix64(state: seed &* 0x9E37_79B9_7F4A_7C15 &+ 1) }
+    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1 }
 
-    mutating func next() -> UInt64 { rng.next() }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 
     mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
     mutating func chance(_ percent: Int) -> Bool { int(100) < percent }
